@@ -1,0 +1,34 @@
+# Gauntlet quick start: `make run` (install, build, run the demo suite) and `make test`.
+BUILD_DIR ?= build
+JOBS ?= $(shell nproc)
+CTEST_ARGS ?=
+
+.PHONY: all setup configure build run test bench clean
+
+all: build
+
+setup:
+	@./scripts/setup.sh
+
+$(BUILD_DIR)/build.ninja: CMakeLists.txt
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+
+configure: setup $(BUILD_DIR)/build.ninja
+
+build: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	@mkdir -p runs
+	./$(BUILD_DIR)/gauntlet eval examples/demo.yaml --db runs/demo.db
+	./$(BUILD_DIR)/gauntlet report --db runs/demo.db --html runs/demo.html
+	@echo "HTML report: runs/demo.html"
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+bench: build
+	./$(BUILD_DIR)/benchmarks/harness_overhead_bench
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,25 @@
+#pragma once
+// Estimators for suite reports: accuracy confidence intervals and unbiased pass@k.
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace gauntlet::harness {
+
+// 95% Wilson score interval for `correct` successes out of `n` trials. n == 0 -> {0, 0}.
+std::pair<double, double> wilson_interval(std::int64_t correct, std::int64_t n, double z = 1.959963984540054);
+
+// Percentile bootstrap CI of the mean of per-item scores (items resampled with replacement),
+// deterministic for a given seed.
+std::pair<double, double> bootstrap_interval(const std::vector<double>& item_scores, int iterations,
+                                             std::uint64_t seed, double confidence = 0.95);
+
+// Unbiased pass@k for one item with n samples of which c are correct (Chen et al. 2021):
+// 1 - C(n-c, k) / C(n, k), computed stably. Requires 0 <= c <= n and 1 <= k <= n.
+double pass_at_k(int n, int c, int k);
+
+// Mean of pass_at_k over items; each entry is {n, c}. Items with n < k are skipped;
+// returns nullopt-like NaN when no item has n >= k.
+double mean_pass_at_k(const std::vector<std::pair<int, int>>& items, int k);
+
+}  // namespace gauntlet::harness

@@ -1,0 +1,108 @@
+#pragma once
+// Store: the only code that writes SQL. One SQLite file in WAL mode, schema versioned and migrated
+// on open. Thread-safe: every method may be called from any thread; writes are serialised and each
+// sample is its own committed transaction, so a kill -9 loses nothing already returned from put_sample.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "harness/sample_record.h"
+
+struct sqlite3;
+
+namespace gauntlet::harness {
+
+inline constexpr int kSchemaVersion = 1;
+
+struct RunInfo {
+  std::int64_t id = 0;
+  std::string suite;
+  std::string config_path;
+  std::string command;
+  std::string shard;          // "i/n" or ""
+  std::string started_at;
+  std::string finished_at;    // "" while running or after a crash
+  std::string status;         // running | finished | interrupted | failed
+  std::string version;
+};
+
+// A (model or task) definition as recorded: its fingerprint guards resume against changed configs.
+struct DefinitionRow {
+  std::string name;
+  std::string fingerprint;
+  std::string config_json;
+};
+
+// One dataset row as recorded for a task (the work items a suite expands into).
+struct ItemRow {
+  std::string item_id;
+  int position = 0;        // 0-based line order in the dataset
+  std::string data_json;   // the row's fields
+  std::string reference;   // the answer field
+};
+
+class Store {
+ public:
+  // Opens (creating if needed) and migrates. Throws StoreError naming the file on failure or when
+  // the file's schema is newer than this build understands.
+  explicit Store(const std::filesystem::path& path);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  int schema_version();
+
+  // Runs (one row per invocation).
+  std::int64_t begin_run(const RunInfo& info);
+  void end_run(std::int64_t run_id, const std::string& status);
+  std::vector<RunInfo> runs();
+
+  // Models and tasks: recorded once; a later run with a different fingerprint under the same name
+  // is refused (StoreError naming the name and both fingerprints).
+  void record_model(const DefinitionRow& row);
+  void record_task(const DefinitionRow& row);
+  std::vector<DefinitionRow> models();
+  std::vector<DefinitionRow> tasks();
+
+  // Work items of a task; re-recording replaces rows with the same id.
+  void record_items(const std::string& task, const std::vector<ItemRow>& items);
+  std::vector<ItemRow> items(const std::string& task);
+
+  // Samples. put_sample inserts or replaces the row with the same key (an errored sample is
+  // replaced by its retry; a key never appears twice).
+  void put_sample(const SampleRecord& record);
+  // Keys of samples that finished without error for a (model, task) cell.
+  std::set<std::pair<std::string, int>> done_samples(const std::string& model, const std::string& task);
+  std::vector<SampleRecord> samples();  // ordered by model, task, item_id, sample_index
+  // Streams samples in the same order without holding them all in memory.
+  void for_each_sample(const std::function<void(const SampleRecord&)>& visit);
+  std::int64_t sample_count();
+
+  // Response cache: key -> serialised ChatResult JSON.
+  std::optional<std::string> cache_get(const std::string& key);
+  void cache_put(const std::string& key, const std::string& model, const std::string& value);
+
+  // Merge another store's models, tasks, samples and cache into this one. Returns samples added.
+  // Fingerprint conflicts throw StoreError; identical keys keep the error-free copy.
+  std::int64_t merge_from(const std::filesystem::path& other);
+
+ private:
+  void exec(const std::string& sql);
+  void migrate();
+  void record_definition(const char* table, const DefinitionRow& row);
+  std::vector<DefinitionRow> definitions(const char* table);
+
+  std::filesystem::path path_;
+  sqlite3* db_ = nullptr;
+  std::recursive_mutex mutex_;
+};
+
+}  // namespace gauntlet::harness

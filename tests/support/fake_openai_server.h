@@ -1,0 +1,92 @@
+#pragma once
+// FakeOpenAIServer: an in-process, OpenAI-compatible HTTP/1.1 server for tests, with deterministic
+// answers and deterministic fault injection (429, 500, stalls, malformed bodies, connection resets,
+// streams cut short). Boost.Asio/Beast stay inside the .cpp; this header only needs nlohmann/json.
+//
+// Endpoints: POST /v1/chat/completions, POST /v1/completions, GET /v1/models, GET /stats,
+// POST /reset-stats; anything else is a 404 JSON error, a body that is not a JSON object a 400.
+//
+// The "model" answers the first integer expression `A op B` (op one of + - *) in the prompt text.
+// Everything is decided by hashing the prompt key (the last user message for chat, the prompt for
+// completions, plus "#seed=<seed>" when the body has a seed), never by randomness.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace gauntlet::testing {
+
+struct FakeServerOptions {
+  std::uint16_t port = 0;   // 0: an ephemeral port, read it back with port()
+  int threads = 2;          // io_context threads
+
+  // Fraction (0..1) of distinct prompt keys that are faulted, chosen by hash.
+  double fault_rate = 0.0;
+  // How many consecutive attempts of a faulted prompt key fail before one succeeds (attempts are
+  // counted per prompt key, and cleared by reset_stats()).
+  int fault_attempts = 1;
+  // Kinds to cycle through: "429", "500", "stall", "malformed", "reset", "stream_cut". The kind for
+  // attempt i of a key is faults[(hash(key) + i) % size]. Empty means all of them.
+  // "stream_cut" on a non-stream request behaves (and is counted) as "reset".
+  std::vector<std::string> faults = {"429", "500", "stall", "malformed", "reset", "stream_cut"};
+  int stall_ms = 5000;      // a "stall" waits this long (on a timer), then sends a valid response
+  int retry_after_s = 1;    // Retry-After header value on 429s
+  int latency_ms = 0;       // timer delay before each successful response (stream: before the first byte)
+
+  double wrong_rate = 0.0;  // fraction of prompt keys (by hash) answered result+1
+  // "tags" (<think>…</think> in the content), "reasoning_content" or "reasoning" (the thinking goes
+  // in that message field), "none" (no thinking at all).
+  std::string reasoning_style = "tags";
+
+  // 0: unlimited. Otherwise a completion request arriving while this many are already being
+  // processed gets a 429 with Retry-After (counted in by_fault["429"]).
+  int max_concurrent = 0;
+};
+
+class FakeOpenAIServer {
+ public:
+  // Throws std::invalid_argument on bad options (unknown fault kind or reasoning style, a rate
+  // outside 0..1, threads < 1, negative durations or counts).
+  explicit FakeOpenAIServer(FakeServerOptions options = {});
+  ~FakeOpenAIServer();  // stop()s
+  FakeOpenAIServer(const FakeOpenAIServer&) = delete;
+  FakeOpenAIServer& operator=(const FakeOpenAIServer&) = delete;
+
+  // Binds 127.0.0.1:options.port (boost::system::system_error, a std::runtime_error, on failure) and
+  // starts the threads. No-op when running. Stats survive stop()/start().
+  void start();
+  // Closes the listener and every connection, joins the threads. Idempotent.
+  void stop();
+  bool running() const;
+
+  std::uint16_t port() const;   // the bound port; 0 before start()
+  std::string base_url() const; // "http://127.0.0.1:<port>/v1"
+  const FakeServerOptions& options() const;
+
+  // Same JSON as GET /stats:
+  // {"requests":n, "by_fault":{"429":n,"500":n,"stall":n,"malformed":n,"reset":n,"stream_cut":n,
+  //  "none":n}, "completed":n, "by_prompt":{"<key>":{"requests":n,"completed":n}},
+  //  "max_in_flight":n, "in_flight":n, "bad_requests":n}
+  nlohmann::json stats() const;
+  void reset_stats();  // same as POST /reset-stats
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Pure helpers the server uses, exposed so tests can compute what it will do.
+
+// The result of the first `A op B` in text (integers, op one of + - *), or nullopt.
+std::optional<long long> solve_first_expression(std::string_view text);
+// The prompt key of a request body (see above); nullopt when the body has no usable prompt.
+std::optional<std::string> fake_prompt_key(const nlohmann::json& body, bool chat);
+// Whether a prompt key is among the fault_rate / wrong_rate fraction chosen by hash.
+bool fake_key_is_faulted(std::string_view prompt_key, double fault_rate);
+bool fake_key_is_wrong(std::string_view prompt_key, double wrong_rate);
+
+}  // namespace gauntlet::testing

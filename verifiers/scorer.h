@@ -1,0 +1,42 @@
+#pragma once
+// Scorer: judges one model answer against a reference. Pure and thread-safe after construction;
+// a scorer that needs code execution (symbolic math, unit tests) goes through sandbox/ behind
+// this same interface.
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace gauntlet::verifiers {
+
+// Thrown when a scorer is configured wrongly (unknown name, bad pattern, bad option value).
+class ScorerConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Verdict {
+  std::optional<std::string> extracted;  // answer pulled out of the completion; nullopt if none found
+  double score = 0.0;                    // in [0, 1]
+  bool correct = false;                  // score >= 1 (or passes the scorer's own threshold)
+};
+
+class Scorer {
+ public:
+  virtual ~Scorer() = default;
+  // `completion` is the model's final text (reasoning already removed); `reference` the dataset answer.
+  virtual Verdict score(const std::string& completion, const std::string& reference) const = 0;
+  virtual std::string name() const = 0;
+};
+
+// Options are the task's scorer settings as strings (e.g. {"pattern": "...", "tolerance": "1e-6"}).
+// Throws ScorerConfigError naming the option when a value is unknown or malformed.
+using ScorerOptions = std::map<std::string, std::string>;
+std::unique_ptr<Scorer> make_scorer(const std::string& name, const ScorerOptions& options);
+
+// Option keys each scorer accepts (used by config validation to reject unknown keys).
+const std::map<std::string, std::vector<std::string>>& scorer_option_keys();
+
+}  // namespace gauntlet::verifiers
