@@ -137,7 +137,7 @@ int cmd_merge(const std::string& out_path, const std::vector<std::string>& input
 }  // namespace
 
 int run_cli(int argc, char** argv) {
-  CLI::App app{"Gauntlet: evaluation and self-play harness for language models"};
+  CLI::App app{"Gauntlet: evaluation and self-play harness for language models", "gauntlet"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("gauntlet ") + GAUNTLET_VERSION);
 
@@ -149,7 +149,7 @@ int run_cli(int argc, char** argv) {
   eval->add_option("suite", suite_path, "Suite file (YAML)")->required();
   eval->add_option("--db", db, "SQLite run database (default: runs/<suite name>.db)");
   eval->add_flag("--resume", resume, "Continue an earlier run on the same --db (rerunning does the same)");
-  eval->add_option("--shard", shard, "Run only slice i of n (0-based, e.g. 0/4): for Slurm arrays");
+  eval->add_option("--shard", shard, "Run only slice i of n (i taken mod n, so 0..n-1 or 1..n): for Slurm arrays");
   eval->add_flag("--no-progress", no_progress, "No progress output on stderr");
 
   auto* report = app.add_subcommand("report", "Per model x task results from a run database");

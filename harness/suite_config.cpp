@@ -23,7 +23,9 @@ class MapReader {
   }
 
   [[noreturn]] void fail(const YAML::Node& at, const std::string& key, const std::string& what) const {
-    throw ConfigError(file_, at.Mark().line >= 0 ? at.Mark().line + 1 : 0, key, what);
+    // A key that is absent (a check on its default) has no position: report the mapping's line.
+    const YAML::Node& pos = at.IsDefined() ? at : node_;
+    throw ConfigError(file_, pos.Mark().line >= 0 ? pos.Mark().line + 1 : 0, key, what);
   }
   std::string path(const std::string& key) const { return where_.empty() ? key : where_ + "." + key; }
 

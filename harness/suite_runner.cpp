@@ -73,10 +73,11 @@ Shard Shard::parse(const std::string& text) {
     s.count = std::stoi(text.substr(slash + 1), &p2);
     if (p1 != slash || p2 != text.size() - slash - 1) throw std::invalid_argument("trailing text");
   } catch (const std::exception&) {
-    throw UsageError(fmt::format("--shard '{}': expected i/n, e.g. 0/4 (0-based index, as SLURM_ARRAY_TASK_ID)", text));
+    throw UsageError(fmt::format("--shard '{}': expected i/n, e.g. 0/4", text));
   }
-  if (s.count < 1 || s.index < 0 || s.index >= s.count)
-    throw UsageError(fmt::format("--shard '{}': need n >= 1 and 0 <= i < n", text));
+  if (s.count < 1 || s.index < 0 || s.index > s.count)
+    throw UsageError(fmt::format("--shard '{}': need n >= 1 and 0 <= i <= n", text));
+  s.index %= s.count;  // n/n is 0/n: 0-based (0..n-1) and 1-based (1..n) numbering both cover every item once
   return s;
 }
 

@@ -22,7 +22,8 @@ struct Shard {
   int index = 0;  // 0-based
   int count = 1;
   std::string to_string() const;
-  // "i/n" with 0 <= i < n; throws UsageError otherwise.
+  // "i/n" with 0 <= i <= n, taken mod n: 0-based (0..n-1, as SLURM_ARRAY_TASK_ID) and 1-based
+  // (1..n) numbering both cover every item exactly once. Throws UsageError otherwise.
   static Shard parse(const std::string& text);
 };
 
