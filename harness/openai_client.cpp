@@ -358,6 +358,9 @@ struct OpenAIClient::Impl {
       double wait = 1.0;
       if (!delayed.empty()) wait = std::min(wait, delayed.begin()->first - now());
       if (!ready.empty() && limiter.paused_until() > now()) wait = std::min(wait, limiter.paused_until() - now());
+      // A transfer that just finished freed a slot: start the next queued request without sleeping.
+      if (!ready.empty() && static_cast<int>(transfers.size()) < limiter.limit() && limiter.paused_until() <= now())
+        wait = 0.0;
       int wait_ms = std::max(0, static_cast<int>(std::ceil(wait * 1000)));
       if (!transfers.empty() || wait_ms > 0) curl_multi_poll(multi, nullptr, 0, wait_ms, nullptr);
     }

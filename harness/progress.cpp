@@ -22,15 +22,16 @@ Progress::Progress(std::ostream& out, bool live, double interval_s)
 std::string Progress::format_line(const ProgressCounts& c, double elapsed_s, double rate) {
   double pct = c.total > 0 ? 100.0 * static_cast<double>(c.done) / static_cast<double>(c.total) : 100.0;
   double eta = rate > 0 ? static_cast<double>(c.total - c.done) / rate : -1;
-  return fmt::format("{}/{} ({:.1f}%) | {:.1f}/s | elapsed {} | ETA {} | in flight {} | retries {} | errors {} | cached {}",
+  return fmt::format("{}/{} ({:.1f}%) | {:.1f}/s | elapsed {} | ETA {} | in flight {}{} | retries {} | errors {} | cached {}",
                      c.done, c.total, pct, rate, format_duration(elapsed_s), c.done >= c.total ? "0s" : format_duration(eta),
-                     c.in_flight, c.retries, c.errors, c.cached);
+                     c.in_flight, c.limit > 0 ? fmt::format("/{}", c.limit) : "", c.retries, c.errors, c.cached);
 }
 
 void Progress::print(const ProgressCounts& c, bool final_line) {
   auto now = std::chrono::steady_clock::now();
   double elapsed = std::chrono::duration<double>(now - start_).count();
-  double rate = elapsed > 0 ? static_cast<double>(c.done) / elapsed : 0.0;
+  if (start_done_ < 0) start_done_ = c.done;
+  double rate = elapsed > 0 ? static_cast<double>(c.done - start_done_) / elapsed : 0.0;
   std::string line = format_line(c, elapsed, rate);
   if (live_) out_ << "\r\x1b[2K" << line << (final_line ? "\n" : "");
   else out_ << "progress: " << line << "\n";
@@ -39,6 +40,7 @@ void Progress::print(const ProgressCounts& c, bool final_line) {
 }
 
 void Progress::tick(const ProgressCounts& counts) {
+  if (start_done_ < 0) start_done_ = counts.done;
   auto now = std::chrono::steady_clock::now();
   if (std::chrono::duration<double>(now - last_print_).count() >= interval_s_) print(counts, false);
 }

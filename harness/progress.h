@@ -15,6 +15,7 @@ struct ProgressCounts {
   std::int64_t done = 0;
   std::int64_t total = 0;
   std::int64_t in_flight = 0;
+  std::int64_t limit = 0;      // sum of the models' current concurrency limits (0: unknown)
   std::int64_t retries = 0;
   std::int64_t errors = 0;
   std::int64_t cached = 0;
@@ -28,7 +29,7 @@ class Progress {
   void tick(const ProgressCounts& counts);
   void finish(const ProgressCounts& counts);
 
-  // "done/total (pct) | rate/s | ETA | in flight | retries | errors | cached"
+  // "done/total (pct) | rate/s | elapsed | ETA | in flight/limit | retries | errors | cached"
   static std::string format_line(const ProgressCounts& counts, double elapsed_s, double rate);
 
  private:
@@ -39,6 +40,7 @@ class Progress {
   double interval_s_;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_print_;
+  std::int64_t start_done_ = -1;  // done at the first tick: work from earlier runs doesn't count in the rate
 };
 
 }  // namespace gauntlet::harness

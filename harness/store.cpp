@@ -363,6 +363,16 @@ std::int64_t Store::merge_from(const std::filesystem::path& other) {
   if (std::filesystem::equivalent(other, path_))
     throw StoreError(fmt::format("{}: cannot merge a database into itself", other.string()));
   Store source(other);  // validates and migrates the input like any store
+  // Refuse conflicting definitions before writing anything.
+  auto check = [&](const std::vector<DefinitionRow>& mine, const std::vector<DefinitionRow>& theirs, const char* what) {
+    for (const auto& t : theirs)
+      for (const auto& m : mine)
+        if (m.name == t.name && m.fingerprint != t.fingerprint)
+          throw StoreError(fmt::format("{}: {} '{}' has a different configuration than in {} (fingerprint {} vs {})",
+                                       other.string(), what, t.name, path_.string(), t.fingerprint, m.fingerprint));
+  };
+  check(models(), source.models(), "model");
+  check(tasks(), source.tasks(), "task");
   for (const auto& m : source.models()) record_model(m);
   for (const auto& t : source.tasks()) {
     record_task(t);

@@ -1,5 +1,6 @@
 #include "harness/suite_config.h"
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -137,9 +138,16 @@ SamplingParams read_params(MapReader& parent, const std::string& key) {
   p.max_tokens = r.opt<int>("max_tokens");
   if (r.has("stop")) {
     auto n = r.get("stop");
-    if (n.IsScalar()) p.stop.push_back(n.as<std::string>());
-    else if (n.IsSequence()) for (const auto& e : n) p.stop.push_back(e.as<std::string>());
-    else r.fail(n, r.path("stop"), "expected a string or a list of strings");
+    if (n.IsScalar()) {
+      p.stop.push_back(n.as<std::string>());
+    } else if (n.IsSequence()) {
+      for (const auto& e : n) {
+        if (!e.IsScalar()) r.fail(e, r.path("stop"), "expected a string or a list of strings");
+        p.stop.push_back(e.as<std::string>());
+      }
+    } else {
+      r.fail(n, r.path("stop"), "expected a string or a list of strings");
+    }
   } else {
     r.get("stop");
   }
@@ -178,7 +186,10 @@ ModelConfig read_model(const YAML::Node& node, const std::string& file, std::siz
   if (r.has("base_urls")) {
     auto n = r.get("base_urls");
     if (!n.IsSequence() || n.size() == 0) r.fail(n, r.path("base_urls"), "expected a non-empty list of URLs");
-    for (const auto& e : n) m.base_urls.push_back(e.as<std::string>());
+    for (const auto& e : n) {
+      if (!e.IsScalar()) r.fail(e, r.path("base_urls"), "expected a non-empty list of URLs");
+      m.base_urls.push_back(e.as<std::string>());
+    }
   } else {
     r.get("base_urls");
   }
@@ -378,8 +389,10 @@ SuiteConfig load_suite(const std::filesystem::path& path) {
   suite.name = r.opt<std::string>("name").value_or(path.stem().string());
   if (r.has("cache")) {
     auto n = r.get("cache");
-    if (n.IsScalar() && (n.Scalar() == "true" || n.Scalar() == "false")) {
-      suite.cache = n.as<bool>();
+    std::string lower = n.IsScalar() ? n.Scalar() : "";
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (lower == "true" || lower == "yes" || lower == "on" || lower == "false" || lower == "no" || lower == "off") {
+      suite.cache = lower == "true" || lower == "yes" || lower == "on";
     } else if (n.IsScalar()) {
       suite.cache_path = std::filesystem::path(n.Scalar()).is_absolute() ? std::filesystem::path(n.Scalar())
                                                                            : base / n.Scalar();

@@ -258,14 +258,17 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
   std::unique_ptr<Progress> progress;
   if (options.progress_out) progress = std::make_unique<Progress>(*options.progress_out, options.progress_live,
                                                                   suite.progress_interval_s);
+  if (progress) progress->tick(counts);  // fixes the rate's starting point before any work
   auto live_counts = [&] {
     ProgressCounts c = counts;
     c.in_flight = 0;
+    c.limit = 0;
     c.retries = 0;
     for (auto& lane : lanes) {
       if (!lane.client) continue;
       auto stats = lane.client->stats();
       c.in_flight += stats.in_flight;
+      c.limit += stats.concurrency_limit;
       c.retries += stats.retries;
     }
     return c;

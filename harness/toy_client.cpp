@@ -59,7 +59,8 @@ ChatResult ToyClient::answer(const ChatRequest& request) const {
   ChatResult result;
   Choice choice;
   choice.finish_reason = "stop";
-  static const std::regex expr(R"((-?\d{1,12})\s*([-+*x×])\s*(-?\d{1,12}))");
+  // An alternation, not a bracket: "×" is two bytes in UTF-8 and std::regex matches bytes.
+  static const std::regex expr(R"((-?\d{1,12})\s*(\+|-|\*|x|×)\s*(-?\d{1,12}))");
   std::smatch m;
   if (!std::regex_search(prompt, m, expr)) {
     choice.text = "I can only do arithmetic.";

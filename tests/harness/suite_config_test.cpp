@@ -564,6 +564,35 @@ TEST_F(SuiteConfigTest, CrossFieldCheckOnAbsentKeyStillNamesALine) {
   EXPECT_CONTAINS(msg, "backoff_initial <= backoff_max");
 }
 
+TEST_F(SuiteConfigTest, NestedListsInStringListsAreConfigErrors) {
+  // These used to escape as yaml-cpp's "bad conversion" without a key.
+  auto msg = error_of(
+      "models:\n"
+      "  - name: toy\n"
+      "    provider: toy\n"
+      "    params:\n"
+      "      stop: [\"ok\", [nested]]\n" +  // 5
+      std::string(kBasicTask));
+  EXPECT_CONTAINS(msg, where(5, "models[0].params.stop"));
+
+  msg = error_of(
+      "models:\n"
+      "  - name: remote\n"
+      "    base_urls:\n"
+      "      - http://a/v1\n"
+      "      - {url: http://b/v1}\n" +  // 5
+      std::string(kBasicTask));
+  EXPECT_CONTAINS(msg, where(5, "models[0].base_urls"));
+
+  msg = error_of(
+      "models:\n"
+      "  - name: toy\n"
+      "    provider: toy\n"
+      "    params: {stop: {a: b}}\n" +  // 4
+      std::string(kBasicTask));
+  EXPECT_CONTAINS(msg, where(4, "models[0].params.stop"));
+}
+
 TEST_F(SuiteConfigTest, EmptyModelsOrTasks) {
   auto msg = error_of(std::string("models: []\n") + kBasicTask);
   EXPECT_CONTAINS(msg, "models");

@@ -228,3 +228,44 @@ TEST(SuiteUnderFaults, EndpointPoolSkipsADeadEndpoint) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(SuiteAgainstServer, CompletionsEndpointAndSharedCacheMakeRerunsFree) {
+  FakeOpenAIServer server;
+  server.start();
+  TempDir dir;
+  dir.write("data.jsonl", dataset(10));
+  dir.write("suite.yaml", "name: cache\ncache: shared-cache.db\nmodels:\n  - name: chat\n    base_url: " +
+                              server.base_url() + "\n  - name: legacy\n    base_url: " + server.base_url() +
+                              "\n    endpoint: completions\n"
+                              "tasks:\n  - name: t\n    dataset: data.jsonl\n    prompt: \"Compute {q}.\"\n"
+                              "    system: \"Be brief.\"\n    scorer: math\n    samples: 2\n"
+                              "    params: {seed: 1, max_tokens: 64}\n");
+  auto suite = load_suite(dir.file("suite.yaml"));
+  {
+    Store store(dir.file("first.db"));
+    auto summary = run_suite(suite, store, {});
+    EXPECT_EQ(summary.completed, 40);
+    EXPECT_EQ(summary.cached, 0);
+    for (const auto& r : store.samples()) {
+      EXPECT_TRUE(r.correct) << r.key.model << " " << r.completion;
+      if (r.key.model == "legacy") {
+        EXPECT_EQ(r.prompt.rfind("Be brief.\n\nCompute ", 0), 0u) << r.prompt;
+      } else {
+        EXPECT_FALSE(r.reasoning.empty());
+      }
+    }
+  }
+  const auto requests = server.stats()["requests"].get<int>();
+  EXPECT_EQ(requests, 40);
+  // A fresh run database with the same config: every answer comes from the shared cache.
+  Store store(dir.file("second.db"));
+  auto summary = run_suite(suite, store, {});
+  EXPECT_EQ(summary.completed, 40);
+  EXPECT_EQ(summary.cached, 40);
+  EXPECT_EQ(server.stats()["requests"].get<int>(), requests);
+  for (const auto& r : store.samples()) EXPECT_TRUE(r.cached);
+}
+
+}  // namespace
