@@ -1,0 +1,34 @@
+#include <fmt/format.h>
+
+#include "games/game_factories.h"
+
+namespace gauntlet::games {
+
+std::vector<std::string> game_names() { return {"chess", "liars_dice", "poker"}; }
+
+std::unique_ptr<Game> make_game(const std::string& name, const nlohmann::json& options, std::uint64_t seed) {
+  const nlohmann::json& o = options.is_null() ? nlohmann::json::object() : options;
+  if (!o.is_object()) throw GameConfigError(fmt::format("game '{}': options must be an object", name));
+  if (name == "chess") return make_chess_game(o, seed);
+  if (name == "liars_dice") return make_liars_dice_game(o, seed);
+  if (name == "poker") return make_poker_game(o, seed);
+  throw GameConfigError(fmt::format("unknown game '{}' (valid: chess, liars_dice, poker)", name));
+}
+
+std::unique_ptr<Bot> make_bot(const std::string& kind, const std::string& game, const nlohmann::json& options,
+                              std::uint64_t seed) {
+  const nlohmann::json& o = options.is_null() ? nlohmann::json::object() : options;
+  if (kind == "random") return make_random_bot(seed);
+  if (kind == "stockfish") {
+    if (game != "chess") throw GameConfigError(fmt::format("bot 'stockfish' plays chess, not '{}'", game));
+    return make_stockfish_bot(o, seed);
+  }
+  if (kind == "heuristic") {
+    if (game == "liars_dice") return make_liars_dice_heuristic_bot(o, seed);
+    if (game == "poker") return make_poker_heuristic_bot(o, seed);
+    throw GameConfigError(fmt::format("bot 'heuristic' has no strategy for '{}' (liars_dice, poker)", game));
+  }
+  throw GameConfigError(fmt::format("unknown bot '{}' (valid: random, heuristic, stockfish)", kind));
+}
+
+}  // namespace gauntlet::games

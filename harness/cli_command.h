@@ -1,0 +1,20 @@
+#pragma once
+// CLI command groups. Each group registers its subcommands on the app and, for each, a function
+// that runs it once parsing succeeded. run_cli() (cli.h) owns parsing and error-to-exit-code mapping.
+#include <functional>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace gauntlet::harness {
+
+struct CliCommand {
+  CLI::App* command = nullptr;
+  std::function<int()> run;  // exit code; may throw GauntletError subclasses
+};
+using CliCommands = std::vector<CliCommand>;
+
+// eval, report, export, merge (cli_eval_commands.cpp)
+void add_eval_commands(CLI::App& app, CliCommands& commands, const std::string& command_line);
+
+}  // namespace gauntlet::harness

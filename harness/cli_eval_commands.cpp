@@ -1,0 +1,156 @@
+#include "harness/cli_command.h"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "harness/errors.h"
+#include "harness/interrupt.h"
+#include "harness/report.h"
+#include "harness/sample_export.h"
+#include "harness/store.h"
+#include "harness/suite_config.h"
+#include "harness/suite_runner.h"
+
+#ifndef GAUNTLET_VERSION
+#define GAUNTLET_VERSION "dev"
+#endif
+
+namespace gauntlet::harness {
+namespace {
+
+std::filesystem::path default_db(const SuiteConfig& suite) { return std::filesystem::path("runs") / (suite.name + ".db"); }
+
+ReportOptions report_options(Store& store) {
+  ReportOptions options;
+  for (const auto& task : store.tasks()) {
+    auto config = nlohmann::json::parse(task.config_json, nullptr, false);
+    if (config.is_object() && config.contains("pass_at_k") && config["pass_at_k"].is_array() &&
+        !config["pass_at_k"].empty())
+      options.pass_at_k[task.name] = config["pass_at_k"].get<std::vector<int>>();
+  }
+  return options;
+}
+
+Store open_existing(const std::string& db) {
+  if (!std::filesystem::exists(db)) throw UsageError(fmt::format("--db {}: no such database", db));
+  return Store(db);
+}
+
+int cmd_eval(const std::string& suite_path, const std::string& db_arg, bool resume, const std::string& shard_arg,
+             bool no_progress, const std::string& command_line) {
+  auto suite = load_suite(suite_path);
+  std::filesystem::path db = db_arg.empty() ? default_db(suite) : std::filesystem::path(db_arg);
+  RunOptions options;
+  if (!shard_arg.empty()) options.shard = Shard::parse(shard_arg);
+  options.command_line = command_line;
+  if (!no_progress) {
+    options.progress_out = &std::cerr;
+    options.progress_live = isatty(STDERR_FILENO);
+  }
+  bool existed = std::filesystem::exists(db);
+  Store store(db);
+  if (resume && !existed) std::cerr << fmt::format("gauntlet: {} does not exist yet; starting a new run\n", db.string());
+  options.stop = &install_interrupt_handler();
+  auto summary = run_suite(suite, store, options);
+  std::cerr << fmt::format(
+      "gauntlet: run {} on {}: {} samples planned, {} already done, {} completed, {} failed, {} retries, {} from cache{}\n",
+      summary.run_id, db.string(), summary.planned, summary.already_done, summary.completed, summary.failed,
+      summary.retries, summary.cached, summary.interrupted ? " (interrupted)" : "");
+  std::cout << render_text(build_report(store.samples(), report_options(store)));
+  if (summary.interrupted) {
+    std::cerr << "gauntlet: interrupted; rerun the same command to finish the missing samples\n";
+    return 130;
+  }
+  if (summary.failed > 0) {
+    std::cerr << fmt::format("gauntlet: {} samples failed after retries (errors are in the store); rerun the same "
+                             "command to retry only those\n",
+                             summary.failed);
+    return 1;
+  }
+  return 0;
+}
+
+int cmd_report(const std::string& db, bool json, const std::string& html) {
+  Store store = open_existing(db);
+  auto cells = build_report(store.samples(), report_options(store));
+  if (!html.empty()) {
+    std::ofstream out(html, std::ios::binary);
+    if (!out) throw UsageError(fmt::format("--html {}: cannot write", html));
+    out << render_html(cells, fmt::format("Gauntlet report: {}", std::filesystem::path(db).filename().string()));
+    if (!out) throw GauntletError(fmt::format("--html {}: write failed", html));
+  }
+  if (json) std::cout << render_json(cells).dump(2) << "\n";
+  else if (html.empty()) std::cout << render_text(cells);
+  return 0;
+}
+
+int cmd_export(const std::string& db, const std::string& samples_path) {
+  Store store = open_existing(db);
+  std::int64_t n;
+  if (samples_path == "-") {
+    n = export_samples(store, std::cout);
+  } else {
+    std::ofstream out(samples_path, std::ios::binary);
+    if (!out) throw UsageError(fmt::format("--samples {}: cannot write", samples_path));
+    n = export_samples(store, out);
+    if (!out) throw GauntletError(fmt::format("--samples {}: write failed", samples_path));
+  }
+  std::cerr << fmt::format("gauntlet: exported {} samples\n", n);
+  return 0;
+}
+
+int cmd_merge(const std::string& out_path, const std::vector<std::string>& inputs) {
+  for (const auto& in : inputs)
+    if (!std::filesystem::exists(in)) throw UsageError(fmt::format("merge: {}: no such database", in));
+  Store out(out_path);
+  for (const auto& in : inputs) {
+    auto added = out.merge_from(in);
+    std::cerr << fmt::format("gauntlet: merged {}: {} new samples\n", in, added);
+  }
+  std::cerr << fmt::format("gauntlet: {} now holds {} samples\n", out_path, out.sample_count());
+  return 0;
+}
+
+}  // namespace
+
+void add_eval_commands(CLI::App& app, CliCommands& commands, const std::string& command_line) {
+  struct Args {
+    std::string suite_path, db, shard, html, samples, merge_out;
+    std::vector<std::string> merge_inputs;
+    bool resume = false, json = false, no_progress = false;
+  };
+  auto a = std::make_shared<Args>();
+
+  auto* eval = app.add_subcommand("eval", "Run a benchmark suite; reruns do only the missing work");
+  eval->add_option("suite", a->suite_path, "Suite file (YAML)")->required();
+  eval->add_option("--db", a->db, "SQLite run database (default: runs/<suite name>.db)");
+  eval->add_flag("--resume", a->resume, "Continue an earlier run on the same --db (rerunning does the same)");
+  eval->add_option("--shard", a->shard, "Run only slice i of n (i taken mod n, so 0..n-1 or 1..n): for Slurm arrays");
+  eval->add_flag("--no-progress", a->no_progress, "No progress output on stderr");
+  commands.push_back({eval, [a, command_line] {
+                        return cmd_eval(a->suite_path, a->db, a->resume, a->shard, a->no_progress, command_line);
+                      }});
+
+  auto* report = app.add_subcommand("report", "Per model x task results from a run database");
+  report->add_option("--db", a->db, "Run database")->required();
+  report->add_flag("--json", a->json, "Print JSON: {\"results\":[...]}");
+  report->add_option("--html", a->html, "Also write a self-contained HTML report to this file");
+  commands.push_back({report, [a] { return cmd_report(a->db, a->json, a->html); }});
+
+  auto* exporter = app.add_subcommand("export", "Write every sample as JSON lines");
+  exporter->add_option("--db", a->db, "Run database")->required();
+  exporter->add_option("--samples", a->samples, "Output JSONL file ('-' for stdout)")->required();
+  commands.push_back({exporter, [a] { return cmd_export(a->db, a->samples); }});
+
+  auto* merge = app.add_subcommand("merge", "Merge shard databases into one");
+  merge->add_option("out", a->merge_out, "Output database (created if missing)")->required();
+  merge->add_option("inputs", a->merge_inputs, "Input databases")->required();
+  commands.push_back({merge, [a] { return cmd_merge(a->merge_out, a->merge_inputs); }});
+}
+
+}  // namespace gauntlet::harness
