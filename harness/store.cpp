@@ -2,6 +2,11 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
 #include <fmt/format.h>
 
 #include "harness/errors.h"
@@ -34,6 +39,23 @@ CREATE TABLE items(task TEXT NOT NULL, item_id TEXT NOT NULL, position INTEGER N
   data_json TEXT NOT NULL, reference TEXT NOT NULL, PRIMARY KEY(task, item_id));
 CREATE TABLE response_cache(key TEXT PRIMARY KEY, model TEXT NOT NULL, value TEXT NOT NULL,
   created_at TEXT NOT NULL);
+)sql",
+    // 2: tournaments. A match row is written once, when the match ends; its turns are written as
+    // they happen, and a match that never finished has its turns replaced when it is replayed.
+    R"sql(
+CREATE TABLE matches(
+  id TEXT PRIMARY KEY, tournament TEXT NOT NULL, game TEXT NOT NULL, round INTEGER NOT NULL,
+  seed INTEGER NOT NULL, players_json TEXT NOT NULL, roles_json TEXT NOT NULL, status TEXT NOT NULL,
+  scores_json TEXT NOT NULL, result_json TEXT NOT NULL, run_id INTEGER NOT NULL,
+  started_at TEXT NOT NULL, finished_at TEXT NOT NULL);
+CREATE INDEX matches_by_tournament ON matches(tournament);
+CREATE TABLE turns(
+  match_id TEXT NOT NULL, turn_index INTEGER NOT NULL, ply INTEGER NOT NULL, role TEXT NOT NULL,
+  player TEXT NOT NULL, attempt INTEGER NOT NULL, prompt TEXT NOT NULL, raw_output TEXT NOT NULL,
+  reasoning TEXT NOT NULL, parsed_move TEXT NOT NULL, legal INTEGER NOT NULL, reason TEXT NOT NULL,
+  prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL, latency_s REAL NOT NULL,
+  error TEXT NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL,
+  PRIMARY KEY(match_id, turn_index));
 )sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
@@ -139,7 +161,18 @@ Store::Store(const std::filesystem::path& path) : path_(path) {
   }
   sqlite3_busy_timeout(db_, 30000);
   try {
-    exec("PRAGMA journal_mode=WAL");
+    // Switching a new file to WAL takes an exclusive lock without waiting on the busy timeout, so two
+    // processes opening the same new file at once (shards sharing a cache database, `report` while
+    // `eval` starts) would fail with "database is locked": retry for as long as the busy timeout.
+    for (int attempt = 0;; ++attempt) {
+      try {
+        exec("PRAGMA journal_mode=WAL");
+        break;
+      } catch (const StoreError&) {
+        if (sqlite3_errcode(db_) != SQLITE_BUSY || attempt >= 3000) throw;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    }
     exec("PRAGMA synchronous=NORMAL");
     exec("PRAGMA foreign_keys=ON");
     migrate();
@@ -339,6 +372,105 @@ std::int64_t Store::sample_count() {
   Statement s(db_, "SELECT COUNT(*) FROM samples", path_);
   s.step();
   return s.integer(0);
+}
+
+void Store::begin_match(const std::string& match_id) {
+  std::lock_guard lock(mutex_);
+  Statement s(db_, "DELETE FROM turns WHERE match_id=? AND match_id NOT IN (SELECT id FROM matches)", path_);
+  s.bind(1, match_id);
+  s.step();
+}
+
+void Store::put_turn(const TurnRecord& t) {
+  std::lock_guard lock(mutex_);
+  Statement s(db_,
+              fmt::format("INSERT OR REPLACE INTO turns(match_id, turn_index, ply, role, player, attempt, prompt, "
+                          "raw_output, reasoning, parsed_move, legal, reason, prompt_tokens, completion_tokens, "
+                          "latency_s, error, state, created_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,{})",
+                          kNow),
+              path_);
+  s.bind(1, t.match_id).bind(2, t.turn_index).bind(3, t.ply).bind(4, t.role).bind(5, t.player).bind(6, t.attempt);
+  s.bind(7, t.prompt).bind(8, t.raw_output).bind(9, t.reasoning).bind(10, t.parsed_move).bind(11, t.legal ? 1 : 0);
+  s.bind(12, t.reason).bind(13, t.usage.prompt_tokens).bind(14, t.usage.completion_tokens).bind(15, t.latency_s);
+  s.bind(16, t.error).bind(17, t.state);
+  s.step();
+}
+
+void Store::finish_match(const MatchRecord& m) {
+  std::lock_guard lock(mutex_);
+  Statement s(db_,
+              fmt::format("INSERT OR REPLACE INTO matches(id, tournament, game, round, seed, players_json, roles_json, "
+                          "status, scores_json, result_json, run_id, started_at, finished_at) "
+                          "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,{})",
+                          kNow),
+              path_);
+  s.bind(1, m.id).bind(2, m.tournament).bind(3, m.game).bind(4, m.round).bind(5, static_cast<std::int64_t>(m.seed));
+  s.bind(6, nlohmann::json(m.players).dump()).bind(7, nlohmann::json(m.roles).dump()).bind(8, m.status);
+  s.bind(9, nlohmann::json(m.scores).dump()).bind(10, m.result_json).bind(11, m.run_id).bind(12, m.started_at);
+  s.step();
+}
+
+std::vector<MatchRecord> Store::matches(const std::string& tournament) {
+  std::lock_guard lock(mutex_);
+  Statement s(db_,
+              std::string("SELECT id, tournament, game, round, seed, players_json, roles_json, status, scores_json, "
+                          "result_json, run_id, started_at, finished_at FROM matches") +
+                  (tournament.empty() ? "" : " WHERE tournament=?") + " ORDER BY id",
+              path_);
+  if (!tournament.empty()) s.bind(1, tournament);
+  std::vector<MatchRecord> out;
+  while (s.step()) {
+    MatchRecord m;
+    m.id = s.text(0);
+    m.tournament = s.text(1);
+    m.game = s.text(2);
+    m.round = static_cast<int>(s.integer(3));
+    m.seed = static_cast<std::uint64_t>(s.integer(4));
+    m.players = nlohmann::json::parse(s.text(5)).get<std::vector<std::string>>();
+    m.roles = nlohmann::json::parse(s.text(6)).get<std::vector<std::string>>();
+    m.status = s.text(7);
+    m.scores = nlohmann::json::parse(s.text(8)).get<std::vector<double>>();
+    m.result_json = s.text(9);
+    m.run_id = s.integer(10);
+    m.started_at = s.text(11);
+    m.finished_at = s.text(12);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+std::vector<TurnRecord> Store::turns(const std::string& match_id) {
+  std::lock_guard lock(mutex_);
+  Statement s(db_,
+              "SELECT match_id, turn_index, ply, role, player, attempt, prompt, raw_output, reasoning, parsed_move, "
+              "legal, reason, prompt_tokens, completion_tokens, latency_s, error, state, created_at FROM turns "
+              "WHERE match_id=? ORDER BY turn_index",
+              path_);
+  s.bind(1, match_id);
+  std::vector<TurnRecord> out;
+  while (s.step()) {
+    TurnRecord t;
+    t.match_id = s.text(0);
+    t.turn_index = static_cast<int>(s.integer(1));
+    t.ply = static_cast<int>(s.integer(2));
+    t.role = s.text(3);
+    t.player = s.text(4);
+    t.attempt = static_cast<int>(s.integer(5));
+    t.prompt = s.text(6);
+    t.raw_output = s.text(7);
+    t.reasoning = s.text(8);
+    t.parsed_move = s.text(9);
+    t.legal = s.integer(10) != 0;
+    t.reason = s.text(11);
+    t.usage.prompt_tokens = s.integer(12);
+    t.usage.completion_tokens = s.integer(13);
+    t.latency_s = s.real(14);
+    t.error = s.text(15);
+    t.state = s.text(16);
+    t.created_at = s.text(17);
+    out.push_back(std::move(t));
+  }
+  return out;
 }
 
 std::optional<std::string> Store::cache_get(const std::string& key) {

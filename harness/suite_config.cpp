@@ -9,173 +9,15 @@
 #include <yaml-cpp/yaml.h>
 
 #include "harness/errors.h"
+#include "harness/yaml_reader.h"
 #include "harness/prompt_template.h"
 #include "verifiers/scorer.h"
 
 namespace gauntlet::harness {
 namespace {
 
-// Reads one YAML mapping, remembering which keys were consumed so leftovers are reported.
-class MapReader {
- public:
-  MapReader(const YAML::Node& node, std::string file, std::string where)
-      : node_(node), file_(std::move(file)), where_(std::move(where)) {
-    if (!node.IsMap()) fail(node, where_, "expected a mapping");
-  }
-
-  [[noreturn]] void fail(const YAML::Node& at, const std::string& key, const std::string& what) const {
-    // A key that is absent (a check on its default) has no position: report the mapping's line.
-    const YAML::Node& pos = at.IsDefined() ? at : node_;
-    throw ConfigError(file_, pos.Mark().line >= 0 ? pos.Mark().line + 1 : 0, key, what);
-  }
-  std::string path(const std::string& key) const { return where_.empty() ? key : where_ + "." + key; }
-
-  YAML::Node get(const std::string& key) {
-    seen_.insert(key);
-    return node_[key];
-  }
-  bool has(const std::string& key) const { return node_[key] && !node_[key].IsNull(); }
-
-  template <typename T>
-  std::optional<T> opt(const std::string& key) {
-    auto n = get(key);
-    if (!n || n.IsNull()) return std::nullopt;
-    if (!n.IsScalar()) fail(n, path(key), "expected a single value");
-    try {
-      return n.as<T>();
-    } catch (const YAML::Exception&) {
-      fail(n, path(key), fmt::format("cannot read '{}' as {}", n.Scalar(), type_name<T>()));
-    }
-  }
-  template <typename T>
-  T req(const std::string& key) {
-    auto v = opt<T>(key);
-    if (!v) fail(node_, path(key), "required key is missing");
-    return *v;
-  }
-  std::string req_string(const std::string& key) {
-    auto v = req<std::string>(key);
-    if (v.empty()) fail(node_[key], path(key), "must not be empty");
-    return v;
-  }
-  // All keys must have been read; any other key is an error (a typo should never be ignored).
-  void finish(const std::vector<std::string>& extra_valid = {}) const {
-    for (const auto& kv : node_) {
-      auto key = kv.first.as<std::string>();
-      if (!seen_.count(key)) {
-        std::string valid;
-        for (const auto& k : seen_) valid += (valid.empty() ? "" : ", ") + k;
-        for (const auto& k : extra_valid) valid += ", " + k;
-        fail(kv.first, path(key), fmt::format("unknown key (valid here: {})", valid));
-      }
-    }
-  }
-  const YAML::Node& node() const { return node_; }
-  const std::string& file() const { return file_; }
-
- private:
-  template <typename T>
-  static const char* type_name() {
-    if constexpr (std::is_same_v<T, bool>) return "true/false";
-    else if constexpr (std::is_integral_v<T>) return "an integer";
-    else if constexpr (std::is_floating_point_v<T>) return "a number";
-    else return "a string";
-  }
-  YAML::Node node_;
-  std::string file_;
-  std::string where_;
-  std::set<std::string> seen_;
-};
-
-nlohmann::json yaml_to_json(const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
-      return nullptr;
-    case YAML::NodeType::Scalar: {
-      if (n.Tag() == "!") return n.Scalar();  // quoted: keep as string
-      const std::string& s = n.Scalar();
-      if (s == "true" || s == "True") return true;
-      if (s == "false" || s == "False") return false;
-      try {
-        std::size_t pos = 0;
-        long long i = std::stoll(s, &pos);
-        if (pos == s.size()) return i;
-        double d = std::stod(s, &pos);
-        if (pos == s.size()) return d;
-      } catch (const std::exception&) {
-      }
-      return s;
-    }
-    case YAML::NodeType::Sequence: {
-      auto a = nlohmann::json::array();
-      for (const auto& e : n) a.push_back(yaml_to_json(e));
-      return a;
-    }
-    case YAML::NodeType::Map: {
-      auto o = nlohmann::json::object();
-      for (const auto& kv : n) o[kv.first.as<std::string>()] = yaml_to_json(kv.second);
-      return o;
-    }
-  }
-  return nullptr;
-}
-
-SamplingParams read_params(MapReader& parent, const std::string& key) {
-  SamplingParams p;
-  if (!parent.has(key)) {
-    parent.get(key);
-    return p;
-  }
-  MapReader r(parent.get(key), parent.file(), parent.path(key));
-  p.temperature = r.opt<double>("temperature");
-  p.top_p = r.opt<double>("top_p");
-  p.top_k = r.opt<int>("top_k");
-  p.min_p = r.opt<double>("min_p");
-  p.presence_penalty = r.opt<double>("presence_penalty");
-  p.frequency_penalty = r.opt<double>("frequency_penalty");
-  p.seed = r.opt<std::int64_t>("seed");
-  p.max_tokens = r.opt<int>("max_tokens");
-  if (r.has("stop")) {
-    auto n = r.get("stop");
-    if (n.IsScalar()) {
-      p.stop.push_back(n.as<std::string>());
-    } else if (n.IsSequence()) {
-      for (const auto& e : n) {
-        if (!e.IsScalar()) r.fail(e, r.path("stop"), "expected a string or a list of strings");
-        p.stop.push_back(e.as<std::string>());
-      }
-    } else {
-      r.fail(n, r.path("stop"), "expected a string or a list of strings");
-    }
-  } else {
-    r.get("stop");
-  }
-  p.logprobs = r.opt<bool>("logprobs").value_or(false);
-  p.top_logprobs = r.opt<int>("top_logprobs");
-  auto check = [&](bool ok, const std::string& k, const std::string& what) {
-    if (!ok) r.fail(r.node()[k], r.path(k), what);
-  };
-  if (p.temperature) check(*p.temperature >= 0, "temperature", "must be >= 0");
-  if (p.top_p) check(*p.top_p > 0 && *p.top_p <= 1, "top_p", "must be in (0, 1]");
-  if (p.max_tokens) check(*p.max_tokens > 0, "max_tokens", "must be > 0");
-  if (p.top_logprobs) check(*p.top_logprobs >= 0 && *p.top_logprobs <= 20, "top_logprobs", "must be in 0..20");
-  r.finish();
-  return p;
-}
-
-nlohmann::json json_block(MapReader& r, const std::string& key, nlohmann::json fallback) {
-  if (!r.has(key)) {
-    r.get(key);
-    return fallback;
-  }
-  auto n = r.get(key);
-  if (!n.IsMap()) r.fail(n, r.path(key), "expected a mapping");
-  return yaml_to_json(n);
-}
-
-ModelConfig read_model(const YAML::Node& node, const std::string& file, std::size_t index) {
-  MapReader r(node, file, fmt::format("models[{}]", index));
+ModelConfig read_model_fields(const YAML::Node& node, const std::string& file, const std::string& where) {
+  MapReader r(node, file, where);
   ModelConfig m;
   m.name = r.req_string("name");
   m.provider = r.opt<std::string>("provider").value_or("openai");
@@ -219,8 +61,8 @@ ModelConfig read_model(const YAML::Node& node, const std::string& file, std::siz
   m.backoff_initial_s = r.opt<double>("backoff_initial").value_or(m.backoff_initial_s);
   m.backoff_max_s = r.opt<double>("backoff_max").value_or(m.backoff_max_s);
   m.endpoint_cooldown_s = r.opt<double>("endpoint_cooldown").value_or(m.endpoint_cooldown_s);
-  m.chat_template_kwargs = json_block(r, "chat_template_kwargs", nullptr);
-  m.extra_body = json_block(r, "extra_body", nlohmann::json::object());
+  m.chat_template_kwargs = read_json_block(r, "chat_template_kwargs", nullptr);
+  m.extra_body = read_json_block(r, "extra_body", nlohmann::json::object());
   m.params = read_params(r, "params");
   m.toy_accuracy = r.opt<double>("toy_accuracy").value_or(m.toy_accuracy);
   m.toy_nothink_accuracy = r.opt<double>("toy_nothink_accuracy").value_or(m.toy_nothink_accuracy);
@@ -321,6 +163,10 @@ TaskConfig read_task(const YAML::Node& node, const std::string& file, const std:
 
 }  // namespace
 
+ModelConfig read_model_config(const YAML::Node& node, const std::string& file, const std::string& where) {
+  return read_model_fields(node, file, where);
+}
+
 nlohmann::json params_to_json(const SamplingParams& p) {
   nlohmann::json j = nlohmann::json::object();
   if (p.temperature) j["temperature"] = *p.temperature;
@@ -410,7 +256,7 @@ SuiteConfig load_suite(const std::filesystem::path& path) {
     r.fail(models ? models : root, "models", "expected a non-empty list of models");
   std::set<std::string> model_names;
   for (std::size_t i = 0; i < models.size(); ++i) {
-    suite.models.push_back(read_model(models[i], file, i));
+    suite.models.push_back(read_model_config(models[i], file, fmt::format("models[{}]", i)));
     if (!model_names.insert(suite.models.back().name).second)
       r.fail(models[i], fmt::format("models[{}].name", i), fmt::format("duplicate model name '{}'", suite.models.back().name));
   }

@@ -11,6 +11,10 @@
 
 #include "harness/chat.h"
 
+namespace YAML {
+class Node;
+}
+
 namespace gauntlet::harness {
 
 struct ModelConfig {
@@ -75,5 +79,9 @@ SuiteConfig load_suite(const std::filesystem::path& path);
 // Merges task params over model params (task wins field by field).
 SamplingParams merge_params(const SamplingParams& base, const SamplingParams& over);
 nlohmann::json params_to_json(const SamplingParams& p);
+
+// One model mapping (the keys of a suite's models[] entry), for other config formats that name
+// models too. `where` is the key path used in error messages, e.g. "players[2].model".
+ModelConfig read_model_config(const YAML::Node& node, const std::string& file, const std::string& where);
 
 }  // namespace gauntlet::harness
