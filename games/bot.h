@@ -22,6 +22,10 @@ class Bot {
 
 // Kinds: "random" (any game), "heuristic" (liars_dice, poker), "stockfish" (chess; options:
 // {"skill": 0..20, "movetime_ms": N, "path": "/usr/games/stockfish"}). Throws GameConfigError.
+// Whether a bot kind has a strategy for a game (random: all; heuristic: liars_dice, poker;
+// stockfish: chess).
+bool bot_supports(const std::string& kind, const std::string& game);
+
 std::unique_ptr<Bot> make_bot(const std::string& kind, const std::string& game, const nlohmann::json& options,
                               std::uint64_t seed);
 

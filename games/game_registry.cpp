@@ -15,6 +15,13 @@ std::unique_ptr<Game> make_game(const std::string& name, const nlohmann::json& o
   throw GameConfigError(fmt::format("unknown game '{}' (valid: chess, liars_dice, poker)", name));
 }
 
+bool bot_supports(const std::string& kind, const std::string& game) {
+  if (kind == "random") return true;
+  if (kind == "heuristic") return game == "liars_dice" || game == "poker";
+  if (kind == "stockfish") return game == "chess";
+  return false;
+}
+
 std::unique_ptr<Bot> make_bot(const std::string& kind, const std::string& game, const nlohmann::json& options,
                               std::uint64_t seed) {
   const nlohmann::json& o = options.is_null() ? nlohmann::json::object() : options;
