@@ -1,0 +1,73 @@
+// `gauntlet tournament`: plays a tournament file's missing matches and prints the leaderboards.
+#include <unistd.h>
+
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "harness/cli_command.h"
+#include "harness/errors.h"
+#include "harness/interrupt.h"
+#include "harness/match_battles.h"
+#include "harness/ratings_report.h"
+#include "harness/tournament_config.h"
+#include "harness/tournament_runner.h"
+
+namespace gauntlet::harness {
+namespace {
+
+int cmd_tournament(const std::string& config_path, const std::string& db_arg, bool resume, const std::string& shard,
+                   bool no_progress, const std::string& command_line) {
+  auto config = load_tournament(config_path);
+  std::filesystem::path db = db_arg.empty() ? std::filesystem::path("runs") / (config.name + ".db") : std::filesystem::path(db_arg);
+  TournamentOptions options;
+  if (!shard.empty()) options.shard = Shard::parse(shard);
+  options.command_line = command_line;
+  if (!no_progress) {
+    options.progress_out = &std::cerr;
+    options.progress_live = isatty(STDERR_FILENO);
+  }
+  bool existed = std::filesystem::exists(db);
+  Store store(db);
+  if (resume && !existed) std::cerr << fmt::format("gauntlet: {} does not exist yet; starting a new tournament\n", db.string());
+  options.stop = &install_interrupt_handler();
+  auto summary = run_tournament(config, store, options);
+  std::cerr << fmt::format("gauntlet: run {} on {}: {} matches planned, {} already done, {} played ({} forfeits){}\n",
+                           summary.run_id, db.string(), summary.planned, summary.already_done, summary.played,
+                           summary.forfeits, summary.interrupted ? " (interrupted)" : "");
+  RatingOptions rating_options;
+  for (const auto& [game, matches] : matches_by_game(store.matches(config.name))) {
+    auto battles = battles_from_matches(matches);
+    if (battles.empty()) continue;
+    auto table = compute_ratings(battles, rating_options);
+    std::cout << fmt::format("== {} ({} matches)\n", game, matches.size())
+              << render_ratings_text(table, wdl_matrix(battles), describe_ratings(rating_options, table.bootstrap))
+              << "\n";
+  }
+  if (summary.interrupted) {
+    std::cerr << "gauntlet: interrupted; rerun the same command to play the missing matches\n";
+    return 130;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_tournament_commands(CLI::App& app, CliCommands& commands, const std::string& command_line) {
+  struct Args {
+    std::string config, db, shard;
+    bool resume = false, no_progress = false;
+  };
+  auto a = std::make_shared<Args>();
+  auto* t = app.add_subcommand("tournament", "Play a tournament of models and bots; reruns play only missing matches");
+  t->add_option("config", a->config, "Tournament file (YAML)")->required();
+  t->add_option("--db", a->db, "SQLite run database (default: runs/<tournament name>.db)");
+  t->add_flag("--resume", a->resume, "Continue an earlier tournament on the same --db (rerunning does the same)");
+  t->add_option("--shard", a->shard, "Play only slice i of n of the schedule (i taken mod n)");
+  t->add_flag("--no-progress", a->no_progress, "No progress output on stderr");
+  commands.push_back({t, [a, command_line] {
+                        return cmd_tournament(a->config, a->db, a->resume, a->shard, a->no_progress, command_line);
+                      }});
+}
+
+}  // namespace gauntlet::harness
