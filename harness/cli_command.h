@@ -16,5 +16,16 @@ using CliCommands = std::vector<CliCommand>;
 
 // eval, report, export, merge (cli_eval_commands.cpp)
 void add_eval_commands(CLI::App& app, CliCommands& commands, const std::string& command_line);
+// sandbox run, sandbox batch (cli_sandbox_commands.cpp)
+void add_sandbox_commands(CLI::App& app, CliCommands& commands);
+
+// tournament (cli_tournament_commands.cpp)
+void add_tournament_commands(CLI::App& app, CliCommands& commands, const std::string& command_line);
+
+// ratings (cli_ratings_commands.cpp)
+void add_ratings_commands(CLI::App& app, CliCommands& commands);
+
+// chess perft, poker rank (cli_game_commands.cpp)
+void add_game_commands(CLI::App& app, CliCommands& commands);
 
 }  // namespace gauntlet::harness

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -49,7 +50,8 @@ constexpr int kConcurrency = 8;  // the most requests the server can see in flig
 
 // ---- processes -----------------------------------------------------------------------------------
 
-// Starts `args` with stdin from /dev/null and stdout/stderr into files; returns the pid.
+// Starts `args` with stdin from /dev/null and stdout/stderr into files; returns the pid, or -1 (with
+// a test failure naming the error).
 pid_t spawn(const std::vector<std::string>& args, const std::string& out_path, const std::string& err_path) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -62,7 +64,11 @@ pid_t spawn(const std::vector<std::string>& args, const std::string& out_path, c
   pid_t pid = -1;
   int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  return rc == 0 ? pid : -1;
+  if (rc != 0) {
+    ADD_FAILURE() << "cannot start " << args[0] << ": " << std::strerror(rc);
+    return -1;
+  }
+  return pid;
 }
 
 struct Exit {

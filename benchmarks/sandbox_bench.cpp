@@ -1,0 +1,156 @@
+// Sandbox throughput: the same small jobs through the warm-zygote pool (full isolation: namespaces,
+// rlimits, seccomp) and through the peer measured in the same run, a fresh `/usr/bin/python3 -I -S
+// -c CODE` per job with the same rlimits (CPU, AS, FSIZE, NOFILE, CORE) and the same number of jobs
+// in flight (one per lane). Prints jobs/s for both and the ratio, and checks that both produced the
+// same stdout for every job.
+//
+//   sandbox_bench [--jobs N] [--lanes L]     (defaults: 2000 jobs, one lane per core)
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "sandbox/sandbox.h"
+
+namespace {
+
+using gauntlet::sandbox::Job;
+using gauntlet::sandbox::Sandbox;
+using gauntlet::sandbox::SandboxOptions;
+using gauntlet::sandbox::Status;
+using Clock = std::chrono::steady_clock;
+
+// Small programs of the kind self-play and code verification run: a few arithmetic lines, a loop, a print.
+std::vector<Job> make_jobs(int n) {
+  std::vector<Job> jobs;
+  for (int i = 0; i < n; ++i) {
+    Job job;
+    job.id = std::to_string(i);
+    switch (i % 4) {
+      case 0: job.code = "print(sum(k * k for k in range(" + std::to_string(50 + i % 97) + ")))\n"; break;
+      case 1: job.code = "def f(x):\n    return x * (x + 1) // 2\nprint(f(" + std::to_string(i) + "))\n"; break;
+      case 2: job.code = "s = 'abc' * " + std::to_string(1 + i % 9) + "\nprint(s.upper()[::-1], len(s))\n"; break;
+      default:
+        job.code = "import math\nprint(math.gcd(" + std::to_string(i * 6) + ", 84), math.isqrt(" + std::to_string(i) + "))\n";
+    }
+    job.timeout_ms = 2000;
+    job.memory_mb = 512;
+    jobs.push_back(job);
+  }
+  return jobs;
+}
+
+// One fresh interpreter with the same limits; returns stdout ("" and ok=false on failure).
+std::string run_fresh(const Job& job, bool& ok) {
+  int out[2];
+  if (pipe2(out, O_CLOEXEC) != 0) {
+    ok = false;
+    return "";
+  }
+  std::string code = job.code;
+  const char* argv[] = {"/usr/bin/python3", "-I", "-S", "-c", code.c_str(), nullptr};
+  rlim_t cpu = static_cast<rlim_t>((job.timeout_ms + 999) / 1000);
+  rlim_t mem = static_cast<rlim_t>(job.memory_mb) << 20;
+  pid_t pid = fork();
+  if (pid == 0) {
+    int devnull = open("/dev/null", O_RDWR);
+    dup2(devnull, 0);
+    dup2(out[1], 1);
+    dup2(devnull, 2);
+    struct rlimit r{cpu, cpu + 1};
+    setrlimit(RLIMIT_CPU, &r);
+    r = {mem, mem};
+    setrlimit(RLIMIT_AS, &r);
+    r = {16 << 20, 16 << 20};
+    setrlimit(RLIMIT_FSIZE, &r);
+    r = {64, 64};
+    setrlimit(RLIMIT_NOFILE, &r);
+    r = {0, 0};
+    setrlimit(RLIMIT_CORE, &r);
+    execv(argv[0], const_cast<char* const*>(argv));
+    _exit(127);
+  }
+  close(out[1]);
+  std::string text;
+  auto deadline = Clock::now() + std::chrono::milliseconds(job.effective_wall_timeout_ms());
+  char buf[4096];
+  while (true) {
+    int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count());
+    struct pollfd p{out[0], POLLIN, 0};
+    if (left <= 0 || poll(&p, 1, left) == 0) {
+      kill(pid, SIGKILL);
+      break;
+    }
+    ssize_t n = read(out[0], buf, sizeof(buf));
+    if (n <= 0) break;
+    text.append(buf, static_cast<size_t>(n));
+  }
+  close(out[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  return text;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int jobs_n = 2000;
+  int lanes = 0;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--jobs")) jobs_n = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--lanes")) lanes = std::atoi(argv[i + 1]);
+  }
+  if (lanes <= 0) lanes = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  auto jobs = make_jobs(jobs_n);
+
+  SandboxOptions options;
+  options.lanes = lanes;
+  Sandbox box(options);
+  box.run_batch(std::vector<Job>(jobs.begin(), jobs.begin() + std::min<size_t>(jobs.size(), 2 * lanes)));  // warm
+  auto t0 = Clock::now();
+  auto pooled = box.run_batch(jobs);
+  double pool_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  int pool_ok = 0;
+  for (const auto& r : pooled) pool_ok += r.status == Status::ok;
+
+  std::vector<std::string> fresh(jobs.size());
+  std::atomic<int> fresh_ok{0};
+  std::atomic<size_t> next{0};
+  t0 = Clock::now();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < lanes; ++t)
+    threads.emplace_back([&] {
+      for (size_t i; (i = next.fetch_add(1)) < jobs.size();) {
+        bool ok = false;
+        fresh[i] = run_fresh(jobs[i], ok);
+        fresh_ok += ok;
+      }
+    });
+  for (auto& t : threads) t.join();
+  double fresh_s = std::chrono::duration<double>(Clock::now() - t0).count();
+
+  int same = 0;
+  for (size_t i = 0; i < jobs.size(); ++i) same += pooled[i].stdout_text == fresh[i];
+  double pool_rate = jobs.size() / pool_s;
+  double fresh_rate = jobs.size() / fresh_s;
+  std::printf("sandbox_bench: %zu small jobs, %d lanes, isolation %s\n", jobs.size(), lanes,
+              box.isolated() ? "namespaces+seccomp" : "NONE");
+  std::printf("  pool (warm zygotes, full isolation)     %8.1f jobs/s  (%6.2f s, %d ok)\n", pool_rate, pool_s, pool_ok);
+  std::printf("  baseline (python3 -I -S per job)        %8.1f jobs/s  (%6.2f s, %d ok)\n", fresh_rate, fresh_s,
+              fresh_ok.load());
+  std::printf("  ratio pool / baseline                   %8.1fx  (target >= 15x)\n", pool_rate / fresh_rate);
+  std::printf("  identical stdout                        %d / %zu\n", same, jobs.size());
+  return (pool_ok == static_cast<int>(jobs.size()) && same == static_cast<int>(jobs.size())) ? 0 : 1;
+}

@@ -1,0 +1,66 @@
+#pragma once
+// Job (one untrusted Python program plus limits), ExecResult (what happened) and Status (the one
+// word the supervisor decides for every outcome). Plain data; no process handling here.
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace gauntlet::sandbox {
+
+// Every outcome is exactly one of these. Decided by the supervisor from kernel facts (exit status,
+// signal, CPU time, bytes read, the wall clock); the job only ever contributes its result frame.
+enum class Status {
+  ok,                 // ran to the end (also sys.exit(0) / sys.exit(None))
+  error,              // a Python exception (error_type, error_message); SyntaxError and sys.exit(n != 0) too
+  timeout_cpu,        // used more CPU than timeout_ms
+  timeout_wall,       // still running at the wall deadline; the whole worker was killed
+  memory,             // MemoryError (address-space limit reached)
+  output_limit,       // stdout + stderr + return value exceeded output_limit_bytes; the worker was killed
+  forbidden_syscall,  // killed by the seccomp filter (process creation, sockets, signals, mount, ...)
+  crash,              // killed by another signal (SIGSEGV from ctypes, abort, ...) or the worker died
+  no_result,          // exited without exactly one well-formed result frame (os._exit, closed fd 3, ...)
+};
+
+const char* to_string(Status status);
+// Throws std::invalid_argument for an unknown name.
+Status parse_status(const std::string& name);
+
+struct Job {
+  std::string id;                   // free-form; copied into the result
+  std::string code;                 // the program, run as __main__
+  std::optional<std::string> call;  // an expression evaluated after the program, e.g. "solve(3)"; its repr is returned
+  std::string input;                // bytes on stdin
+  int timeout_ms = 1000;            // CPU time limit
+  int wall_timeout_ms = 0;          // 0: 3 * timeout_ms + 1000
+  int memory_mb = 512;              // address-space limit of the job process (the interpreter itself is ~30 MiB)
+  long output_limit_bytes = 1 << 20;  // stdout + stderr + return repr together
+
+  int effective_wall_timeout_ms() const { return wall_timeout_ms > 0 ? wall_timeout_ms : 3 * timeout_ms + 1000; }
+};
+
+struct ExecResult {
+  std::string id;
+  Status status = Status::no_result;
+  std::string stdout_text;
+  std::string stderr_text;
+  std::optional<std::string> return_repr;  // set when the job had a call and it returned
+  std::string error_type;                   // status error / memory: e.g. "ZeroDivisionError"
+  std::string error_message;                // str() of the exception, or a supervisor note
+  int exit_code = -1;                       // process exit code; -1 when killed by a signal
+  int signal = 0;                           // the killing signal, 0 when none
+  double wall_ms = 0;
+  double cpu_ms = 0;
+  bool isolated = true;                     // false: ran with --insecure-no-isolation
+
+  nlohmann::json to_json() const;
+};
+
+// Two runs of one job in workers with different hash seeds (PYTHONHASHSEED).
+struct DeterminismReport {
+  ExecResult first;
+  ExecResult second;
+  bool deterministic = false;  // same status, stdout, return value and error
+};
+
+}  // namespace gauntlet::sandbox
