@@ -21,6 +21,7 @@ build: configure
 run: build
 	@mkdir -p runs
 	./$(BUILD_DIR)/gauntlet eval examples/demo.yaml --db runs/demo.db
+	./$(BUILD_DIR)/gauntlet tournament examples/tournament.yaml --db runs/demo.db
 	./$(BUILD_DIR)/gauntlet report --db runs/demo.db --html runs/demo.html
 	@echo "HTML report: runs/demo.html"
 

@@ -27,6 +27,8 @@ int run_cli(int argc, char** argv) {
   add_tournament_commands(app, commands, command_line);
   add_ratings_commands(app, commands);
   add_game_commands(app, commands);
+  add_tokenizer_commands(app, commands);
+  add_engine_commands(app, commands);
 
   try {
     app.parse(argc, argv);

@@ -28,4 +28,10 @@ void add_ratings_commands(CLI::App& app, CliCommands& commands);
 // chess perft, poker rank (cli_game_commands.cpp)
 void add_game_commands(CLI::App& app, CliCommands& commands);
 
+// tokenize, detokenize (cli_tokenizer_commands.cpp)
+void add_tokenizer_commands(CLI::App& app, CliCommands& commands);
+
+// make-model (cli_engine_commands.cpp)
+void add_engine_commands(CLI::App& app, CliCommands& commands);
+
 }  // namespace gauntlet::harness

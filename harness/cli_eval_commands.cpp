@@ -10,6 +10,9 @@
 
 #include "harness/errors.h"
 #include "harness/interrupt.h"
+#include "harness/html_escape.h"
+#include "harness/match_battles.h"
+#include "harness/ratings_report.h"
 #include "harness/report.h"
 #include "harness/sample_export.h"
 #include "harness/store.h"
@@ -22,6 +25,7 @@
 
 namespace gauntlet::harness {
 namespace {
+
 
 std::filesystem::path default_db(const SuiteConfig& suite) { return std::filesystem::path("runs") / (suite.name + ".db"); }
 
@@ -75,17 +79,63 @@ int cmd_eval(const std::string& suite_path, const std::string& db_arg, bool resu
   return 0;
 }
 
+// Tournament leaderboards (one per game) for the report, when the database holds matches.
+struct GameLeaderboard {
+  std::string game;
+  std::size_t matches = 0;
+  RatingTable table;
+  WdlMatrix wdl;
+  std::string description;
+};
+
+std::vector<GameLeaderboard> leaderboards(Store& store) {
+  std::vector<GameLeaderboard> out;
+  RatingOptions options;
+  for (const auto& [game, matches] : matches_by_game(store.matches())) {
+    auto battles = battles_from_matches(matches);
+    if (battles.empty()) continue;
+    GameLeaderboard board;
+    board.game = game;
+    board.matches = matches.size();
+    board.table = compute_ratings(battles, options);
+    board.wdl = wdl_matrix(battles);
+    board.description = describe_ratings(options, board.table.bootstrap);
+    out.push_back(std::move(board));
+  }
+  return out;
+}
+
 int cmd_report(const std::string& db, bool json, const std::string& html) {
   Store store = open_existing(db);
   auto cells = build_report(store.samples(), report_options(store));
+  auto boards = leaderboards(store);
   if (!html.empty()) {
+    std::string page =
+        render_html(cells, fmt::format("Gauntlet report: {}", std::filesystem::path(db).filename().string()));
+    std::string sections;
+    for (const auto& b : boards)
+      sections += fmt::format("<h2>Tournament: {} ({} matches)</h2>\n", html_escape(b.game), b.matches) +
+                  render_ratings_html_section(b.table, b.wdl, b.description);
+    auto body_end = page.rfind("</body>");
+    page.insert(body_end == std::string::npos ? page.size() : body_end, sections);
     std::ofstream out(html, std::ios::binary);
     if (!out) throw UsageError(fmt::format("--html {}: cannot write", html));
-    out << render_html(cells, fmt::format("Gauntlet report: {}", std::filesystem::path(db).filename().string()));
+    out << page;
     if (!out) throw GauntletError(fmt::format("--html {}: write failed", html));
   }
-  if (json) std::cout << render_json(cells).dump(2) << "\n";
-  else if (html.empty()) std::cout << render_text(cells);
+  if (json) {
+    auto j = render_json(cells);
+    if (!boards.empty()) {
+      j["tournaments"] = nlohmann::json::object();
+      for (const auto& b : boards) j["tournaments"][b.game] = render_ratings_json(b.table)["ratings"];
+    }
+    std::cout << j.dump(2) << "\n";
+  } else if (html.empty()) {
+    if (!cells.empty() || boards.empty()) std::cout << render_text(cells);
+    for (const auto& b : boards)
+      std::cout << fmt::format("\n== {} ({} matches)\n", b.game, b.matches)
+                << render_ratings_text(b.table, b.wdl, b.description);
+  }
   return 0;
 }
 

@@ -1,5 +1,7 @@
 #include "harness/ratings_report.h"
 
+#include "harness/html_escape.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -11,21 +13,6 @@ namespace gauntlet::harness {
 
 namespace {
 
-std::string escape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char ch : s) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += ch; break;
-    }
-  }
-  return out;
-}
 
 std::size_t code_points(const std::string& s) {
   std::size_t n = 0;
@@ -125,7 +112,7 @@ std::string render_ci_chart(const RatingTable& table) {
     const PlayerRating& p = table.players[i];
     const double cy = kTop + kRowH * (static_cast<double>(i) + 0.5);
     out += "<g>\n";
-    out += fmt::format("<title>{}: {:.1f}, 95% CI [{:.1f}, {:.1f}], {} games</title>\n", escape(p.player), p.rating,
+    out += fmt::format("<title>{}: {:.1f}, 95% CI [{:.1f}, {:.1f}], {} games</title>\n", html_escape(p.player), p.rating,
                        p.ci95.first, p.ci95.second, p.games);
     std::string label = p.player;
     if (code_points(label) > 60) {  // cut at a UTF-8 code point boundary
@@ -135,7 +122,7 @@ std::string render_ci_chart(const RatingTable& table) {
       label = label.substr(0, k) + "\u2026";
     }
     out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\" dominant-baseline=\"middle\">{}</text>\n",
-                       label_w - 8.0, cy, escape(label));
+                       label_w - 8.0, cy, html_escape(label));
     const double x0 = x_of(p.ci95.first), x1 = x_of(p.ci95.second);
     out += fmt::format("<line class=\"errbar\" x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>\n", x0, cy, x1,
                        cy);
@@ -232,7 +219,7 @@ nlohmann::ordered_json render_ratings_json(const RatingTable& table) {
 std::string render_ratings_html_section(const RatingTable& table, const WdlMatrix& wdl, const std::string& description) {
   std::string out = fmt::format("<div class=\"gauntlet-ratings\">\n<style>{}</style>\n", kStyle);
   out += "<section>\n<h2>Leaderboard</h2>\n";
-  out += fmt::format("<p class=\"note\">{}</p>\n", escape(description));
+  out += fmt::format("<p class=\"note\">{}</p>\n", html_escape(description));
   if (table.players.empty()) {
     out += "<p class=\"note\">no battles</p>\n</section>\n</div>\n";
     return out;
@@ -245,7 +232,7 @@ std::string render_ratings_html_section(const RatingTable& table, const WdlMatri
     out += fmt::format(
         "<tr><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{:.1f}</td><td class=\"num\">[{:.1f}, {:.1f}]</td>"
         "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
-        i + 1, escape(p.player), p.rating, p.ci95.first, p.ci95.second, p.games, p.wins, p.draws, p.losses);
+        i + 1, html_escape(p.player), p.rating, p.ci95.first, p.ci95.second, p.games, p.wins, p.draws, p.losses);
   }
   out += "</tbody>\n</table>\n</section>\n";
   out += "<section>\n<h2>Ratings (95% CI)</h2>\n";
@@ -254,10 +241,10 @@ std::string render_ratings_html_section(const RatingTable& table, const WdlMatri
 
   const auto order = matrix_order(table, wdl);
   out += "<section>\n<h2>Wins-draws-losses (row against column)</h2>\n<table>\n<thead><tr><th></th>";
-  for (std::size_t j : order) out += fmt::format("<th class=\"num\">{}</th>", escape(wdl.players[j]));
+  for (std::size_t j : order) out += fmt::format("<th class=\"num\">{}</th>", html_escape(wdl.players[j]));
   out += "</tr></thead>\n<tbody>\n";
   for (std::size_t i : order) {
-    out += fmt::format("<tr><th>{}</th>", escape(wdl.players[i]));
+    out += fmt::format("<tr><th>{}</th>", html_escape(wdl.players[i]));
     for (std::size_t j : order) {
       if (i == j) {
         out += "<td class=\"self\">&#8212;</td>";
@@ -285,7 +272,7 @@ std::string render_ratings_html_section(const RatingTable& table, const WdlMatri
 
 std::string render_ratings_html(const RatingTable& table, const WdlMatrix& wdl, const std::string& description,
                                 const std::string& title) {
-  const std::string t = escape(title);
+  const std::string t = html_escape(title);
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out += fmt::format(

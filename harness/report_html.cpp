@@ -9,6 +9,8 @@
 
 #include "harness/report.h"
 
+#include "harness/html_escape.h"
+
 namespace gauntlet::harness {
 
 namespace {
@@ -44,21 +46,6 @@ svg .line { fill: none; stroke-width: 2; }
 figure { margin: 0 0 1.5rem; }
 )css";
 
-std::string escape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char ch : s) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += ch; break;
-    }
-  }
-  return out;
-}
 
 std::size_t code_points(const std::string& s) {
   std::size_t n = 0;
@@ -122,7 +109,7 @@ std::string render_table(const std::vector<CellReport>& cells) {
     out += fmt::format(
         "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.3f}</td>"
         "<td class=\"num\">[{:.3f}, {:.3f}]</td>",
-        escape(c.model), escape(c.task), c.samples, c.accuracy, c.ci95.first, c.ci95.second);
+        html_escape(c.model), html_escape(c.task), c.samples, c.accuracy, c.ci95.first, c.ci95.second);
     for (int k : ks) {
       auto it = c.pass_at_k.find(k);
       if (it == c.pass_at_k.end()) {
@@ -181,10 +168,10 @@ std::string render_accuracy_chart(const std::vector<CellReport>& cells, const Mo
     const double row_y = kTop + kRowH * static_cast<double>(i);
     const double cy = row_y + kRowH / 2.0;
     out += "<g>\n";
-    out += fmt::format("<title>{} / {}: accuracy {:.3f}, 95% CI [{:.3f}, {:.3f}], n={}</title>\n", escape(c.model),
-                       escape(c.task), c.accuracy, c.ci95.first, c.ci95.second, c.samples);
+    out += fmt::format("<title>{} / {}: accuracy {:.3f}, 95% CI [{:.3f}, {:.3f}], n={}</title>\n", html_escape(c.model),
+                       html_escape(c.task), c.accuracy, c.ci95.first, c.ci95.second, c.samples);
     out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\" dominant-baseline=\"middle\">{}</text>\n",
-                       label_w - 8.0, cy, escape(labels[i]));
+                       label_w - 8.0, cy, html_escape(labels[i]));
     if (c.samples == 0) {
       out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" dominant-baseline=\"middle\">no scored samples</text>\n",
                          plot_x + 6.0, cy);
@@ -244,7 +231,7 @@ std::string render_pass_at_k_chart(const std::string& task, const std::vector<co
   std::string out = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0:.0f}\" height=\"{1:.0f}\" viewBox=\"0 0 {0:.0f} {1:.0f}\" "
       "role=\"img\" aria-label=\"pass@k by k for task {2}\">\n",
-      width, height, escape(task));
+      width, height, html_escape(task));
 
   for (int i = 0; i <= 4; ++i) {
     const double v = i / 4.0;
@@ -286,13 +273,13 @@ std::string render_pass_at_k_chart(const std::string& task, const std::vector<co
     for (const auto& [k, value] : c.pass_at_k) {
       out += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"{}\"><title>{}: pass@{} = {:.3f}</title>"
                          "</circle>\n",
-                         x_of(k), y_of(value), color, escape(c.model), k, value);
+                         x_of(k), y_of(value), color, html_escape(c.model), k, value);
     }
     const double ly = kTop + 20.0 * static_cast<double>(i) + 6.0;
     out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"14\" height=\"4\" fill=\"{}\"/>\n", legend_x,
                        ly - 2.0, color);
     out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" dominant-baseline=\"middle\">{}</text>\n", legend_x + 20.0, ly,
-                       escape(shorten(c.model, kMaxLabelChars)));
+                       html_escape(shorten(c.model, kMaxLabelChars)));
     out += "</g>\n";
   }
   out += "</svg>\n";
@@ -302,7 +289,7 @@ std::string render_pass_at_k_chart(const std::string& task, const std::vector<co
 }  // namespace
 
 std::string render_html(const std::vector<CellReport>& cells, const std::string& title) {
-  const std::string t = escape(title);
+  const std::string t = html_escape(title);
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out += fmt::format("<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<h1>{}</h1>\n", t, kStyle, t);
@@ -329,7 +316,7 @@ std::string render_html(const std::vector<CellReport>& cells, const std::string&
     for (auto& [task, task_cells] : by_task) {
       std::stable_sort(task_cells.begin(), task_cells.end(),
                        [](const CellReport* a, const CellReport* b) { return a->model < b->model; });
-      out += fmt::format("<figure>\n<h3>{}</h3>\n", escape(task));
+      out += fmt::format("<figure>\n<h3>{}</h3>\n", html_escape(task));
       out += render_pass_at_k_chart(task, task_cells, colors);
       out += "</figure>\n";
     }

@@ -520,6 +520,13 @@ std::int64_t Store::merge_from(const std::filesystem::path& other) {
   exec("BEGIN IMMEDIATE");
   try {
     for (const auto& r : source.samples()) put_sample(r);
+    std::set<std::string> have;
+    for (const auto& m : matches()) have.insert(m.id);
+    for (const auto& m : source.matches()) {
+      if (have.count(m.id)) continue;  // a match is immutable once finished: keep ours
+      for (const auto& t : source.turns(m.id)) put_turn(t);
+      finish_match(m);
+    }
     {
       std::lock_guard source_lock(source.mutex_);
       Statement s(source.db_, "SELECT key, model, value FROM response_cache", source.path_);

@@ -135,7 +135,8 @@ class Store {
   std::optional<std::string> cache_get(const std::string& key);
   void cache_put(const std::string& key, const std::string& model, const std::string& value);
 
-  // Merge another store's models, tasks, samples and cache into this one. Returns samples added.
+  // Merge another store's models, tasks, items, samples, matches (with their turns) and cache into
+  // this one. Returns samples added.
   // Fingerprint conflicts throw StoreError; identical keys keep the error-free copy.
   std::int64_t merge_from(const std::filesystem::path& other);
 

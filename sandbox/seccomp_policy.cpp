@@ -66,6 +66,8 @@ std::string SeccompPolicy::compile() {
   Ctx c{seccomp_init(SCMP_ACT_KILL_PROCESS)};
   if (!c.ctx) throw SandboxError("seccomp: seccomp_init failed");
   scmp_filter_ctx ctx = c.ctx;
+  // A binary tree over syscall numbers instead of a linear list: every syscall the job makes runs this.
+  check(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2), "optimize");
   for (const char* name : kAllowed) {
     int nr = seccomp_syscall_resolve_name(name);
     if (nr == __NR_SCMP_ERROR) continue;  // not on this architecture

@@ -269,3 +269,29 @@ TEST(SuiteAgainstServer, CompletionsEndpointAndSharedCacheMakeRerunsFree) {
 }
 
 }  // namespace
+
+namespace {
+
+// Regression: a freed slot must start the next queued request at once, not after the I/O loop's
+// idle poll (which made concurrency-1 runs take a second per request).
+TEST(OpenAIClientQueue, ConcurrencyOneDoesNotWaitForThePollTimeout) {
+  FakeOpenAIServer server;
+  server.start();
+  ModelConfig config;
+  config.name = "m";
+  config.base_urls = {server.base_url()};
+  config.concurrency = 1;
+  OpenAIClient client(config);
+  auto start = std::chrono::steady_clock::now();
+  std::vector<std::future<ChatResult>> futures;
+  for (int i = 0; i < 20; ++i) {
+    ChatRequest request;
+    request.messages = {{"user", std::to_string(i) + "+2"}};
+    futures.push_back(client.submit(std::move(request)));
+  }
+  for (auto& f : futures) EXPECT_TRUE(f.get().ok());
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(elapsed, 8.0) << "20 sequential requests took " << elapsed << " s";
+}
+
+}  // namespace

@@ -1,0 +1,163 @@
+// Engine tools on the command line: `gauntlet make-model` writes a random-weight checkpoint in the
+// Hugging Face layout, with a copied or a built-in byte-level BPE tokenizer.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "engine/checkpoint.h"
+#include "engine/checkpoint_error.h"
+#include "engine/checkpoint_writer.h"
+#include "engine/model_weights.h"
+#include "engine/tokenizer_writer.h"
+#include "harness/cli_command.h"
+#include "harness/errors.h"
+
+namespace gauntlet::harness {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct MakeModelArgs {
+  std::string arch = "qwen3_moe";
+  std::string tokenizer;
+  std::string out;
+  std::string dtype = "bf16";
+  int vocab = 0;
+  std::vector<int> mlp_only_layers;
+  engine::RandomCheckpointSpec spec;
+};
+
+// What make-model needs from a tokenizer.json: its size and the ids of the usual special tokens.
+struct TokenizerFacts {
+  int size = 0;
+  std::vector<int> eos_ids;
+  int pad_id = -1;
+};
+
+TokenizerFacts read_tokenizer_facts(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError(fmt::format("{}: cannot open", path.string()));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(buffer.str());
+  } catch (const nlohmann::json::exception& e) {
+    throw UsageError(fmt::format("{}: not valid JSON: {}", path.string(), e.what()));
+  }
+  TokenizerFacts facts;
+  std::map<std::string, int> ids;
+  if (j.contains("model") && j["model"].contains("vocab") && j["model"]["vocab"].is_object())
+    for (auto it = j["model"]["vocab"].begin(); it != j["model"]["vocab"].end(); ++it)
+      if (it.value().is_number_integer()) ids[it.key()] = it.value().get<int>();
+  if (j.contains("added_tokens") && j["added_tokens"].is_array())
+    for (const auto& t : j["added_tokens"])
+      if (t.contains("id") && t["id"].is_number_integer() && t.contains("content") && t["content"].is_string())
+        ids[t["content"].get<std::string>()] = t["id"].get<int>();
+  if (ids.empty()) throw UsageError(fmt::format("{}: no model.vocab or added_tokens", path.string()));
+  for (const auto& [token, id] : ids) facts.size = std::max(facts.size, id + 1);
+  for (const char* eos : {"<|im_end|>", "<|endoftext|>", "</s>"})
+    if (ids.count(eos)) facts.eos_ids.push_back(ids[eos]);
+  if (ids.count("<|endoftext|>")) facts.pad_id = ids["<|endoftext|>"];
+  return facts;
+}
+
+void copy_tokenizer(const fs::path& from, const fs::path& out_dir) {
+  fs::path tokenizer_json = fs::is_directory(from) ? from / "tokenizer.json" : from;
+  if (!fs::exists(tokenizer_json)) throw UsageError(fmt::format("--tokenizer: {} not found", tokenizer_json.string()));
+  fs::path config = tokenizer_json.parent_path() / "tokenizer_config.json";
+  std::error_code ec;
+  if (!fs::exists(out_dir / "tokenizer.json") || !fs::equivalent(tokenizer_json, out_dir / "tokenizer.json", ec))
+    fs::copy_file(tokenizer_json, out_dir / "tokenizer.json", fs::copy_options::overwrite_existing);
+  if (fs::exists(config) &&
+      (!fs::exists(out_dir / "tokenizer_config.json") || !fs::equivalent(config, out_dir / "tokenizer_config.json", ec)))
+    fs::copy_file(config, out_dir / "tokenizer_config.json", fs::copy_options::overwrite_existing);
+}
+
+int cmd_make_model(MakeModelArgs& a) {
+  auto& spec = a.spec;
+  try {
+    spec.arch = engine::parse_architecture(a.arch);
+  } catch (const engine::CheckpointError& e) {
+    throw UsageError(fmt::format("--arch: {}", e.what()));
+  }
+  spec.dtype = a.dtype == "f32" ? engine::DType::kF32 : a.dtype == "f16" ? engine::DType::kF16 : engine::DType::kBF16;
+  spec.mlp_only_layers = a.mlp_only_layers;
+  if (spec.arch == engine::Architecture::kOlmoe) {
+    spec.rope_theta = 1e4;
+    spec.rms_norm_eps = 1e-5;
+  } else if (spec.arch == engine::Architecture::kMixtral) {
+    spec.rms_norm_eps = 1e-5;
+  }
+
+  const fs::path out(a.out);
+  fs::create_directories(out);
+  if (a.tokenizer.empty()) engine::write_default_tokenizer(out);
+  else copy_tokenizer(a.tokenizer, out);
+  const TokenizerFacts facts = read_tokenizer_facts(out / "tokenizer.json");
+  spec.vocab_size = std::max(a.vocab, facts.size);
+  spec.eos_token_ids = facts.eos_ids;
+  spec.pad_token_id = facts.pad_id;
+
+  try {
+    engine::write_random_checkpoint(spec, out);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(fmt::format("make-model: {}", e.what()));
+  }
+  // Read it back: the loader is the judge of what was written.
+  engine::Checkpoint checkpoint(out);
+  engine::resolve_model_weights(checkpoint);
+  std::int64_t params = 0;
+  for (const auto& name : checkpoint.tensor_names()) params += checkpoint.tensor(name).numel();
+  std::cout << fmt::format("{}: {} {} layers hidden {} heads {}/{} head_dim {} experts {} top-{} moe_ff {} vocab {}, "
+                           "{} parameters ({})\n",
+                           out.string(), a.arch, spec.num_layers, spec.hidden_size, spec.num_heads,
+                           spec.num_kv_heads, spec.head_dim, spec.num_experts, spec.num_experts_per_tok,
+                           spec.moe_intermediate_size, spec.vocab_size, params, a.dtype);
+  return 0;
+}
+
+}  // namespace
+
+void add_engine_commands(CLI::App& app, CliCommands& commands) {
+  auto a = std::make_shared<MakeModelArgs>();
+  auto* mm = app.add_subcommand("make-model", "Write a random-weight checkpoint (Hugging Face layout)");
+  mm->add_option("--arch", a->arch, "qwen3_moe (default), qwen2_moe, olmoe or mixtral")
+      ->check(CLI::IsMember({"qwen3_moe", "qwen2_moe", "olmoe", "mixtral"}));
+  mm->add_option("--tokenizer", a->tokenizer,
+                 "Tokenizer dir or tokenizer.json to copy (default: a small built-in byte-level BPE)");
+  mm->add_option("--out", a->out, "Output directory")->required();
+  mm->add_option("--layers", a->spec.num_layers, "Decoder layers (default 2)");
+  mm->add_option("--hidden", a->spec.hidden_size, "Hidden size (default 64)");
+  mm->add_option("--heads", a->spec.num_heads, "Attention heads (default 4)");
+  mm->add_option("--kv-heads", a->spec.num_kv_heads, "KV heads (default 2)");
+  mm->add_option("--head-dim", a->spec.head_dim, "Head dimension (default 16)");
+  mm->add_option("--experts", a->spec.num_experts, "Experts per MoE layer (default 8)");
+  mm->add_option("--top-k", a->spec.num_experts_per_tok, "Experts per token (default 2)");
+  mm->add_option("--moe-ff", a->spec.moe_intermediate_size, "Expert FFN width (default 32)");
+  mm->add_option("--dense-ff", a->spec.intermediate_size, "Dense MLP width (default 4 x moe-ff)");
+  mm->add_option("--shared-ff", a->spec.shared_expert_intermediate_size,
+                 "qwen2_moe shared expert width (default 2 x moe-ff)");
+  mm->add_option("--decoder-sparse-step", a->spec.decoder_sparse_step, "Every Nth layer is MoE (default 1)");
+  mm->add_option("--mlp-only-layers", a->mlp_only_layers, "Dense-MLP layer indices")->delimiter(',');
+  mm->add_flag("--tie-embeddings", a->spec.tie_word_embeddings, "Share embed_tokens and lm_head");
+  mm->add_option("--vocab", a->vocab, "Vocabulary size (at least the tokenizer's)");
+  mm->add_option("--dtype", a->dtype, "bf16 (default), f16 or f32")->check(CLI::IsMember({"bf16", "f16", "f32"}));
+  mm->add_option("--seed", a->spec.seed, "Weights seed (default 0)");
+  mm->add_option("--shards", a->spec.num_shards, "Write N shards plus model.safetensors.index.json");
+  mm->add_flag("--fused-experts", a->spec.fused_experts, "Write mlp.experts.gate_up_proj / down_proj");
+  commands.push_back({mm, [a] { return cmd_make_model(*a); }});
+}
+
+}  // namespace gauntlet::harness

