@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <dirent.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,6 +18,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -103,6 +106,37 @@ std::string run_fresh(const Job& job, bool& ok) {
   return text;
 }
 
+double rusage_ms(int who) {
+  struct rusage ru{};
+  getrusage(who, &ru);
+  return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
+
+// CPU ms the zygote processes themselves used (not their reaped jobs): utime + stime of our direct
+// children named gauntlet-zygote.
+double zygotes_ms() {
+  double total = 0;
+  long ticks = sysconf(_SC_CLK_TCK);
+  DIR* dir = opendir("/proc");
+  if (!dir) return 0;
+  while (dirent* e = readdir(dir)) {
+    std::ifstream in(std::string("/proc/") + e->d_name + "/stat");
+    std::string line;
+    if (!in || !std::getline(in, line)) continue;
+    size_t open = line.find('('), close = line.rfind(')');
+    if (open == std::string::npos || close == std::string::npos) continue;
+    if (line.substr(open + 1, close - open - 1) != "gauntlet-zygote") continue;
+    std::istringstream rest(line.substr(close + 2));
+    std::string field;
+    std::vector<std::string> f;
+    while (rest >> field) f.push_back(field);
+    if (f.size() < 13 || std::stol(f[1]) != getpid()) continue;  // f[1] ppid; f[11] utime, f[12] stime
+    total += (std::stod(f[11]) + std::stod(f[12])) * 1e3 / static_cast<double>(ticks);
+  }
+  closedir(dir);
+  return total;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -119,15 +153,22 @@ int main(int argc, char** argv) {
   options.lanes = lanes;
   Sandbox box(options);
   box.run_batch(std::vector<Job>(jobs.begin(), jobs.begin() + std::min<size_t>(jobs.size(), 2 * lanes)));  // warm
+  double self0 = rusage_ms(RUSAGE_SELF), zyg0 = zygotes_ms();
   auto t0 = Clock::now();
   auto pooled = box.run_batch(jobs);
   double pool_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  double pool_super_ms = rusage_ms(RUSAGE_SELF) - self0, pool_zygote_ms = zygotes_ms() - zyg0, pool_job_ms = 0;
   int pool_ok = 0;
-  for (const auto& r : pooled) pool_ok += r.status == Status::ok;
+  for (const auto& r : pooled) {
+    pool_ok += r.status == Status::ok;
+    pool_job_ms += r.cpu_ms;
+  }
 
   std::vector<std::string> fresh(jobs.size());
   std::atomic<int> fresh_ok{0};
   std::atomic<size_t> next{0};
+  self0 = rusage_ms(RUSAGE_SELF);
+  double children0 = rusage_ms(RUSAGE_CHILDREN);
   t0 = Clock::now();
   std::vector<std::thread> threads;
   for (int t = 0; t < lanes; ++t)
@@ -140,6 +181,7 @@ int main(int argc, char** argv) {
     });
   for (auto& t : threads) t.join();
   double fresh_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  double fresh_cpu_ms = rusage_ms(RUSAGE_SELF) - self0 + rusage_ms(RUSAGE_CHILDREN) - children0;
 
   int same = 0;
   for (size_t i = 0; i < jobs.size(); ++i) same += pooled[i].stdout_text == fresh[i];
@@ -151,6 +193,12 @@ int main(int argc, char** argv) {
   std::printf("  baseline (python3 -I -S per job)        %8.1f jobs/s  (%6.2f s, %d ok)\n", fresh_rate, fresh_s,
               fresh_ok.load());
   std::printf("  ratio pool / baseline                   %8.1fx  (target >= 15x)\n", pool_rate / fresh_rate);
+  double n = static_cast<double>(jobs.size());
+  double pool_cpu = (pool_super_ms + pool_zygote_ms + pool_job_ms) / n;
+  std::printf("  CPU ms/job pool                         %8.3f  (supervisor %.3f, zygotes %.3f, jobs %.3f)\n", pool_cpu,
+              pool_super_ms / n, pool_zygote_ms / n, pool_job_ms / n);
+  std::printf("  CPU ms/job baseline                     %8.3f\n", fresh_cpu_ms / n);
+  std::printf("  CPU ratio baseline / pool               %8.1fx\n", fresh_cpu_ms / n / pool_cpu);
   std::printf("  identical stdout                        %d / %zu\n", same, jobs.size());
   return (pool_ok == static_cast<int>(jobs.size()) && same == static_cast<int>(jobs.size())) ? 0 : 1;
 }

@@ -22,7 +22,6 @@
 #include <vector>
 
 #include "sandbox/sandbox_error.h"
-#include "sandbox/zygote_program.h"
 
 namespace gauntlet::sandbox {
 namespace {
@@ -62,9 +61,26 @@ unsigned long locked_flags(const std::string& path) {
 struct Plan {
   std::vector<MountStep> steps;
   std::string python_in_root;  // the interpreter's path inside the new root
+  std::string zygote_in_root;  // gauntlet-zygote's path inside the new root
 };
 
-Plan make_plan(const std::string& python, int tmp_size_mb) {
+// The gauntlet-zygote executable: next to the running program (an installed gauntlet), else the
+// one this build made.
+std::string find_zygote_program() {
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    fs::path sibling = self.parent_path() / "gauntlet-zygote";
+    if (access(sibling.c_str(), X_OK) == 0) return sibling.string();
+  }
+#ifdef GAUNTLET_ZYGOTE_PATH
+  if (access(GAUNTLET_ZYGOTE_PATH, X_OK) == 0) return GAUNTLET_ZYGOTE_PATH;
+#endif
+  throw SandboxError("sandbox: the gauntlet-zygote program was found neither next to " + self.string() +
+                     " nor in the build tree; build the gauntlet-zygote target");
+}
+
+Plan make_plan(const std::string& python, const std::string& zygote, int tmp_size_mb) {
   std::error_code ec;
   fs::path real = fs::canonical(python, ec);
   if (ec) throw SandboxError("sandbox: interpreter " + python + " not found: " + ec.message());
@@ -89,6 +105,9 @@ Plan make_plan(const std::string& python, int tmp_size_mb) {
   add(MountStep::kBind, "/usr/bin/" + name, real.string(), "bind " + real.string());
   plan.steps.back().remount_flags = locked_flags(real.string()) | MS_NOSUID;
   if (name != "python3") add(MountStep::kSymlink, "/usr/bin/python3", name, "link python3");
+  add(MountStep::kTouch, "/usr/bin/gauntlet-zygote", "", "create gauntlet-zygote");
+  add(MountStep::kBind, "/usr/bin/gauntlet-zygote", zygote, "bind " + zygote);
+  plan.steps.back().remount_flags = locked_flags(zygote) | MS_NOSUID;
   bind(stdlib.string(), true);
   for (const char* dir : {"/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64"}) {
     if (fs::is_directory(dir) && !fs::is_symlink(dir)) bind(dir, true);
@@ -114,6 +133,7 @@ Plan make_plan(const std::string& python, int tmp_size_mb) {
       "mount tmpfs /tmp");
   add(MountStep::kMkdir, "/oldroot", "", "create /oldroot");
   plan.python_in_root = "/usr/bin/python3";
+  plan.zygote_in_root = "/usr/bin/gauntlet-zygote";
   return plan;
 }
 
@@ -148,7 +168,7 @@ struct ChildArgs {
   const char* gid_map;
   int fds[7];   // become 0..6
   int error_fd;  // becomes 7 (close-on-exec)
-  const char* python;
+  const char* program;
   char* const* argv;
   char* const* envp;
 };
@@ -212,8 +232,8 @@ struct ChildArgs {
   if (dup3(high[7], 7, O_CLOEXEC) != 7) child_fail(efd, "dup3");
   efd = 7;
   if (syscall(SYS_close_range, 8, ~0U, 0) != 0) child_fail(efd, "close_range");
-  execve(a.python, a.argv, a.envp);
-  child_fail(efd, "execve the interpreter");
+  execve(a.program, a.argv, a.envp);
+  child_fail(efd, "execve gauntlet-zygote");
 }
 
 // ---- supervisor side ---------------------------------------------------------------------------------
@@ -278,8 +298,9 @@ void Zygote::start() {
   kill_worker();
   Plan plan;
   std::string workdir = "/tmp";
+  std::string zygote = find_zygote_program();
   if (config_.isolated) {
-    plan = make_plan(config_.python, config_.tmp_size_mb);
+    plan = make_plan(config_.python, zygote, config_.tmp_size_mb);
   } else {
     if (workdir_.empty()) {
       char tmpl[] = "/tmp/gauntlet-sandbox-XXXXXX";
@@ -288,6 +309,7 @@ void Zygote::start() {
     }
     workdir = workdir_;
     plan.python_in_root = config_.python;
+    plan.zygote_in_root = zygote;
   }
 
   Pipe out, err, result, error;
@@ -299,7 +321,7 @@ void Zygote::start() {
 
   std::string uid_map = std::to_string(kSandboxUid) + " " + std::to_string(geteuid()) + " 1\n";
   std::string gid_map = std::to_string(kSandboxUid) + " " + std::to_string(getegid()) + " 1\n";
-  std::vector<std::string> args = {"python3", "-s", "-S", "-P", "-B", "-c", kZygoteProgram, workdir};
+  std::vector<std::string> args = {"gauntlet-zygote", plan.python_in_root, workdir, std::to_string(config_.hash_seed)};
   std::vector<std::string> env = {"PYTHONHASHSEED=" + std::to_string(config_.hash_seed), "LC_ALL=C.UTF-8",
                                   "PATH=/usr/bin:/bin", "HOME=" + workdir, "MALLOC_ARENA_MAX=1"};
   std::vector<char*> argv, envp;
@@ -307,11 +329,11 @@ void Zygote::start() {
   argv.push_back(nullptr);
   for (auto& e : env) envp.push_back(e.data());
   envp.push_back(nullptr);
-  std::string python = plan.python_in_root;
+  std::string program = plan.zygote_in_root;
 
   ChildArgs child{config_.isolated, &plan, uid_map.c_str(), gid_map.c_str(),
                   {devnull, out.w, err.w, result.w, control[1], control[1], config_.bpf_fd},
-                  error.w, python.c_str(), argv.data(), envp.data()};
+                  error.w, program.c_str(), argv.data(), envp.data()};
   long flags = SIGCHLD;
   if (config_.isolated)
     flags |= CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS;

@@ -7,7 +7,9 @@
 // caller's uid/gid to 1000 (not root, so the exec below drops every capability), pivot_root into a
 // tmpfs holding read-only binds of the interpreter, its stdlib (/usr/lib/python3.X), the shared
 // libraries and /dev/{null,zero,random,urandom}, plus a private size-limited tmpfs /tmp, then
-// no_new_privs, setsid and execve(python -s -S -P -B -c kZygoteProgram) with a fixed environment.
+// no_new_privs, setsid and execve(gauntlet-zygote) with a fixed environment: our C++ program
+// (zygote_main.cpp, bound read-only into the new root) that embeds CPython, initialises it once as
+// `python3 -s -S -P -B` would, pre-imports the warm modules and fork()s one child per job from C.
 // Without isolation (allowed explicitly) the same worker runs with a host scratch directory as cwd.
 //
 // Result channel: the supervisor owns the read ends of three per-worker pipes (job stdout, stderr

@@ -1,9 +1,9 @@
 #pragma once
-// The Python program a Zygote runs (python3 -c): warm imports, then a loop that reads one job from
-// the control pipe, forks a child that confines itself and runs the job, waits for it, wipes the
-// working directory and reports the wait status and CPU time. Descriptor layout in zygote.h.
+// The Python half of gauntlet-zygote (zygote_main.cpp embeds CPython and runs this once): warm
+// imports and the per-job runner the forked, confined child calls. Descriptor layout in zygote.h;
+// the control protocol in zygote_main.cpp.
 namespace gauntlet::sandbox {
 
-extern const char* const kZygoteProgram;
+extern const char* const kZygoteRunner;
 
 }  // namespace gauntlet::sandbox

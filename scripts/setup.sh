@@ -13,6 +13,7 @@ packages=(
   libfmt-dev
   libyaml-cpp-dev
   libseccomp-dev
+  libpython3-dev
   libgtest-dev libgmock-dev
   libbenchmark-dev
   python3
