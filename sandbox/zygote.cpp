@@ -31,7 +31,9 @@ using Clock = std::chrono::steady_clock;
 
 constexpr int kSandboxUid = 1000;  // the worker's uid inside its user namespace (not root: no capabilities)
 constexpr std::uint32_t kReadyMagic = 0x59444552;
-constexpr char kRoot[] = "/tmp";   // where the new root tmpfs is built (inside the private mount namespace)
+// Where the new root tmpfs may be built (inside the private mount namespace): the first of these that
+// exists and holds none of the bind sources, since mounting over it hides what is below.
+constexpr const char* kRootCandidates[] = {"/tmp", "/mnt", "/srv", "/media", "/opt", "/var/tmp", "/run"};
 
 std::string errno_text(int err) { return std::strerror(err); }
 
@@ -39,7 +41,7 @@ std::string errno_text(int err) { return std::strerror(err); }
 // makes system calls (no allocation after clone in a multi-threaded process).
 struct MountStep {
   enum Kind { kMkdir, kTouch, kSymlink, kBind, kTmpfs } kind;
-  std::string target;  // absolute path under kRoot
+  std::string target;  // absolute path under the plan's root
   std::string source;  // bind source / symlink text / tmpfs options
   unsigned long remount_flags = 0;  // bind: flags for the read-only remount (keeps the source's locked flags)
   std::string what;    // for the error message
@@ -59,6 +61,7 @@ unsigned long locked_flags(const std::string& path) {
 }
 
 struct Plan {
+  std::string root;            // host path the new root is built on
   std::vector<MountStep> steps;
   std::string python_in_root;  // the interpreter's path inside the new root
   std::string zygote_in_root;  // gauntlet-zygote's path inside the new root
@@ -91,7 +94,7 @@ Plan make_plan(const std::string& python, const std::string& zygote, int tmp_siz
 
   Plan plan;
   auto add = [&](MountStep::Kind kind, const std::string& target, const std::string& source, const std::string& what) {
-    plan.steps.push_back({kind, std::string(kRoot) + target, source, 0, what});
+    plan.steps.push_back({kind, target, source, 0, what});
   };
   auto bind = [&](const std::string& path, bool is_dir) {
     add(is_dir ? MountStep::kMkdir : MountStep::kTouch, path, "", "create " + path);
@@ -134,6 +137,22 @@ Plan make_plan(const std::string& python, const std::string& zygote, int tmp_siz
   add(MountStep::kMkdir, "/oldroot", "", "create /oldroot");
   plan.python_in_root = "/usr/bin/python3";
   plan.zygote_in_root = "/usr/bin/gauntlet-zygote";
+  for (const char* candidate : kRootCandidates) {
+    const std::string root = candidate;
+    if (!fs::is_directory(root, ec)) continue;
+    bool hides_a_source = false;
+    for (const auto& step : plan.steps) {
+      if (step.kind != MountStep::kBind) continue;
+      for (const std::string& source : {step.source, fs::weakly_canonical(step.source, ec).string()})
+        if (source == root || source.rfind(root + "/", 0) == 0) hides_a_source = true;
+    }
+    if (hides_a_source) continue;
+    plan.root = root;
+    break;
+  }
+  if (plan.root.empty())
+    throw SandboxError("sandbox: no directory to build the worker's root on (every candidate holds a bind source)");
+  for (auto& step : plan.steps) step.target = plan.root + step.target;
   return plan;
 }
 
@@ -180,7 +199,7 @@ struct ChildArgs {
     if (!write_file("/proc/self/uid_map", a.uid_map)) child_fail(efd, "write /proc/self/uid_map");
     if (!write_file("/proc/self/gid_map", a.gid_map)) child_fail(efd, "write /proc/self/gid_map");
     if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) child_fail(efd, "make mounts private");
-    if (mount("tmpfs", kRoot, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,nr_inodes=256,mode=0755") != 0)
+    if (mount("tmpfs", a.plan->root.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,nr_inodes=256,mode=0755") != 0)
       child_fail(efd, "mount the root tmpfs");
     for (const MountStep& s : a.plan->steps) {
       const char* t = s.target.c_str();
@@ -207,7 +226,7 @@ struct ChildArgs {
           break;
       }
     }
-    if (chdir(kRoot) != 0) child_fail(efd, "chdir to the new root");
+    if (chdir(a.plan->root.c_str()) != 0) child_fail(efd, "chdir to the new root");
     if (syscall(SYS_pivot_root, ".", "oldroot") != 0) child_fail(efd, "pivot_root");
     if (chdir("/") != 0) child_fail(efd, "chdir /");
     if (umount2("/oldroot", MNT_DETACH) != 0) child_fail(efd, "detach the host filesystem");
