@@ -1,15 +1,13 @@
 #include "harness/cli_command.h"
 
-#include <unistd.h>
-
 #include <fstream>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "harness/cli_run_setup.h"
 #include "harness/errors.h"
-#include "harness/interrupt.h"
 #include "harness/html_escape.h"
 #include "harness/match_battles.h"
 #include "harness/ratings_report.h"
@@ -25,9 +23,6 @@
 
 namespace gauntlet::harness {
 namespace {
-
-
-std::filesystem::path default_db(const SuiteConfig& suite) { return std::filesystem::path("runs") / (suite.name + ".db"); }
 
 ReportOptions report_options(Store& store) {
   ReportOptions options;
@@ -48,18 +43,9 @@ Store open_existing(const std::string& db) {
 int cmd_eval(const std::string& suite_path, const std::string& db_arg, bool resume, const std::string& shard_arg,
              bool no_progress, const std::string& command_line) {
   auto suite = load_suite(suite_path);
-  std::filesystem::path db = db_arg.empty() ? default_db(suite) : std::filesystem::path(db_arg);
-  RunOptions options;
-  if (!shard_arg.empty()) options.shard = Shard::parse(shard_arg);
-  options.command_line = command_line;
-  if (!no_progress) {
-    options.progress_out = &std::cerr;
-    options.progress_live = isatty(STDERR_FILENO);
-  }
-  bool existed = std::filesystem::exists(db);
-  Store store(db);
-  if (resume && !existed) std::cerr << fmt::format("gauntlet: {} does not exist yet; starting a new run\n", db.string());
-  options.stop = &install_interrupt_handler();
+  auto [db, options] = cli_run_setup(suite.name, db_arg, shard_arg, no_progress, command_line);
+  auto store_ptr = open_run_store(db, resume);
+  Store& store = *store_ptr;
   auto summary = run_suite(suite, store, options);
   std::cerr << fmt::format(
       "gauntlet: run {} on {}: {} samples planned, {} already done, {} completed, {} failed, {} retries, {} from cache{}\n",

@@ -1,13 +1,11 @@
 // `gauntlet tournament`: plays a tournament file's missing matches and prints the leaderboards.
-#include <unistd.h>
-
 #include <iostream>
 
 #include <fmt/format.h>
 
 #include "harness/cli_command.h"
+#include "harness/cli_run_setup.h"
 #include "harness/errors.h"
-#include "harness/interrupt.h"
 #include "harness/match_battles.h"
 #include "harness/ratings_report.h"
 #include "harness/tournament_config.h"
@@ -19,18 +17,9 @@ namespace {
 int cmd_tournament(const std::string& config_path, const std::string& db_arg, bool resume, const std::string& shard,
                    bool no_progress, const std::string& command_line) {
   auto config = load_tournament(config_path);
-  std::filesystem::path db = db_arg.empty() ? std::filesystem::path("runs") / (config.name + ".db") : std::filesystem::path(db_arg);
-  TournamentOptions options;
-  if (!shard.empty()) options.shard = Shard::parse(shard);
-  options.command_line = command_line;
-  if (!no_progress) {
-    options.progress_out = &std::cerr;
-    options.progress_live = isatty(STDERR_FILENO);
-  }
-  bool existed = std::filesystem::exists(db);
-  Store store(db);
-  if (resume && !existed) std::cerr << fmt::format("gauntlet: {} does not exist yet; starting a new tournament\n", db.string());
-  options.stop = &install_interrupt_handler();
+  auto [db, options] = cli_run_setup(config.name, db_arg, shard, no_progress, command_line);
+  auto store_ptr = open_run_store(db, resume);
+  Store& store = *store_ptr;
   auto summary = run_tournament(config, store, options);
   std::cerr << fmt::format("gauntlet: run {} on {}: {} matches planned, {} already done, {} played ({} forfeits){}\n",
                            summary.run_id, db.string(), summary.planned, summary.already_done, summary.played,

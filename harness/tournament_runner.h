@@ -15,14 +15,8 @@
 
 namespace gauntlet::harness {
 
-struct TournamentOptions {
-  std::optional<Shard> shard;               // slice of the schedule (matches in schedule order)
-  std::string command_line;
-  std::ostream* progress_out = nullptr;
-  bool progress_live = false;
-  const std::atomic<bool>* stop = nullptr;
-  std::function<std::unique_ptr<ModelClient>(const ModelConfig&)> make_client;  // default: make_default_client
-};
+// Same knobs as a suite run (shard = a slice of the match schedule, in schedule order).
+using TournamentOptions = RunOptions;
 
 struct TournamentSummary {
   std::int64_t run_id = 0;
