@@ -1,0 +1,129 @@
+#include "engine/engine.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "engine/kv_cache.h"
+#include "engine/stream_decoder.h"
+#include "engine/tokenizer_error.h"
+
+namespace gauntlet::engine {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::filesystem::path tokenizer_dir(const std::filesystem::path& model_dir, const EngineOptions& options) {
+  return options.tokenizer_path.empty() ? model_dir : options.tokenizer_path;
+}
+
+std::optional<ChatTemplate> load_chat_template(const std::filesystem::path& tokenizer_path) {
+  std::filesystem::path config = tokenizer_path;
+  if (!std::filesystem::is_directory(config)) config = config.parent_path();
+  config /= "tokenizer_config.json";
+  if (!std::filesystem::exists(config)) return std::nullopt;
+  return ChatTemplate::load(config);
+}
+
+// Position of the earliest stop string in text, searching from `from`; npos when none.
+std::size_t find_stop(const std::string& text, const std::vector<std::string>& stops, std::size_t from) {
+  std::size_t best = std::string::npos;
+  for (const auto& s : stops) {
+    if (s.empty()) continue;
+    const std::size_t at = text.find(s, from);
+    if (at < best) best = at;
+  }
+  return best;
+}
+
+}  // namespace
+
+std::vector<int> GenerationResult::token_ids() const {
+  std::vector<int> ids;
+  for (const auto& t : tokens) ids.push_back(t.id);
+  return ids;
+}
+
+Engine::Engine(const std::filesystem::path& model_dir, const EngineOptions& options)
+    : checkpoint_(std::make_unique<Checkpoint>(model_dir)),
+      weights_(resolve_model_weights(*checkpoint_)),
+      tokenizer_(Tokenizer::load(tokenizer_dir(model_dir, options))),
+      chat_template_(load_chat_template(tokenizer_dir(model_dir, options))),
+      tokenizer_source_(tokenizer_dir(model_dir, options)),
+      pool_(options.threads),
+      forward_(weights_, pool_) {}
+
+const ChatTemplate& Engine::chat_template() const {
+  if (!chat_template_) throw TokenizerError(tokenizer_source_.string() + ": no tokenizer_config.json with a chat template");
+  return *chat_template_;
+}
+
+std::vector<GenerationResult> Engine::generate(const std::vector<GenerationRequest>& requests) {
+  std::vector<GenerationResult> results;
+  results.reserve(requests.size());
+  for (const auto& r : requests) results.push_back(generate(r));
+  return results;
+}
+
+GenerationResult Engine::generate(const GenerationRequest& request) {
+  GenerationResult result;
+  result.prompt_ids = request.prompt_ids.empty() ? tokenizer_.encode(request.prompt) : request.prompt_ids;
+  if (result.prompt_ids.empty()) throw std::invalid_argument("Engine::generate: empty prompt");
+  if (request.max_tokens < 0) throw std::invalid_argument("Engine::generate: negative max_tokens");
+  result.finish_reason = "length";
+  if (request.max_tokens == 0) return result;
+
+  std::vector<int> stop_ids = request.stop_token_ids;
+  if (!request.ignore_eos) stop_ids.insert(stop_ids.end(), config().eos_token_ids.begin(), config().eos_token_ids.end());
+  std::size_t longest_stop = 0;
+  for (const auto& s : request.stop_strings) longest_stop = std::max(longest_stop, s.size());
+  // Only ids the tokenizer can decode are chosen (checkpoint vocabularies are often padded);
+  // log-probabilities stay normalised over every logit, as in llama.cpp.
+  const int choose_from = tokenizer_.vocab_size();
+  const int max_context = config().max_position_embeddings;
+
+  KvCache cache = forward_.new_cache();
+  Sampler sampler(request.sampling);
+  StreamDecoder decoder(tokenizer_, request.skip_special_tokens);
+
+  bool stopped_by_string = false;
+  auto start = Clock::now();
+  std::vector<float> logits = forward_.run(result.prompt_ids, cache);  // [V]
+  result.timing.prefill_tokens = static_cast<int>(result.prompt_ids.size());
+  result.timing.prefill_seconds = seconds_since(start);
+
+  start = Clock::now();
+  for (;;) {
+    const SampledToken token = sampler.sample(logits, choose_from);
+    result.tokens.push_back(token);
+    if (std::find(stop_ids.begin(), stop_ids.end(), token.id) != stop_ids.end()) {
+      result.finish_reason = "stop";
+      break;
+    }
+    const std::size_t before = result.text.size();
+    result.text += decoder.push(token.id);
+    if (longest_stop > 0 && result.text.size() > before) {
+      const std::size_t from = before >= longest_stop ? before - longest_stop + 1 : 0;
+      const std::size_t at = find_stop(result.text, request.stop_strings, from);
+      if (at != std::string::npos) {
+        result.text.resize(at);
+        result.finish_reason = "stop";
+        stopped_by_string = true;
+        break;
+      }
+    }
+    if (static_cast<int>(result.tokens.size()) >= request.max_tokens) break;
+    if (max_context > 0 && cache.size() >= max_context) break;  // "length"
+    logits = forward_.decode(token.id, cache);
+    ++result.timing.decode_tokens;
+  }
+  if (!stopped_by_string) result.text += decoder.finish();  // an incomplete UTF-8 tail, if any
+  result.timing.decode_seconds = seconds_since(start);
+  return result;
+}
+
+}  // namespace gauntlet::engine

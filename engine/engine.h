@@ -1,0 +1,82 @@
+#pragma once
+// Engine: a loaded model ready to generate. Owns the memory-mapped Checkpoint, the resolved
+// ModelWeights, the Tokenizer, the chat template (when tokenizer_config.json has one) and a
+// ThreadPool for the kernels. generate() runs each request to completion with its own KV cache and
+// its own seeded Sampler, so a request's output depends only on the request, never on the batch.
+// Not thread-safe: one generate() at a time.
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/chat_template.h"
+#include "engine/checkpoint.h"
+#include "engine/forward.h"
+#include "engine/model_weights.h"
+#include "engine/sampler.h"
+#include "engine/thread_pool.h"
+#include "engine/tokenizer.h"
+
+namespace gauntlet::engine {
+
+struct EngineOptions {
+  int threads = 1;                           // kernel threads (<= 0: all cores)
+  std::filesystem::path tokenizer_path;      // empty: the model directory
+};
+
+struct GenerationRequest {
+  std::vector<int> prompt_ids;               // used when non-empty, else `prompt` is encoded
+  std::string prompt;                        // text, special tokens recognised (render chats first)
+  int max_tokens = 256;
+  SamplingParams sampling;
+  std::vector<std::string> stop_strings;     // text ends before the first match
+  std::vector<int> stop_token_ids;           // in addition to the config's eos ids
+  bool ignore_eos = false;                   // do not stop on the config's eos ids
+  bool skip_special_tokens = true;           // when decoding text
+};
+
+struct GenerationTiming {
+  int prefill_tokens = 0;
+  double prefill_seconds = 0;
+  int decode_tokens = 0;                     // forward passes after the prefill
+  double decode_seconds = 0;
+  double prefill_tokens_per_s() const { return prefill_seconds > 0 ? prefill_tokens / prefill_seconds : 0; }
+  double decode_tokens_per_s() const { return decode_seconds > 0 ? decode_tokens / decode_seconds : 0; }
+};
+
+struct GenerationResult {
+  std::vector<int> prompt_ids;
+  std::vector<SampledToken> tokens;          // every generated token (a stop token included)
+  std::vector<int> token_ids() const;
+  std::string text;                          // decoded; without a stop token or stop string
+  std::string finish_reason;                 // "stop" (eos / stop token / stop string) | "length"
+  GenerationTiming timing;
+};
+
+class Engine {
+ public:
+  explicit Engine(const std::filesystem::path& model_dir, const EngineOptions& options = {});
+
+  std::vector<GenerationResult> generate(const std::vector<GenerationRequest>& requests);
+  GenerationResult generate(const GenerationRequest& request);
+
+  const ModelConfig& config() const { return weights_.config; }
+  const Tokenizer& tokenizer() const { return tokenizer_; }
+  bool has_chat_template() const { return chat_template_.has_value(); }
+  // Throws TokenizerError when the model directory has no chat template.
+  const ChatTemplate& chat_template() const;
+  Forward& forward() { return forward_; }
+
+ private:
+  std::unique_ptr<Checkpoint> checkpoint_;
+  ModelWeights weights_;
+  Tokenizer tokenizer_;
+  std::optional<ChatTemplate> chat_template_;
+  std::filesystem::path tokenizer_source_;
+  ThreadPool pool_;
+  Forward forward_;
+};
+
+}  // namespace gauntlet::engine

@@ -1,0 +1,185 @@
+#include "engine/forward.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+
+#include "engine/kernels.h"
+#include "engine/thread_pool.h"
+
+namespace gauntlet::engine {
+
+namespace {
+
+std::size_t sz(std::int64_t n) { return static_cast<std::size_t>(n); }
+
+}  // namespace
+
+Forward::Forward(const ModelWeights& weights, ThreadPool& pool) : w_(weights), pool_(pool) {}
+
+std::vector<float> Forward::run(std::span<const int> tokens, KvCache& cache, bool all_logits) {
+  const ModelConfig& c = w_.config;
+  const int T = static_cast<int>(tokens.size());
+  const int H = c.hidden_size;
+  const int V = static_cast<int>(w_.lm_head.shape[0]);
+  if (T == 0) throw std::invalid_argument("Forward::run: no tokens");
+  for (int id : tokens)
+    if (id < 0 || id >= w_.embed_tokens.shape[0])
+      throw std::invalid_argument("Forward::run: token id " + std::to_string(id) + " outside the vocabulary [0, " +
+                                  std::to_string(w_.embed_tokens.shape[0]) + ")");
+  if (cache.num_layers() != c.num_layers || cache.row_size() != c.num_kv_heads * c.head_dim)
+    throw std::invalid_argument("Forward::run: the KV cache was made for a different model shape");
+  const int start = cache.size();
+
+  x_.resize(sz(std::int64_t{T} * H));
+  xn_.resize(x_.size());
+  branch_.resize(x_.size());
+  for (int t = 0; t < T; ++t) load_row(w_.embed_tokens, tokens[sz(t)], &x_[sz(std::int64_t{t} * H)]);  // [T, H]
+
+  cache.resize(start + T);
+  for (int layer = 0; layer < c.num_layers; ++layer) {
+    const LayerWeights& l = w_.layers[sz(layer)];
+    rms_norm(x_.data(), T, l.input_norm, c.rms_norm_eps, xn_.data());
+    attention(layer, T, start, cache);
+    for (std::size_t i = 0; i < x_.size(); ++i) x_[i] += branch_[i];
+
+    rms_norm(x_.data(), T, l.post_attention_norm, c.rms_norm_eps, xn_.data());
+    if (l.is_moe)
+      moe(l, T);
+    else
+      mlp(l.dense, xn_.data(), T, branch_.data());
+    for (std::size_t i = 0; i < x_.size(); ++i) x_[i] += branch_[i];
+  }
+
+  const int first = all_logits ? 0 : T - 1;
+  const int rows = T - first;
+  rms_norm(&x_[sz(std::int64_t{first} * H)], rows, w_.final_norm, c.rms_norm_eps, xn_.data());
+  std::vector<float> logits(sz(std::int64_t{rows} * V));  // [rows, V]
+  matmul(xn_.data(), rows, w_.lm_head, logits.data(), pool_);
+  return logits;
+}
+
+void Forward::attention(int layer, int T, int start, KvCache& cache) {
+  const ModelConfig& c = w_.config;
+  const LayerWeights& l = w_.layers[sz(layer)];
+  const int nh = c.num_heads, nkv = c.num_kv_heads, hd = c.head_dim;
+  const int q_width = nh * hd, kv_width = nkv * hd;
+  q_.resize(sz(std::int64_t{T} * q_width));
+  k_.resize(sz(std::int64_t{T} * kv_width));
+  v_.resize(sz(std::int64_t{T} * kv_width));
+  attn_.resize(q_.size());
+
+  matmul(xn_.data(), T, l.q_proj, q_.data(), pool_, &l.q_bias);  // [T, nh*hd]
+  matmul(xn_.data(), T, l.k_proj, k_.data(), pool_, &l.k_bias);  // [T, nkv*hd]
+  matmul(xn_.data(), T, l.v_proj, v_.data(), pool_, &l.v_bias);  // [T, nkv*hd]
+  if (c.qk_norm) {
+    // Per head: rows of hd (weight [hd]); full width (olmoe): rows of nh*hd (weight [nh*hd]).
+    const std::int64_t q_rows = std::int64_t{T} * q_width / l.q_norm.numel();
+    const std::int64_t k_rows = std::int64_t{T} * kv_width / l.k_norm.numel();
+    rms_norm(q_.data(), q_rows, l.q_norm, c.rms_norm_eps, q_.data());
+    rms_norm(k_.data(), k_rows, l.k_norm, c.rms_norm_eps, k_.data());
+  }
+  std::vector<int> positions(sz(T));
+  std::iota(positions.begin(), positions.end(), start);
+  rope_neox(q_.data(), T, nh, hd, positions.data(), c.rope_theta);
+  rope_neox(k_.data(), T, nkv, hd, positions.data(), c.rope_theta);
+  for (int t = 0; t < T; ++t) {
+    std::copy_n(&k_[sz(std::int64_t{t} * kv_width)], kv_width, cache.k(layer, start + t));
+    std::copy_n(&v_[sz(std::int64_t{t} * kv_width)], kv_width, cache.v(layer, start + t));
+  }
+
+  // Causal attention, one (token, head) pair per work item; softmax in f32.
+  const int group = nh / nkv;
+  const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
+  const KvCache& kv = cache;
+  pool_.parallel_for(std::int64_t{T} * nh, [&](std::int64_t begin, std::int64_t end) {
+    thread_local std::vector<float> scores;
+    for (std::int64_t item = begin; item < end; ++item) {
+      const int t = static_cast<int>(item / nh), h = static_cast<int>(item % nh);
+      const int kvh = h / group;
+      const int n_ctx = start + t + 1;  // positions 0 .. start + t
+      const float* q = &q_[sz(std::int64_t{t} * q_width + std::int64_t{h} * hd)];  // [hd]
+      scores.resize(sz(n_ctx));
+      for (int j = 0; j < n_ctx; ++j) scores[sz(j)] = dot(q, kv.k(layer, j) + kvh * hd, hd) * scale;
+      softmax(scores.data(), n_ctx);
+      float* out = &attn_[sz(std::int64_t{t} * q_width + std::int64_t{h} * hd)];  // [hd]
+      std::fill_n(out, hd, 0.0f);
+      for (int j = 0; j < n_ctx; ++j) {
+        const float p = scores[sz(j)];
+        const float* v = kv.v(layer, j) + kvh * hd;
+        for (int d = 0; d < hd; ++d) out[d] += p * v[d];
+      }
+    }
+  }, std::max<std::int64_t>(1, 4096 / (std::int64_t{start + T} * hd)));
+
+  matmul(attn_.data(), T, l.o_proj, branch_.data(), pool_);  // [T, H]
+}
+
+void Forward::moe(const LayerWeights& l, int T) {
+  const ModelConfig& c = w_.config;
+  const int H = c.hidden_size, E = c.num_experts, K = c.num_experts_per_tok;
+  router_.resize(sz(std::int64_t{T} * E));
+  matmul(xn_.data(), T, l.router, router_.data(), pool_);  // [T, E]
+
+  // Routing: softmax over all experts, top-k (ties to the lower index), optional renormalisation.
+  std::vector<std::vector<int>> routed_tokens(sz(E));
+  std::vector<std::vector<float>> routed_weights(sz(E));
+  std::vector<int> order(sz(E));
+  for (int t = 0; t < T; ++t) {
+    float* p = &router_[sz(std::int64_t{t} * E)];
+    softmax(p, E);
+    std::iota(order.begin(), order.end(), 0);
+    std::partial_sort(order.begin(), order.begin() + K, order.end(),
+                      [&](int a, int b) { return p[a] > p[b] || (p[a] == p[b] && a < b); });
+    float sum = 0;
+    for (int j = 0; j < K; ++j) sum += p[order[sz(j)]];
+    for (int j = 0; j < K; ++j) {
+      const int e = order[sz(j)];
+      routed_tokens[sz(e)].push_back(t);
+      routed_weights[sz(e)].push_back(c.norm_topk_prob ? p[e] / sum : p[e]);
+    }
+  }
+
+  std::fill(branch_.begin(), branch_.end(), 0.0f);
+  for (int e = 0; e < E; ++e) {
+    const auto& toks = routed_tokens[sz(e)];
+    const int n = static_cast<int>(toks.size());
+    if (n == 0) continue;
+    rows_in_.resize(sz(std::int64_t{n} * H));
+    rows_out_.resize(rows_in_.size());
+    for (int i = 0; i < n; ++i)
+      std::copy_n(&xn_[sz(std::int64_t{toks[sz(i)]} * H)], H, &rows_in_[sz(std::int64_t{i} * H)]);  // [n, H]
+    mlp(l.experts[sz(e)], rows_in_.data(), n, rows_out_.data());  // [n, H]
+    for (int i = 0; i < n; ++i) {
+      const float wgt = routed_weights[sz(e)][sz(i)];
+      float* dst = &branch_[sz(std::int64_t{toks[sz(i)]} * H)];
+      const float* src = &rows_out_[sz(std::int64_t{i} * H)];
+      for (int d = 0; d < H; ++d) dst[d] += wgt * src[d];
+    }
+  }
+
+  if (l.shared_expert.gate.data) {  // qwen2_moe: out += sigmoid(shared_expert_gate · x) · shared(x)
+    rows_out_.resize(sz(std::int64_t{T} * H));
+    mlp(l.shared_expert, xn_.data(), T, rows_out_.data());  // [T, H]
+    std::vector<float> g(sz(T));                            // [T, 1]
+    matmul(xn_.data(), T, l.shared_expert_gate, g.data(), pool_);
+    for (int t = 0; t < T; ++t) {
+      const float s = 1.0f / (1.0f + std::exp(-g[sz(t)]));
+      for (int d = 0; d < H; ++d) branch_[sz(std::int64_t{t} * H + d)] += s * rows_out_[sz(std::int64_t{t} * H + d)];
+    }
+  }
+}
+
+void Forward::mlp(const MlpWeights& m, const float* x, int n, float* out) {
+  const std::int64_t width = m.gate.shape[0];
+  gate_.resize(sz(n * width));
+  up_.resize(gate_.size());
+  matmul(x, n, m.gate, gate_.data(), pool_);  // [n, width]
+  matmul(x, n, m.up, up_.data(), pool_);      // [n, width]
+  silu_mul(gate_.data(), up_.data(), std::int64_t{n} * width, gate_.data());
+  matmul(gate_.data(), n, m.down, out, pool_);  // [n, H]
+}
+
+}  // namespace gauntlet::engine

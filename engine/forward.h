@@ -1,0 +1,58 @@
+#pragma once
+// Forward: the decoder forward pass on the CPU over ModelWeights (qwen3_moe, qwen2_moe, olmoe,
+// mixtral). One call runs T new tokens of one sequence at positions cache.size() ..
+// cache.size() + T - 1, appends their keys/values to the cache and returns logits. Prefill (T > 1)
+// uses batched matrix products; decode is the same code with T = 1. Per layer, pre-norm:
+//   x += o_proj(attention(rms(x)))        per-head (qwen3) / full-width (olmoe) q/k RMSNorm, NEOX
+//                                         RoPE, GQA (q head h → kv head h / (nh / nkv)), causal
+//   x += moe(rms(x))  or  mlp(rms(x))     router softmax over all experts → top-k → renormalise iff
+//                                         norm_topk_prob; SwiGLU experts, each run over the tokens
+//                                         routed to it; qwen2_moe adds sigmoid-gated shared expert
+// logits = lm_head(rms(x)).
+// Not thread-safe (holds scratch buffers): one Forward per thread; weights are shared read-only.
+#include <span>
+#include <vector>
+
+#include "engine/kv_cache.h"
+#include "engine/model_weights.h"
+
+namespace gauntlet::engine {
+
+class ThreadPool;
+
+class Forward {
+ public:
+  Forward(const ModelWeights& weights, ThreadPool& pool);
+
+  // Logits [V] of the last token, or [T, V] when all_logits. Throws std::invalid_argument for an
+  // empty input or a token id outside [0, V).
+  std::vector<float> run(std::span<const int> tokens, KvCache& cache, bool all_logits = false);
+  std::vector<float> decode(int token, KvCache& cache) { return run(std::span<const int>(&token, 1), cache); }
+
+  const ModelConfig& config() const { return w_.config; }
+  KvCache new_cache() const { return KvCache(w_.config); }
+
+ private:
+  void attention(int layer, int tokens, int start, KvCache& cache);  // xn_ → branch_
+  void moe(const LayerWeights& l, int tokens);                       // xn_ → branch_
+  // out [n, H] = down(silu(gate(x)) · up(x)), x [n, H].
+  void mlp(const MlpWeights& m, const float* x, int n, float* out);
+
+  const ModelWeights& w_;
+  ThreadPool& pool_;
+  // Scratch, sized per call.
+  std::vector<float> x_;       // [T, H] residual stream
+  std::vector<float> xn_;      // [T, H] normed
+  std::vector<float> branch_;  // [T, H] attention / MLP output
+  std::vector<float> q_;       // [T, nh*hd]
+  std::vector<float> k_;       // [T, nkv*hd]
+  std::vector<float> v_;       // [T, nkv*hd]
+  std::vector<float> attn_;    // [T, nh*hd]
+  std::vector<float> router_;  // [T, E]
+  std::vector<float> gate_;    // [n, width]
+  std::vector<float> up_;      // [n, width]
+  std::vector<float> rows_in_;   // [n, H] tokens routed to one expert
+  std::vector<float> rows_out_;  // [n, H]
+};
+
+}  // namespace gauntlet::engine

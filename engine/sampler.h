@@ -1,0 +1,56 @@
+#pragma once
+// Sampler: picks the next token from logits for one request. Filters apply in the order of HF
+// transformers / vLLM: temperature, top-k, top-p, min-p; then a draw from the renormalised
+// distribution. temperature <= 0 is greedy (argmax, ties to the lower id; uses no randomness).
+// Each request owns its Sampler and its std::mt19937_64 seeded from the request seed, so a
+// request's tokens depend only on its seed and logits, never on the rest of the batch.
+// Reported log-probabilities are the log-softmax of the raw logits (before temperature / filters).
+#include <cstdint>
+#include <random>
+#include <span>
+#include <vector>
+
+namespace gauntlet::engine {
+
+struct SamplingParams {
+  double temperature = 1.0;  // <= 0: greedy
+  int top_k = 0;             // <= 0: off
+  double top_p = 1.0;        // >= 1: off
+  double min_p = 0.0;        // <= 0: off; keeps p >= min_p · p_max
+  std::uint64_t seed = 0;
+  int top_logprobs = 0;      // alternatives reported per token (0: none)
+};
+
+struct TokenLogprob {
+  int id = 0;
+  float logprob = 0;
+};
+
+struct SampledToken {
+  int id = 0;
+  float logprob = 0;               // of the chosen token
+  std::vector<TokenLogprob> top;   // the top_logprobs most likely tokens, highest first
+};
+
+class Sampler {
+ public:
+  explicit Sampler(const SamplingParams& params);
+
+  // Chooses among ids [0, choose_from) (all when <= 0 or beyond the logits: checkpoints pad their
+  // vocabulary past the tokenizer's); log-probabilities and alternatives are over all logits.
+  SampledToken sample(std::span<const float> logits, int choose_from = 0);
+  const SamplingParams& params() const { return params_; }
+
+ private:
+  int choose(std::span<const float> logits);
+
+  SamplingParams params_;
+  std::mt19937_64 rng_;
+  std::vector<int> order_;     // scratch: candidate ids
+  std::vector<double> weights_;  // scratch: per id, p / p_max after temperature
+};
+
+// log-softmax(logits)[id] for every id, in double for accuracy, returned as f32.
+std::vector<float> log_softmax(std::span<const float> logits);
+
+}  // namespace gauntlet::engine
