@@ -23,7 +23,7 @@ nlohmann::json cache_key_material(const std::string& model_name, const nlohmann:
 std::string cache_key(const std::string& model_name, const nlohmann::json& model_fingerprint,
                       const ChatRequest& request) {
   // nlohmann::json orders object keys, so dump() is canonical.
-  return sha256_hex(cache_key_material(model_name, model_fingerprint, request).dump());
+  return sha256_hex(dump_json(cache_key_material(model_name, model_fingerprint, request)));
 }
 
 }  // namespace gauntlet::harness

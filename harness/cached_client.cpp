@@ -31,7 +31,7 @@ void CachedClient::submit_async(ChatRequest request, Callback done) {
   inner_->submit_async(std::move(request), [this, key, done = std::move(done)](ChatResult result) {
     if (result.ok()) {
       try {
-        cache_.cache_put(key, model_name_, to_json(result).dump());
+        cache_.cache_put(key, model_name_, dump_json(to_json(result)));
       } catch (const std::exception&) {
         // The cache is an optimisation: a failed write must not lose the result itself.
       }

@@ -203,4 +203,8 @@ ChatResult chat_result_from_json(const json& j) {
   return r;
 }
 
+std::string dump_json(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace gauntlet::harness

@@ -82,6 +82,10 @@ struct ChatResult {
 };
 
 nlohmann::json to_json(const ChatResult& result);
+
+// Compact JSON text in which invalid UTF-8 is replaced by U+FFFD. Use it for anything holding model
+// output or model-derived text: a model may emit any bytes, and nlohmann's plain dump() throws on them.
+std::string dump_json(const nlohmann::json& j);
 ChatResult chat_result_from_json(const nlohmann::json& j);
 
 }  // namespace gauntlet::harness

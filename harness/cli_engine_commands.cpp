@@ -6,6 +6,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <span>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -18,6 +19,7 @@
 #include "engine/checkpoint.h"
 #include "engine/checkpoint_error.h"
 #include "engine/checkpoint_writer.h"
+#include "engine/engine.h"
 #include "engine/model_weights.h"
 #include "engine/tokenizer_writer.h"
 #include "harness/cli_command.h"
@@ -128,6 +130,91 @@ int cmd_make_model(MakeModelArgs& a) {
   return 0;
 }
 
+struct GenerateArgs {
+  std::string model;
+  std::string prompt;
+  std::string prompt_ids;
+  bool chat = false;
+  bool no_think = false;
+  int max_tokens = 128;
+  double temperature = 0.0;
+  std::uint64_t seed = 0;
+  int top_logprobs = 0;
+  int threads = 1;
+  bool json = false;
+};
+
+std::vector<int> parse_ids(const std::string& text) {
+  std::vector<int> ids;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    try {
+      std::size_t used = 0;
+      int id = std::stoi(item, &used);
+      if (used != item.size() || id < 0) throw std::invalid_argument(item);
+      ids.push_back(id);
+    } catch (const std::exception&) {
+      throw UsageError(fmt::format("--prompt-ids: '{}' is not a token id", item));
+    }
+  }
+  if (ids.empty()) throw UsageError("--prompt-ids: no ids given");
+  return ids;
+}
+
+int cmd_generate(const GenerateArgs& a) {
+  if (a.prompt.empty() == a.prompt_ids.empty()) throw UsageError("generate: give exactly one of --prompt or --prompt-ids");
+  if (a.chat && !a.prompt_ids.empty()) throw UsageError("generate: --chat renders --prompt text, not --prompt-ids");
+  engine::EngineOptions options;
+  options.threads = a.threads;
+  std::unique_ptr<engine::Engine> model;
+  try {
+    model = std::make_unique<engine::Engine>(a.model, options);
+  } catch (const std::exception& e) {
+    throw UsageError(fmt::format("--model {}: {}", a.model, e.what()));
+  }
+  engine::GenerationRequest request;
+  if (!a.prompt_ids.empty()) {
+    request.prompt_ids = parse_ids(a.prompt_ids);
+  } else if (a.chat) {
+    engine::RenderOptions render;
+    render.enable_thinking = !a.no_think;
+    std::vector<engine::ChatTurn> turns = {{"user", a.prompt, std::nullopt}};
+    request.prompt = model->has_chat_template() ? model->chat_template().render(turns, render)
+                                                : engine::ChatTemplate(engine::ChatFormat::kChatML).render(turns, render);
+  } else {
+    request.prompt = a.prompt;
+  }
+  request.max_tokens = a.max_tokens;
+  request.sampling.temperature = a.temperature;
+  request.sampling.seed = a.seed;
+  request.sampling.top_logprobs = a.top_logprobs;
+  auto out = model->generate(request);
+  if (!a.json) {
+    std::cout << out.text << "\n";
+    std::cerr << fmt::format("gauntlet: {} prompt tokens, {} generated ({}), prefill {:.1f} tok/s, decode {:.1f} tok/s\n",
+                             out.prompt_ids.size(), out.tokens.size(), out.finish_reason,
+                             out.timing.prefill_tokens_per_s(), out.timing.decode_tokens_per_s());
+    return 0;
+  }
+  const auto& tok = model->tokenizer();
+  nlohmann::json j;
+  j["prompt_ids"] = out.prompt_ids;
+  j["tokens"] = nlohmann::json::array();
+  for (const auto& t : out.tokens) {
+    nlohmann::json e = {{"id", t.id}, {"text", tok.decode(std::span<const int>(&t.id, 1))}, {"logprob", t.logprob}};
+    e["top"] = nlohmann::json::array();
+    for (const auto& alt : t.top) e["top"].push_back({{"id", alt.id}, {"logprob", alt.logprob}});
+    j["tokens"].push_back(std::move(e));
+  }
+  j["text"] = out.text;
+  j["finish_reason"] = out.finish_reason;
+  j["stats"] = {{"prefill_tokens_per_s", out.timing.prefill_tokens_per_s()},
+                {"decode_tokens_per_s", out.timing.decode_tokens_per_s()}};
+  std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  return 0;
+}
+
 }  // namespace
 
 void add_engine_commands(CLI::App& app, CliCommands& commands) {
@@ -158,6 +245,21 @@ void add_engine_commands(CLI::App& app, CliCommands& commands) {
   mm->add_option("--shards", a->spec.num_shards, "Write N shards plus model.safetensors.index.json");
   mm->add_flag("--fused-experts", a->spec.fused_experts, "Write mlp.experts.gate_up_proj / down_proj");
   commands.push_back({mm, [a] { return cmd_make_model(*a); }});
+
+  auto g = std::make_shared<GenerateArgs>();
+  auto* gen = app.add_subcommand("generate", "Generate with the in-tree engine on a local checkpoint");
+  gen->add_option("--model", g->model, "Model directory (Hugging Face layout)")->required();
+  gen->add_option("--prompt", g->prompt, "Prompt text (special tokens recognised)");
+  gen->add_option("--prompt-ids", g->prompt_ids, "Prompt token ids, comma-separated");
+  gen->add_flag("--chat", g->chat, "Render --prompt as a user turn with the model's chat template");
+  gen->add_flag("--no-think", g->no_think, "With --chat: enable_thinking=false (empty think block)");
+  gen->add_option("--max-tokens", g->max_tokens, "Tokens to generate (default 128)");
+  gen->add_option("--temperature", g->temperature, "0 = greedy (default)");
+  gen->add_option("--seed", g->seed, "Sampling seed (default 0)");
+  gen->add_option("--top-logprobs", g->top_logprobs, "Alternatives reported per token");
+  gen->add_option("--threads", g->threads, "Kernel threads (0: all cores; default 1)");
+  gen->add_flag("--json", g->json, "Print JSON: prompt_ids, tokens, text, finish_reason, stats");
+  commands.push_back({gen, [g] { return cmd_generate(*g); }});
 }
 
 }  // namespace gauntlet::harness

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "harness/chat.h"
 #include "harness/cli_command.h"
 #include "harness/errors.h"
 #include "sandbox/sandbox.h"
@@ -83,7 +84,7 @@ int cmd_run(const RunArgs& a) {
   options.allow_insecure_no_isolation = a.insecure;
   Sandbox box(options);
   ExecResult r = box.run(job);
-  if (a.json) std::cout << r.to_json().dump() << "\n";
+  if (a.json) std::cout << dump_json(r.to_json()) << "\n";
   else print_human(r, false);
   if (!r.isolated) std::cerr << "gauntlet: sandbox: this job ran WITHOUT isolation (--insecure-no-isolation)\n";
   return r.status == Status::ok ? 0 : 1;
@@ -143,7 +144,7 @@ int cmd_batch(const BatchArgs& a) {
   Sandbox box(options);
   auto results = box.run_batch(jobs);
   for (const auto& r : results) {
-    if (a.json) std::cout << r.to_json().dump() << "\n";
+    if (a.json) std::cout << dump_json(r.to_json()) << "\n";
     else print_human(r, true);
   }
   if (!box.isolated()) std::cerr << "gauntlet: sandbox: these jobs ran WITHOUT isolation (--insecure-no-isolation)\n";

@@ -120,7 +120,7 @@ std::optional<MatchRecord> MatchRunner::play(const ScheduledMatch& match, std::v
       auto result = player.client->submit(request).get();
 
       TurnRecord turn = make_turn(match.id, turn_index++, ply, roles[seat], player.name, attempt, state);
-      turn.prompt = messages_json(messages).dump();
+      turn.prompt = dump_json(messages_json(messages));
       turn.latency_s = result.latency_s;
       turn.usage = result.usage;
       turn.error = result.error;
@@ -185,7 +185,7 @@ std::optional<MatchRecord> MatchRunner::play(const ScheduledMatch& match, std::v
   result["invalid_attempts"] = invalid;
   result["time_s"] = time_s;
   result["final_state"] = game->state();
-  record.result_json = result.dump();
+  record.result_json = dump_json(result);
   store_.finish_match(record);
   return record;
 }

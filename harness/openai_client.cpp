@@ -395,7 +395,7 @@ OpenAIClient::~OpenAIClient() = default;
 
 void OpenAIClient::submit_async(ChatRequest request, Callback done) {
   auto job = std::make_unique<Impl::Job>();
-  job->body = build_request_body(request, impl_->wire).dump();
+  job->body = dump_json(build_request_body(request, impl_->wire));
   job->request = std::move(request);
   job->done = std::move(done);
   job->submitted = Clock::now();

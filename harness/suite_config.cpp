@@ -21,8 +21,9 @@ ModelConfig read_model_fields(const YAML::Node& node, const std::string& file, c
   ModelConfig m;
   m.name = r.req_string("name");
   m.provider = r.opt<std::string>("provider").value_or("openai");
-  if (m.provider != "openai" && m.provider != "toy")
-    r.fail(r.node()["provider"], r.path("provider"), fmt::format("unknown provider '{}' (valid: openai, toy)", m.provider));
+  if (m.provider != "openai" && m.provider != "toy" && m.provider != "engine")
+    r.fail(r.node()["provider"], r.path("provider"),
+           fmt::format("unknown provider '{}' (valid: openai, toy, engine)", m.provider));
   if (r.has("base_url")) m.base_urls.push_back(r.req<std::string>("base_url"));
   else r.get("base_url");
   if (r.has("base_urls")) {
@@ -64,6 +65,20 @@ ModelConfig read_model_fields(const YAML::Node& node, const std::string& file, c
   m.chat_template_kwargs = read_json_block(r, "chat_template_kwargs", nullptr);
   m.extra_body = read_json_block(r, "extra_body", nlohmann::json::object());
   m.params = read_params(r, "params");
+  if (auto path = r.opt<std::string>("path")) {
+    std::filesystem::path p(*path);
+    m.model_path = p.is_absolute() ? p : std::filesystem::path(file).parent_path() / p;
+  }
+  m.threads = r.opt<int>("threads").value_or(m.threads);
+  if (m.threads < 0) r.fail(r.node()["threads"], r.path("threads"), "must be >= 0 (0: all cores)");
+  if (m.provider == "engine") {
+    if (m.model_path.empty()) r.fail(r.node(), r.path("path"), "the engine provider needs path: a model directory");
+    if (!std::filesystem::is_directory(m.model_path))
+      r.fail(r.node()["path"], r.path("path"), fmt::format("no such model directory: {}", m.model_path.string()));
+    if (!m.base_urls.empty()) r.fail(r.node(), r.path("base_url"), "the engine provider takes no base_url");
+  } else if (!m.model_path.empty()) {
+    r.fail(r.node()["path"], r.path("path"), "path: is for the engine provider");
+  }
   m.toy_accuracy = r.opt<double>("toy_accuracy").value_or(m.toy_accuracy);
   m.toy_nothink_accuracy = r.opt<double>("toy_nothink_accuracy").value_or(m.toy_nothink_accuracy);
   if (m.concurrency < 1) r.fail(r.node()["concurrency"], r.path("concurrency"), "must be >= 1");
@@ -207,6 +222,7 @@ nlohmann::json ModelConfig::fingerprint_json() const {
                       {"extra_body", extra_body},
                       {"chat_template_kwargs", chat_template_kwargs}};
   if (provider == "toy") j["toy"] = {toy_accuracy, toy_nothink_accuracy};
+  if (provider == "engine") j["path"] = std::filesystem::absolute(model_path).lexically_normal().string();
   return j;
 }
 

@@ -19,7 +19,7 @@ namespace gauntlet::harness {
 
 struct ModelConfig {
   std::string name;                  // the suite's name for it; the store's key
-  std::string provider = "openai";   // openai | toy
+  std::string provider = "openai";   // openai | toy | engine
   // openai provider
   std::vector<std::string> base_urls;  // e.g. http://127.0.0.1:8000/v1 (an endpoint pool when several)
   std::string model_id;              // "model" sent to the server; defaults to name
@@ -37,6 +37,9 @@ struct ModelConfig {
   nlohmann::json chat_template_kwargs;  // null = not sent
   nlohmann::json extra_body = nlohmann::json::object();
   SamplingParams params;             // defaults for every task
+  // engine provider (the in-tree MoE engine on a local Hugging Face checkpoint directory)
+  std::filesystem::path model_path;
+  int threads = 1;
   // toy provider (a deterministic arithmetic solver, for demos and tests without a network)
   double toy_accuracy = 0.8;
   double toy_nothink_accuracy = 0.1;

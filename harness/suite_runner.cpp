@@ -9,6 +9,7 @@
 
 #include "harness/cached_client.h"
 #include "harness/dataset.h"
+#include "harness/engine_client.h"
 #include "harness/errors.h"
 #include "harness/openai_client.h"
 #include "harness/progress.h"
@@ -56,7 +57,7 @@ std::string logprobs_to_json(const std::vector<TokenLogprob>& lps) {
     }
     a.push_back(std::move(e));
   }
-  return a.dump();
+  return dump_json(a);
 }
 
 }  // namespace
@@ -83,6 +84,7 @@ Shard Shard::parse(const std::string& text) {
 
 std::unique_ptr<ModelClient> make_default_client(const ModelConfig& config) {
   if (config.provider == "toy") return std::make_unique<ToyClient>(config);
+  if (config.provider == "engine") return std::make_unique<EngineClient>(config);
   return std::make_unique<OpenAIClient>(config);
 }
 
@@ -110,7 +112,7 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
     std::vector<ItemRow> rows;
     int position = 0;
     for (const auto& item : datasets[task.name])
-      rows.push_back({item.id, position++, item.fields.dump(), item.reference});
+      rows.push_back({item.id, position++, dump_json(item.fields), item.reference});
     store.record_items(task.name, rows);
   }
 
@@ -158,7 +160,7 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
             w.request.messages.push_back({"user", user_text});
             auto msgs = nlohmann::json::array();
             for (const auto& msg : w.request.messages) msgs.push_back({{"role", msg.role}, {"content", msg.content}});
-            w.prompt_text = msgs.dump();
+            w.prompt_text = dump_json(msgs);
           } else {
             w.request.prompt = system_text.empty() ? user_text : system_text + "\n\n" + user_text;
             w.prompt_text = w.request.prompt;
@@ -221,7 +223,7 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
     r.cached = result.from_cache;
     r.error = result.error;
     if (result.ok() && result.choices.empty()) r.error = "response had no choices";
-    if (r.error.empty()) {
+    if (r.error.empty()) try {
       const Choice& c = result.choices.front();
       r.completion = c.text;
       r.reasoning = c.reasoning;
@@ -232,6 +234,11 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
       r.correct = verdict.correct;
       r.logprobs_json = logprobs_to_json(c.logprobs);
       if (!c.token_ids.empty()) r.token_ids_json = nlohmann::json(c.token_ids).dump();
+    } catch (const std::exception& e) {
+      // Scoring or serialising a strange completion must cost that sample, never the run.
+      r.error = std::string("could not record the completion: ") + e.what();
+      r.score = 0;
+      r.correct = false;
     }
     std::string store_error;
     try {

@@ -1,0 +1,125 @@
+#include "harness/engine_client.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "engine/engine.h"
+#include "harness/errors.h"
+#include "harness/openai_wire.h"
+
+namespace gauntlet::harness {
+
+EngineClient::EngineClient(const ModelConfig& config) : config_(config) {
+  if (config.chat_template_kwargs.is_object() && config.chat_template_kwargs.contains("enable_thinking") &&
+      config.chat_template_kwargs["enable_thinking"].is_boolean())
+    thinking_ = config.chat_template_kwargs["enable_thinking"].get<bool>();
+  engine::EngineOptions options;
+  options.threads = config.threads;
+  try {
+    engine_ = std::make_unique<engine::Engine>(config.model_path, options);
+  } catch (const std::exception& e) {
+    throw ConfigError(fmt::format("model '{}': cannot load {}: {}", config.name, config.model_path.string(), e.what()));
+  }
+  worker_ = std::thread([this] { run(); });
+}
+
+EngineClient::~EngineClient() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  worker_.join();
+}
+
+ChatResult EngineClient::answer(const ChatRequest& request) {
+  ChatResult result;
+  auto start = std::chrono::steady_clock::now();
+  try {
+    engine::GenerationRequest g;
+    if (!request.messages.empty()) {
+      std::vector<engine::ChatTurn> turns;
+      for (const auto& m : request.messages) turns.push_back({m.role, m.content, std::nullopt});
+      engine::RenderOptions render;
+      render.enable_thinking = thinking_;
+      g.prompt = engine_->has_chat_template() ? engine_->chat_template().render(turns, render)
+                                              : engine::ChatTemplate(engine::ChatFormat::kChatML).render(turns, render);
+    } else {
+      g.prompt = request.prompt;
+    }
+    const auto& p = request.params;
+    g.max_tokens = p.max_tokens.value_or(512);
+    g.sampling.temperature = p.temperature.value_or(1.0);
+    g.sampling.top_p = p.top_p.value_or(1.0);
+    g.sampling.top_k = p.top_k.value_or(0);
+    g.sampling.min_p = p.min_p.value_or(0.0);
+    g.sampling.seed = static_cast<std::uint64_t>(p.seed.value_or(request.sample_index));
+    g.sampling.top_logprobs = p.logprobs ? p.top_logprobs.value_or(0) : 0;
+    g.stop_strings = p.stop;
+    auto out = engine_->generate(g);
+
+    Choice choice;
+    choice.finish_reason = out.finish_reason;
+    // The generation prompt ends at "assistant\n": with thinking on, the model opens <think> itself.
+    split_reasoning(out.text, std::nullopt, std::nullopt, choice);
+    auto ids = out.token_ids();
+    choice.token_ids.assign(ids.begin(), ids.end());
+    if (p.logprobs) {
+      const auto& tok = engine_->tokenizer();
+      auto text_of = [&](int id) { return tok.decode(std::span<const int>(&id, 1)); };
+      for (const auto& t : out.tokens) {
+        TokenLogprob lp;
+        lp.token = text_of(t.id);
+        lp.logprob = t.logprob;
+        for (const auto& alt : t.top) lp.top.push_back(TopLogprob{text_of(alt.id), alt.logprob});
+        choice.logprobs.push_back(std::move(lp));
+      }
+    }
+    result.usage.prompt_tokens = static_cast<std::int64_t>(out.prompt_ids.size());
+    result.usage.completion_tokens = static_cast<std::int64_t>(out.tokens.size());
+    result.choices.push_back(std::move(choice));
+    result.http_status = 200;
+  } catch (const std::exception& e) {
+    result.error = fmt::format("engine: {}", e.what());
+  }
+  result.latency_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+void EngineClient::submit_async(ChatRequest request, Callback done) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.emplace_back(std::move(request), std::move(done));
+    ++busy_;
+  }
+  wake_.notify_one();
+}
+
+ClientStats EngineClient::stats() const {
+  std::lock_guard lock(mutex_);
+  return {busy_ > 0 ? 1 : 0, 1, 0, 0};
+}
+
+void EngineClient::drain() {
+  std::unique_lock lock(mutex_);
+  idle_.wait(lock, [&] { return busy_ == 0; });
+}
+
+void EngineClient::run() {
+  for (;;) {
+    std::pair<ChatRequest, Callback> job;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      job = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    job.second(answer(job.first));
+    std::lock_guard lock(mutex_);
+    if (--busy_ == 0) idle_.notify_all();
+  }
+}
+
+}  // namespace gauntlet::harness

@@ -1,0 +1,50 @@
+#pragma once
+// EngineClient: a ModelClient on the in-tree MoE engine (provider `engine`, a local Hugging Face
+// checkpoint directory). Chats are rendered with the model's chat template (thinking on unless
+// chat_template_kwargs.enable_thinking is false); the answer is split from <think>…</think> like a
+// server's; token ids and, when asked, logprobs come straight from the sampler. One worker thread:
+// requests run one at a time, each with its own seed (seed + nothing else decides its tokens;
+// without a seed, the sample index is the seed).
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "harness/model_client.h"
+#include "harness/suite_config.h"
+
+namespace gauntlet::engine {
+class Engine;
+}
+
+namespace gauntlet::harness {
+
+class EngineClient : public ModelClient {
+ public:
+  // Loads the model; throws ConfigError naming the model and the checkpoint problem.
+  explicit EngineClient(const ModelConfig& config);
+  ~EngineClient() override;
+
+  void submit_async(ChatRequest request, Callback done) override;
+  ClientStats stats() const override;
+  void drain() override;
+
+  ChatResult answer(const ChatRequest& request);  // synchronous, for tests
+
+ private:
+  void run();
+
+  ModelConfig config_;
+  std::unique_ptr<engine::Engine> engine_;
+  bool thinking_ = true;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable idle_;
+  std::deque<std::pair<ChatRequest, Callback>> queue_;
+  int busy_ = 0;
+  bool stopping_ = false;
+  std::thread worker_;
+};
+
+}  // namespace gauntlet::harness
