@@ -21,17 +21,9 @@ EngineClient::EngineClient(const ModelConfig& config) : config_(config) {
   } catch (const std::exception& e) {
     throw ConfigError(fmt::format("model '{}': cannot load {}: {}", config.name, config.model_path.string(), e.what()));
   }
-  worker_ = std::thread([this] { run(); });
 }
 
-EngineClient::~EngineClient() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  worker_.join();
-}
+EngineClient::~EngineClient() { stop(); }
 
 ChatResult EngineClient::answer(const ChatRequest& request) {
   ChatResult result;
@@ -85,41 +77,6 @@ ChatResult EngineClient::answer(const ChatRequest& request) {
   }
   result.latency_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
-}
-
-void EngineClient::submit_async(ChatRequest request, Callback done) {
-  {
-    std::lock_guard lock(mutex_);
-    queue_.emplace_back(std::move(request), std::move(done));
-    ++busy_;
-  }
-  wake_.notify_one();
-}
-
-ClientStats EngineClient::stats() const {
-  std::lock_guard lock(mutex_);
-  return {busy_ > 0 ? 1 : 0, 1, 0, 0};
-}
-
-void EngineClient::drain() {
-  std::unique_lock lock(mutex_);
-  idle_.wait(lock, [&] { return busy_ == 0; });
-}
-
-void EngineClient::run() {
-  for (;;) {
-    std::pair<ChatRequest, Callback> job;
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;
-      job = std::move(queue_.front());
-      queue_.pop_front();
-    }
-    job.second(answer(job.first));
-    std::lock_guard lock(mutex_);
-    if (--busy_ == 0) idle_.notify_all();
-  }
 }
 
 }  // namespace gauntlet::harness

@@ -5,13 +5,9 @@
 // server's; token ids and, when asked, logprobs come straight from the sampler. One worker thread:
 // requests run one at a time, each with its own seed (seed + nothing else decides its tokens;
 // without a seed, the sample index is the seed).
-#include <condition_variable>
-#include <deque>
 #include <memory>
-#include <mutex>
-#include <thread>
 
-#include "harness/model_client.h"
+#include "harness/serial_client.h"
 #include "harness/suite_config.h"
 
 namespace gauntlet::engine {
@@ -20,31 +16,20 @@ class Engine;
 
 namespace gauntlet::harness {
 
-class EngineClient : public ModelClient {
+class EngineClient : public SerialClient {
  public:
   // Loads the model; throws ConfigError naming the model and the checkpoint problem.
   explicit EngineClient(const ModelConfig& config);
   ~EngineClient() override;
 
-  void submit_async(ChatRequest request, Callback done) override;
-  ClientStats stats() const override;
-  void drain() override;
-
   ChatResult answer(const ChatRequest& request);  // synchronous, for tests
 
  private:
-  void run();
+  ChatResult respond(const ChatRequest& request) override { return answer(request); }
 
   ModelConfig config_;
   std::unique_ptr<engine::Engine> engine_;
   bool thinking_ = true;
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  std::condition_variable idle_;
-  std::deque<std::pair<ChatRequest, Callback>> queue_;
-  int busy_ = 0;
-  bool stopping_ = false;
-  std::thread worker_;
 };
 
 }  // namespace gauntlet::harness

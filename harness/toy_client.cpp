@@ -40,16 +40,6 @@ ToyClient::ToyClient(const ModelConfig& config) : config_(config) {
   if (config.chat_template_kwargs.is_object() && config.chat_template_kwargs.contains("enable_thinking") &&
       config.chat_template_kwargs["enable_thinking"].is_boolean())
     thinking_ = config.chat_template_kwargs["enable_thinking"].get<bool>();
-  worker_ = std::thread([this] { run(); });
-}
-
-ToyClient::~ToyClient() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  worker_.join();
 }
 
 ChatResult ToyClient::answer(const ChatRequest& request) const {
@@ -93,44 +83,6 @@ ChatResult ToyClient::answer(const ChatRequest& request) const {
   for (int i = 1; i < request.n; ++i) result.choices.push_back(result.choices.front());
   result.http_status = 200;
   return result;
-}
-
-void ToyClient::submit_async(ChatRequest request, Callback done) {
-  {
-    std::lock_guard lock(mutex_);
-    queue_.emplace_back(std::move(request), std::move(done));
-    ++busy_;
-  }
-  wake_.notify_one();
-}
-
-ClientStats ToyClient::stats() const {
-  std::lock_guard lock(mutex_);
-  return {busy_, 1, 0, 0};
-}
-
-void ToyClient::drain() {
-  std::unique_lock lock(mutex_);
-  idle_.wait(lock, [&] { return busy_ == 0; });
-}
-
-void ToyClient::run() {
-  for (;;) {
-    std::pair<ChatRequest, Callback> job;
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;
-      job = std::move(queue_.front());
-      queue_.pop_front();
-    }
-    auto start = std::chrono::steady_clock::now();
-    ChatResult result = answer(job.first);
-    result.latency_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    job.second(std::move(result));
-    std::lock_guard lock(mutex_);
-    if (--busy_ == 0) idle_.notify_all();
-  }
 }
 
 }  // namespace gauntlet::harness
