@@ -7,18 +7,11 @@
 #include <fmt/format.h>
 
 #include "games/game_factories.h"
+#include "games/game_options.h"
 #include "games/split_mix64.h"
 
 namespace gauntlet::games {
 namespace {
-
-int int_option(const nlohmann::json& options, const char* key, int fallback, int lo, int hi) {
-  if (!options.contains(key)) return fallback;
-  const auto& v = options.at(key);
-  if (!v.is_number_integer() || v.get<long long>() < lo || v.get<long long>() > hi)
-    throw GameConfigError(fmt::format("liars_dice: option '{}' must be an integer in {}..{}", key, lo, hi));
-  return v.get<int>();
-}
 
 // Lowercase words, split at letter/digit boundaries: "4x5s" -> "4", "x", "5", "s".
 std::vector<std::string> words_of(std::string_view text) {
@@ -74,9 +67,9 @@ LiarsDiceOptions LiarsDiceOptions::from_json(const nlohmann::json& options) {
     if (!kKeys.count(key))
       throw GameConfigError(fmt::format("liars_dice: unknown option '{}' (valid: players, dice, faces, ones_wild, mode)", key));
   LiarsDiceOptions o;
-  o.players = int_option(options, "players", o.players, 2, 8);
-  o.dice = int_option(options, "dice", o.dice, 1, 20);
-  o.faces = int_option(options, "faces", o.faces, 2, 20);
+  o.players = int_option(options, "liars_dice", "players", o.players, 2, 8);
+  o.dice = int_option(options, "liars_dice", "dice", o.dice, 1, 20);
+  o.faces = int_option(options, "liars_dice", "faces", o.faces, 2, 20);
   if (options.contains("ones_wild")) {
     if (!options.at("ones_wild").is_boolean()) throw GameConfigError("liars_dice: option 'ones_wild' must be true or false");
     o.ones_wild = options.at("ones_wild").get<bool>();

@@ -8,18 +8,11 @@
 #include <fmt/format.h>
 
 #include "games/game_factories.h"
+#include "games/game_options.h"
 #include "games/split_mix64.h"
 
 namespace gauntlet::games {
 namespace {
-
-int int_option(const nlohmann::json& options, const char* key, int fallback, int lo, int hi) {
-  if (!options.contains(key)) return fallback;
-  const auto& v = options.at(key);
-  if (!v.is_number_integer() || v.get<long long>() < lo || v.get<long long>() > hi)
-    throw GameConfigError(fmt::format("poker: option '{}' must be an integer in {}..{}", key, lo, hi));
-  return v.get<int>();
-}
 
 const char* street_name(PokerGame::Street s) {
   static constexpr const char* kNames[] = {"preflop", "flop", "turn", "river"};
@@ -78,14 +71,14 @@ PokerOptions PokerOptions::from_json(const nlohmann::json& options) {
     }
     o.players = static_cast<int>(o.stacks.size());
   }
-  o.players = int_option(options, "players", o.players, 2, 10);
+  o.players = int_option(options, "poker", "players", o.players, 2, 10);
   if (!o.stacks.empty() && static_cast<int>(o.stacks.size()) != o.players)
     throw GameConfigError(fmt::format("poker: option 'stacks' has {} entries for {} players", o.stacks.size(), o.players));
-  o.stack = int_option(options, "stack", o.stack, 1, 100'000'000);
-  o.small_blind = int_option(options, "small_blind", o.small_blind, 1, 10'000'000);
-  o.big_blind = int_option(options, "big_blind", std::max(o.big_blind, o.small_blind), 1, 10'000'000);
+  o.stack = int_option(options, "poker", "stack", o.stack, 1, 100'000'000);
+  o.small_blind = int_option(options, "poker", "small_blind", o.small_blind, 1, 10'000'000);
+  o.big_blind = int_option(options, "poker", "big_blind", std::max(o.big_blind, o.small_blind), 1, 10'000'000);
   if (o.big_blind < o.small_blind) throw GameConfigError("poker: option 'big_blind' must be at least 'small_blind'");
-  o.hands = int_option(options, "hands", o.hands, 1, 1'000'000);
+  o.hands = int_option(options, "poker", "hands", o.hands, 1, 1'000'000);
   if (options.contains("deck")) {
     if (!options.at("deck").is_string()) throw GameConfigError("poker: option 'deck' must be a string of cards");
     try {

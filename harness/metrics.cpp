@@ -9,8 +9,6 @@
 
 namespace gauntlet::harness {
 
-namespace {
-
 // Uniform index in [0, n) from the generator by rejection sampling, so results depend only on
 // std::mt19937_64's (standardised) output and not on the library's distribution implementation.
 std::size_t uniform_index(std::mt19937_64& rng, std::size_t n) {
@@ -31,7 +29,6 @@ double sorted_quantile(const std::vector<double>& sorted, double q) {
   return sorted[lower] + fraction * (sorted[upper] - sorted[lower]);
 }
 
-}  // namespace
 
 std::pair<double, double> wilson_interval(std::int64_t correct, std::int64_t n, double z) {
   if (n < 0 || correct < 0 || correct > n) {

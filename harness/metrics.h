@@ -1,6 +1,8 @@
 #pragma once
 // Estimators for suite reports: accuracy confidence intervals and unbiased pass@k.
+#include <cstddef>
 #include <cstdint>
+#include <random>
 #include <utility>
 #include <vector>
 
@@ -21,5 +23,12 @@ double pass_at_k(int n, int c, int k);
 // Mean of pass_at_k over items; each entry is {n, c}. Items with n < k are skipped;
 // returns nullopt-like NaN when no item has n >= k.
 double mean_pass_at_k(const std::vector<std::pair<int, int>>& items, int k);
+
+// Uniform index in [0, n) by rejection sampling: depends only on mt19937_64's standardised output,
+// never on the standard library's distribution code, so bootstraps agree across platforms.
+std::size_t uniform_index(std::mt19937_64& rng, std::size_t n);
+
+// Linear-interpolated ("type 7") quantile of already sorted, non-empty values; q in [0, 1].
+double sorted_quantile(const std::vector<double>& sorted, double q);
 
 }  // namespace gauntlet::harness

@@ -1,5 +1,7 @@
 #include "harness/ratings.h"
 
+#include "harness/metrics.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -280,24 +282,6 @@ std::uint64_t splitmix64(std::uint64_t z) {
   z = (z ^ (z >> 30U)) * 0xBF58476D1CE4E5B9ULL;
   z = (z ^ (z >> 27U)) * 0x94D049BB133111EBULL;
   return z ^ (z >> 31U);
-}
-
-// Uniform index in [0, n) by rejection, depending only on mt19937_64's standardised output.
-std::size_t uniform_index(std::mt19937_64& rng, std::size_t n) {
-  const auto range = static_cast<std::uint64_t>(n);
-  const std::uint64_t limit = std::numeric_limits<std::uint64_t>::max() -
-                              (std::numeric_limits<std::uint64_t>::max() % range + 1) % range;
-  std::uint64_t draw = rng();
-  while (draw > limit) draw = rng();
-  return static_cast<std::size_t>(draw % range);
-}
-
-double sorted_quantile(const std::vector<double>& sorted, double q) {
-  double position = q * static_cast<double>(sorted.size() - 1);
-  auto lower = static_cast<std::size_t>(std::floor(position));
-  std::size_t upper = std::min(lower + 1, sorted.size() - 1);
-  double fraction = position - static_cast<double>(lower);
-  return sorted[lower] + fraction * (sorted[upper] - sorted[lower]);
 }
 
 void check_options(const RatingOptions& o) {
