@@ -40,6 +40,27 @@ std::size_t find_stop(const std::string& text, const std::vector<std::string>& s
   return best;
 }
 
+// Points a Forward at a routing plan, trace and probe for one scope; restores the defaults after.
+class ForwardHooks {
+ public:
+  ForwardHooks(Forward& f, const RoutingPlan* plan, std::vector<PositionRoutes>* trace, ExpertProbe* probe)
+      : f_(f) {
+    f_.set_routing(plan);
+    f_.set_trace(trace);
+    f_.set_probe(probe);
+  }
+  ~ForwardHooks() {
+    f_.set_routing(nullptr);
+    f_.set_trace(nullptr);
+    f_.set_probe(nullptr);
+  }
+  ForwardHooks(const ForwardHooks&) = delete;
+  ForwardHooks& operator=(const ForwardHooks&) = delete;
+
+ private:
+  Forward& f_;
+};
+
 }  // namespace
 
 std::vector<int> GenerationResult::token_ids() const {
@@ -55,7 +76,8 @@ Engine::Engine(const std::filesystem::path& model_dir, const EngineOptions& opti
       chat_template_(load_chat_template(tokenizer_dir(model_dir, options))),
       tokenizer_source_(tokenizer_dir(model_dir, options)),
       pool_(options.threads),
-      forward_(weights_, pool_) {}
+      forward_(weights_, pool_),
+      default_routing_(options.routing, weights_.config) {}
 
 const ChatTemplate& Engine::chat_template() const {
   if (!chat_template_) throw TokenizerError(tokenizer_source_.string() + ": no tokenizer_config.json with a chat template");
@@ -85,6 +107,12 @@ GenerationResult Engine::generate(const GenerationRequest& request) {
   // log-probabilities stay normalised over every logit, as in llama.cpp.
   const int choose_from = tokenizer_.vocab_size();
   const int max_context = config().max_position_embeddings;
+
+  std::optional<RoutingPlan> request_routing;
+  if (request.routing) request_routing.emplace(*request.routing, config());
+  std::vector<PositionRoutes> trace;
+  ForwardHooks hooks(forward_, request_routing ? &*request_routing : &default_routing_,
+                     request.trace_routing ? &trace : nullptr, nullptr);
 
   KvCache cache = forward_.new_cache();
   Sampler sampler(request.sampling);
@@ -123,7 +151,23 @@ GenerationResult Engine::generate(const GenerationRequest& request) {
   }
   if (!stopped_by_string) result.text += decoder.finish();  // an incomplete UTF-8 tail, if any
   result.timing.decode_seconds = seconds_since(start);
+  if (request.trace_routing) {
+    const std::size_t first = result.prompt_ids.size() - 1;  // the position that produced tokens[0]
+    if (request.trace_prompt_routing)
+      result.prompt_routing.assign(trace.begin(), trace.begin() + static_cast<std::ptrdiff_t>(first + 1));
+    result.routing.assign(trace.begin() + static_cast<std::ptrdiff_t>(first), trace.end());
+  }
   return result;
+}
+
+void Engine::teacher_force(std::span<const int> ids, const RoutingControls* routing,
+                           std::vector<PositionRoutes>* trace, ExpertProbe* probe) {
+  if (ids.empty()) throw std::invalid_argument("Engine::teacher_force: no tokens");
+  std::optional<RoutingPlan> plan;
+  if (routing) plan.emplace(*routing, config());
+  ForwardHooks hooks(forward_, plan ? &*plan : &default_routing_, trace, probe);
+  KvCache cache = forward_.new_cache();
+  forward_.run(ids, cache);
 }
 
 }  // namespace gauntlet::engine

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "engine/checkpoint.h"
 #include "engine/forward.h"
 #include "engine/model_weights.h"
+#include "engine/routing.h"
 #include "engine/sampler.h"
 #include "engine/thread_pool.h"
 #include "engine/tokenizer.h"
@@ -24,6 +26,7 @@ namespace gauntlet::engine {
 struct EngineOptions {
   int threads = 1;                           // kernel threads (<= 0: all cores)
   std::filesystem::path tokenizer_path;      // empty: the model directory
+  RoutingControls routing;                   // default for requests that set none
 };
 
 struct GenerationRequest {
@@ -35,6 +38,9 @@ struct GenerationRequest {
   std::vector<int> stop_token_ids;           // in addition to the config's eos ids
   bool ignore_eos = false;                   // do not stop on the config's eos ids
   bool skip_special_tokens = true;           // when decoding text
+  std::optional<RoutingControls> routing;    // unset: the engine's default
+  bool trace_routing = false;                // fill GenerationResult::routing
+  bool trace_prompt_routing = false;         // also GenerationResult::prompt_routing
 };
 
 struct GenerationTiming {
@@ -53,6 +59,11 @@ struct GenerationResult {
   std::string text;                          // decoded; without a stop token or stop string
   std::string finish_reason;                 // "stop" (eos / stop token / stop string) | "length"
   GenerationTiming timing;
+  // With trace_routing: routing[j] is the routing of the forward pass that produced tokens[j] (its
+  // input is the token before); prompt_routing[i] that of prompt position i (its input is prompt
+  // token i), so prompt_routing.back() == routing.front().
+  std::vector<PositionRoutes> routing;
+  std::vector<PositionRoutes> prompt_routing;
 };
 
 class Engine {
@@ -61,6 +72,12 @@ class Engine {
 
   std::vector<GenerationResult> generate(const std::vector<GenerationRequest>& requests);
   GenerationResult generate(const GenerationRequest& request);
+
+  // Runs `ids` through the model in one teacher-forced pass (no sampling) with the given routing
+  // (nullptr: the engine's default), appending one PositionRoutes per id to `trace` and updating
+  // `probe` when given.
+  void teacher_force(std::span<const int> ids, const RoutingControls* routing, std::vector<PositionRoutes>* trace,
+                     ExpertProbe* probe);
 
   const ModelConfig& config() const { return weights_.config; }
   const Tokenizer& tokenizer() const { return tokenizer_; }
@@ -77,6 +94,7 @@ class Engine {
   std::filesystem::path tokenizer_source_;
   ThreadPool pool_;
   Forward forward_;
+  RoutingPlan default_routing_;
 };
 
 }  // namespace gauntlet::engine

@@ -17,7 +17,14 @@ std::size_t sz(std::int64_t n) { return static_cast<std::size_t>(n); }
 
 }  // namespace
 
-Forward::Forward(const ModelWeights& weights, ThreadPool& pool) : w_(weights), pool_(pool) {}
+ExpertProbe::ExpertProbe(const ModelConfig& config)
+    : num_layers(config.num_layers),
+      num_experts(config.num_experts),
+      output_max(static_cast<std::size_t>(config.num_layers) * static_cast<std::size_t>(config.num_experts), 0.0f),
+      selected(output_max.size(), 0) {}
+
+Forward::Forward(const ModelWeights& weights, ThreadPool& pool)
+    : w_(weights), pool_(pool), default_plan_(RoutingControls{}, weights.config) {}
 
 std::vector<float> Forward::run(std::span<const int> tokens, KvCache& cache, bool all_logits) {
   const ModelConfig& c = w_.config;
@@ -39,6 +46,8 @@ std::vector<float> Forward::run(std::span<const int> tokens, KvCache& cache, boo
   for (int t = 0; t < T; ++t) load_row(w_.embed_tokens, tokens[sz(t)], &x_[sz(std::int64_t{t} * H)]);  // [T, H]
 
   cache.resize(start + T);
+  const std::size_t trace_base = trace_ ? trace_->size() : 0;
+  if (trace_) trace_->resize(trace_base + sz(T));
   for (int layer = 0; layer < c.num_layers; ++layer) {
     const LayerWeights& l = w_.layers[sz(layer)];
     rms_norm(x_.data(), T, l.input_norm, c.rms_norm_eps, xn_.data());
@@ -47,7 +56,7 @@ std::vector<float> Forward::run(std::span<const int> tokens, KvCache& cache, boo
 
     rms_norm(x_.data(), T, l.post_attention_norm, c.rms_norm_eps, xn_.data());
     if (l.is_moe)
-      moe(l, T);
+      moe(layer, T, trace_base);
     else
       mlp(l.dense, xn_.data(), T, branch_.data());
     for (std::size_t i = 0; i < x_.size(); ++i) x_[i] += branch_[i];
@@ -117,28 +126,31 @@ void Forward::attention(int layer, int T, int start, KvCache& cache) {
   matmul(attn_.data(), T, l.o_proj, branch_.data(), pool_);  // [T, H]
 }
 
-void Forward::moe(const LayerWeights& l, int T) {
+void Forward::moe(int layer, int T, std::size_t trace_base) {
   const ModelConfig& c = w_.config;
-  const int H = c.hidden_size, E = c.num_experts, K = c.num_experts_per_tok;
+  const LayerWeights& l = w_.layers[sz(layer)];
+  const LayerRouter& router = plan_->layer(layer);
+  const int H = c.hidden_size, E = c.num_experts;
   router_.resize(sz(std::int64_t{T} * E));
   matmul(xn_.data(), T, l.router, router_.data(), pool_);  // [T, E]
 
-  // Routing: softmax over all experts, top-k (ties to the lower index), optional renormalisation.
+  // Routing (engine/routing.h): the checkpoint's router unless a plan's controls change it.
   std::vector<std::vector<int>> routed_tokens(sz(E));
   std::vector<std::vector<float>> routed_weights(sz(E));
-  std::vector<int> order(sz(E));
   for (int t = 0; t < T; ++t) {
-    float* p = &router_[sz(std::int64_t{t} * E)];
-    softmax(p, E);
-    std::iota(order.begin(), order.end(), 0);
-    std::partial_sort(order.begin(), order.begin() + K, order.end(),
-                      [&](int a, int b) { return p[a] > p[b] || (p[a] == p[b] && a < b); });
-    float sum = 0;
-    for (int j = 0; j < K; ++j) sum += p[order[sz(j)]];
-    for (int j = 0; j < K; ++j) {
-      const int e = order[sz(j)];
-      routed_tokens[sz(e)].push_back(t);
-      routed_weights[sz(e)].push_back(c.norm_topk_prob ? p[e] / sum : p[e]);
+    route_token(std::span<const float>(&router_[sz(std::int64_t{t} * E)], sz(E)), router, router_scratch_, routes_);
+    for (const Route& r : routes_) {
+      routed_tokens[sz(r.expert)].push_back(t);
+      routed_weights[sz(r.expert)].push_back(r.weight);
+    }
+    if (trace_) {
+      LayerRoute entry;
+      entry.layer = layer;
+      for (const Route& r : routes_) {
+        entry.experts.push_back(r.expert);
+        entry.weights.push_back(r.weight);
+      }
+      (*trace_)[trace_base + sz(t)].push_back(std::move(entry));
     }
   }
 
@@ -146,12 +158,17 @@ void Forward::moe(const LayerWeights& l, int T) {
   for (int e = 0; e < E; ++e) {
     const auto& toks = routed_tokens[sz(e)];
     const int n = static_cast<int>(toks.size());
-    if (n == 0) continue;
+    if (probe_) probe_->selected[probe_->index(layer, e)] += n;
+    if (n == 0 || router.is_zeroed(e)) continue;
     rows_in_.resize(sz(std::int64_t{n} * H));
     rows_out_.resize(rows_in_.size());
     for (int i = 0; i < n; ++i)
       std::copy_n(&xn_[sz(std::int64_t{toks[sz(i)]} * H)], H, &rows_in_[sz(std::int64_t{i} * H)]);  // [n, H]
     mlp(l.experts[sz(e)], rows_in_.data(), n, rows_out_.data());  // [n, H]
+    if (probe_) {
+      float& peak = probe_->output_max[probe_->index(layer, e)];
+      for (std::int64_t i = 0; i < std::int64_t{n} * H; ++i) peak = std::max(peak, std::fabs(rows_out_[sz(i)]));
+    }
     for (int i = 0; i < n; ++i) {
       const float wgt = routed_weights[sz(e)][sz(i)];
       float* dst = &branch_[sz(std::int64_t{toks[sz(i)]} * H)];

@@ -15,10 +15,24 @@
 
 #include "engine/kv_cache.h"
 #include "engine/model_weights.h"
+#include "engine/routing.h"
 
 namespace gauntlet::engine {
 
 class ThreadPool;
+
+// Per (layer, expert): the largest |down_proj output| seen (the Super Experts statistic) and how
+// many tokens were routed there, accumulated over every run while attached to a Forward.
+struct ExpertProbe {
+  int num_layers = 0;
+  int num_experts = 0;
+  std::vector<float> output_max;       // [L * E]
+  std::vector<std::int64_t> selected;  // [L * E]
+  explicit ExpertProbe(const ModelConfig& config);
+  float max_at(int layer, int expert) const { return output_max[index(layer, expert)]; }
+  std::int64_t selected_at(int layer, int expert) const { return selected[index(layer, expert)]; }
+  std::size_t index(int layer, int expert) const { return static_cast<std::size_t>(layer * num_experts + expert); }
+};
 
 class Forward {
  public:
@@ -32,14 +46,28 @@ class Forward {
   const ModelConfig& config() const { return w_.config; }
   KvCache new_cache() const { return KvCache(w_.config); }
 
+  // Routing for the following runs (nullptr: the checkpoint's own router). The plan must outlive
+  // its use.
+  void set_routing(const RoutingPlan* plan) { plan_ = plan ? plan : &default_plan_; }
+  // When set, each run appends one PositionRoutes per input token (nullptr: no tracing).
+  void set_trace(std::vector<PositionRoutes>* trace) { trace_ = trace; }
+  // When set, each run updates the probe (nullptr: none).
+  void set_probe(ExpertProbe* probe) { probe_ = probe; }
+
  private:
   void attention(int layer, int tokens, int start, KvCache& cache);  // xn_ → branch_
-  void moe(const LayerWeights& l, int tokens);                       // xn_ → branch_
+  void moe(int layer, int tokens, std::size_t trace_base);           // xn_ → branch_
   // out [n, H] = down(silu(gate(x)) · up(x)), x [n, H].
   void mlp(const MlpWeights& m, const float* x, int n, float* out);
 
   const ModelWeights& w_;
   ThreadPool& pool_;
+  RoutingPlan default_plan_;
+  const RoutingPlan* plan_ = &default_plan_;
+  std::vector<PositionRoutes>* trace_ = nullptr;
+  ExpertProbe* probe_ = nullptr;
+  RouterScratch router_scratch_;
+  std::vector<Route> routes_;
   // Scratch, sized per call.
   std::vector<float> x_;       // [T, H] residual stream
   std::vector<float> xn_;      // [T, H] normed

@@ -14,7 +14,7 @@ using nlohmann::json;
 // Layout (stable; the response cache stores it):
 // {"choices": [{"text", "reasoning", "content_null", "finish_reason",
 //               "logprobs": [{"token", "logprob", "bytes"?: [int], "top"?: [{"token", "logprob"}]}],
-//               "token_ids": [int]}],
+//               "token_ids": [int], "routing"?: {routing summary}}],
 //  "usage": {"prompt_tokens", "completion_tokens", "reasoning_tokens", "cached_tokens"},
 //  "latency_s", "retries", "http_status", "from_cache", "error", "endpoint_url"}
 // Empty "bytes" / "top" are left out. Non-finite doubles, which JSON cannot hold, are written as
@@ -132,12 +132,14 @@ TokenLogprob logprob_from_json(const json& j, const std::string& where) {
 json choice_to_json(const Choice& c) {
   json logprobs = json::array();
   for (const TokenLogprob& t : c.logprobs) logprobs.push_back(logprob_to_json(t));
-  return {{"text", c.text},
-          {"reasoning", c.reasoning},
-          {"content_null", c.content_null},
-          {"finish_reason", c.finish_reason},
-          {"logprobs", std::move(logprobs)},
-          {"token_ids", c.token_ids}};
+  json j = {{"text", c.text},
+            {"reasoning", c.reasoning},
+            {"content_null", c.content_null},
+            {"finish_reason", c.finish_reason},
+            {"logprobs", std::move(logprobs)},
+            {"token_ids", c.token_ids}};
+  if (!c.routing.is_null()) j["routing"] = c.routing;
+  return j;
 }
 
 Choice choice_from_json(const json& j, const std::string& where) {
@@ -156,6 +158,7 @@ Choice choice_from_json(const json& j, const std::string& where) {
     const std::string w = where + ".token_ids";
     for (const json& id : array_at(*ids, w)) c.token_ids.push_back(read_int<std::int32_t>(id, w));
   }
+  if (const json* routing = member(j, "routing")) c.routing = *routing;
   return c;
 }
 

@@ -66,6 +66,8 @@ struct Choice {
   std::string finish_reason;
   std::vector<TokenLogprob> logprobs;
   std::vector<std::int32_t> token_ids;   // when the server returns them
+  nlohmann::json routing;                // in-tree engine with tracing on: harness/routing_config.h's
+                                         // routing_summary of this completion; null otherwise
 };
 
 struct ChatResult {

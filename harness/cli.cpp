@@ -29,6 +29,7 @@ int run_cli(int argc, char** argv) {
   add_game_commands(app, commands);
   add_tokenizer_commands(app, commands);
   add_engine_commands(app, commands);
+  add_expert_commands(app, commands);
 
   try {
     app.parse(argc, argv);

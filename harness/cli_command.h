@@ -31,7 +31,10 @@ void add_game_commands(CLI::App& app, CliCommands& commands);
 // tokenize, detokenize (cli_tokenizer_commands.cpp)
 void add_tokenizer_commands(CLI::App& app, CliCommands& commands);
 
-// make-model (cli_engine_commands.cpp)
+// make-model, generate (cli_engine_commands.cpp)
 void add_engine_commands(CLI::App& app, CliCommands& commands);
+
+// experts npmi, experts super (cli_expert_commands.cpp)
+void add_expert_commands(CLI::App& app, CliCommands& commands);
 
 }  // namespace gauntlet::harness

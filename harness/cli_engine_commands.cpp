@@ -24,6 +24,8 @@
 #include "engine/tokenizer_writer.h"
 #include "harness/cli_command.h"
 #include "harness/errors.h"
+#include "harness/routing_config.h"
+#include "harness/routing_flags.h"
 
 namespace gauntlet::harness {
 namespace {
@@ -142,6 +144,9 @@ struct GenerateArgs {
   int top_logprobs = 0;
   int threads = 1;
   bool json = false;
+  RoutingFlags routing;
+  bool trace_routing = false;
+  bool trace_prompt_routing = false;
 };
 
 std::vector<int> parse_ids(const std::string& text) {
@@ -189,7 +194,15 @@ int cmd_generate(const GenerateArgs& a) {
   request.sampling.temperature = a.temperature;
   request.sampling.seed = a.seed;
   request.sampling.top_logprobs = a.top_logprobs;
-  auto out = model->generate(request);
+  request.routing = a.routing.controls();
+  request.trace_routing = a.trace_routing || a.trace_prompt_routing;
+  request.trace_prompt_routing = a.trace_prompt_routing;
+  engine::GenerationResult out;
+  try {
+    out = model->generate(request);
+  } catch (const engine::RoutingError& e) {
+    throw UsageError(fmt::format("generate: {}", e.what()));
+  }
   if (!a.json) {
     std::cout << out.text << "\n";
     std::cerr << fmt::format("gauntlet: {} prompt tokens, {} generated ({}), prefill {:.1f} tok/s, decode {:.1f} tok/s\n",
@@ -211,6 +224,11 @@ int cmd_generate(const GenerateArgs& a) {
   j["finish_reason"] = out.finish_reason;
   j["stats"] = {{"prefill_tokens_per_s", out.timing.prefill_tokens_per_s()},
                 {"decode_tokens_per_s", out.timing.decode_tokens_per_s()}};
+  if (request.trace_routing) {
+    j["routing"] = routing_trace_json(out.routing);
+    j["routing_summary"] = routing_summary(out.routing, model->config().num_experts);
+  }
+  if (request.trace_prompt_routing) j["prompt_routing"] = routing_trace_json(out.prompt_routing);
   std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   return 0;
 }
@@ -259,6 +277,10 @@ void add_engine_commands(CLI::App& app, CliCommands& commands) {
   gen->add_option("--top-logprobs", g->top_logprobs, "Alternatives reported per token");
   gen->add_option("--threads", g->threads, "Kernel threads (0: all cores; default 1)");
   gen->add_flag("--json", g->json, "Print JSON: prompt_ids, tokens, text, finish_reason, stats");
+  g->routing.add_to(*gen);
+  gen->add_flag("--trace-routing", g->trace_routing,
+                "With --json: per generated token and MoE layer, the experts and weights (\"routing\")");
+  gen->add_flag("--trace-prompt-routing", g->trace_prompt_routing, "With --json: also \"prompt_routing\"");
   commands.push_back({gen, [g] { return cmd_generate(*g); }});
 }
 

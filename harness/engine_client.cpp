@@ -7,6 +7,7 @@
 #include "engine/engine.h"
 #include "harness/errors.h"
 #include "harness/openai_wire.h"
+#include "harness/routing_config.h"
 
 namespace gauntlet::harness {
 
@@ -16,6 +17,8 @@ EngineClient::EngineClient(const ModelConfig& config) : config_(config) {
     thinking_ = config.chat_template_kwargs["enable_thinking"].get<bool>();
   engine::EngineOptions options;
   options.threads = config.threads;
+  options.routing = routing_controls(config.routing);
+  trace_ = routing_trace_enabled(config.routing);
   try {
     engine_ = std::make_unique<engine::Engine>(config.model_path, options);
   } catch (const std::exception& e) {
@@ -49,6 +52,7 @@ ChatResult EngineClient::answer(const ChatRequest& request) {
     g.sampling.seed = static_cast<std::uint64_t>(p.seed.value_or(request.sample_index));
     g.sampling.top_logprobs = p.logprobs ? p.top_logprobs.value_or(0) : 0;
     g.stop_strings = p.stop;
+    g.trace_routing = trace_;
     auto out = engine_->generate(g);
 
     Choice choice;
@@ -57,6 +61,7 @@ ChatResult EngineClient::answer(const ChatRequest& request) {
     split_reasoning(out.text, std::nullopt, std::nullopt, choice);
     auto ids = out.token_ids();
     choice.token_ids.assign(ids.begin(), ids.end());
+    if (trace_) choice.routing = routing_summary(out.routing, engine_->config().num_experts);
     if (p.logprobs) {
       const auto& tok = engine_->tokenizer();
       auto text_of = [&](int id) { return tok.decode(std::span<const int>(&id, 1)); };

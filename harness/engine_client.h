@@ -4,7 +4,8 @@
 // chat_template_kwargs.enable_thinking is false); the answer is split from <think>…</think> like a
 // server's; token ids and, when asked, logprobs come straight from the sampler. One worker thread:
 // requests run one at a time, each with its own seed (seed + nothing else decides its tokens;
-// without a seed, the sample index is the seed).
+// without a seed, the sample index is the seed). The model config's routing controls become the
+// engine's defaults; with routing.trace each choice carries a routing summary.
 #include <memory>
 
 #include "harness/serial_client.h"
@@ -30,6 +31,7 @@ class EngineClient : public SerialClient {
   ModelConfig config_;
   std::unique_ptr<engine::Engine> engine_;
   bool thinking_ = true;
+  bool trace_ = false;  // routing.trace: attach a routing summary to every choice
 };
 
 }  // namespace gauntlet::harness

@@ -11,6 +11,7 @@
 #include "harness/errors.h"
 #include "harness/yaml_reader.h"
 #include "harness/prompt_template.h"
+#include "harness/routing_config.h"
 #include "verifiers/scorer.h"
 
 namespace gauntlet::harness {
@@ -70,6 +71,9 @@ ModelConfig read_model_fields(const YAML::Node& node, const std::string& file, c
     m.model_path = p.is_absolute() ? p : std::filesystem::path(file).parent_path() / p;
   }
   m.threads = r.opt<int>("threads").value_or(m.threads);
+  m.routing = read_routing_block(r, "routing", std::filesystem::path(file).parent_path());
+  if (!m.routing.is_null() && m.provider != "engine")
+    r.fail(r.node()["routing"], r.path("routing"), "routing controls need the engine provider");
   if (m.threads < 0) r.fail(r.node()["threads"], r.path("threads"), "must be >= 0 (0: all cores)");
   if (m.provider == "engine") {
     if (m.model_path.empty()) r.fail(r.node(), r.path("path"), "the engine provider needs path: a model directory");
@@ -223,6 +227,7 @@ nlohmann::json ModelConfig::fingerprint_json() const {
                       {"chat_template_kwargs", chat_template_kwargs}};
   if (provider == "toy") j["toy"] = {toy_accuracy, toy_nothink_accuracy};
   if (provider == "engine") j["path"] = std::filesystem::absolute(model_path).lexically_normal().string();
+  if (auto routing_key = routing_fingerprint(routing); !routing_key.is_null()) j["routing"] = routing_key;
   return j;
 }
 

@@ -40,6 +40,7 @@ struct ModelConfig {
   // engine provider (the in-tree MoE engine on a local Hugging Face checkpoint directory)
   std::filesystem::path model_path;
   int threads = 1;
+  nlohmann::json routing;            // canonical routing controls (harness/routing_config.h); null = none
   // toy provider (a deterministic arithmetic solver, for demos and tests without a network)
   double toy_accuracy = 0.8;
   double toy_nothink_accuracy = 0.1;
