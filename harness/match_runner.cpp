@@ -131,6 +131,7 @@ std::optional<MatchRecord> MatchRunner::play(const ScheduledMatch& match, std::v
       } else {
         turn.raw_output = result.choices.front().text;
         turn.reasoning = result.choices.front().reasoning;
+        if (!result.choices.front().routing.is_null()) turn.routing_json = result.choices.front().routing.dump();
         if (result.latency_s > rules_.move_timeout_s) {
           reason = fmt::format("the answer took {:.0f} s, over the {:.0f} s move time limit", result.latency_s,
                                rules_.move_timeout_s);

@@ -34,6 +34,7 @@ struct SampleRecord {
   std::string error;              // non-empty: the request failed; score is 0
   std::string logprobs_json;      // per-token logprobs as JSON array, "" when not requested
   std::string token_ids_json;     // JSON array, "" when not returned
+  std::string routing_json;       // engine routing summary (routing.trace on), "" otherwise
   std::string created_at;         // ISO-8601 UTC, set by the store
 };
 

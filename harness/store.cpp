@@ -57,6 +57,11 @@ CREATE TABLE turns(
   error TEXT NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL,
   PRIMARY KEY(match_id, turn_index));
 )sql",
+    // 3: engine routing aggregates (experts per token, expert load per layer) per sample and turn.
+    R"sql(
+ALTER TABLE samples ADD COLUMN routing TEXT NOT NULL DEFAULT '';
+ALTER TABLE turns ADD COLUMN routing TEXT NOT NULL DEFAULT '';
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion);
@@ -120,7 +125,7 @@ class Statement {
 const char* const kSampleColumns =
     "model, task, item_id, sample_index, run_id, prompt, completion, reasoning, reference, answer, score, "
     "correct, finish_reason, prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens, latency_s, "
-    "retries, cached, error, logprobs, token_ids, created_at";
+    "retries, cached, error, logprobs, token_ids, created_at, routing";
 
 SampleRecord read_sample(const Statement& s) {
   SampleRecord r;
@@ -142,6 +147,7 @@ SampleRecord read_sample(const Statement& s) {
   r.logprobs_json = s.text(21);
   r.token_ids_json = s.text(22);
   r.created_at = s.text(23);
+  r.routing_json = s.text(24);
   return r;
 }
 
@@ -295,7 +301,7 @@ void Store::put_sample(const SampleRecord& r) {
   std::lock_guard lock(mutex_);
   // An error-free sample is never overwritten by an errored one; anything else replaces in place.
   Statement s(db_,
-              fmt::format("INSERT INTO samples({}) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,{}) "
+              fmt::format("INSERT INTO samples({}) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,{},?24) "
                           "ON CONFLICT(model, task, item_id, sample_index) DO UPDATE SET "
                           "run_id=excluded.run_id, prompt=excluded.prompt, completion=excluded.completion, "
                           "reasoning=excluded.reasoning, reference=excluded.reference, answer=excluded.answer, "
@@ -304,17 +310,17 @@ void Store::put_sample(const SampleRecord& r) {
                           "reasoning_tokens=excluded.reasoning_tokens, cached_tokens=excluded.cached_tokens, "
                           "latency_s=excluded.latency_s, retries=excluded.retries, cached=excluded.cached, "
                           "error=excluded.error, logprobs=excluded.logprobs, token_ids=excluded.token_ids, "
-                          "created_at=excluded.created_at "
+                          "created_at=excluded.created_at, routing=excluded.routing "
                           "WHERE samples.error != '' OR excluded.error = ''",
-                          kSampleColumns, r.created_at.empty() ? kNow : "?"),
+                          kSampleColumns, r.created_at.empty() ? kNow : "?25"),
               path_);
   s.bind(1, r.key.model).bind(2, r.key.task).bind(3, r.key.item_id).bind(4, r.key.sample_index);
   s.bind(5, r.run_id).bind(6, r.prompt).bind(7, r.completion).bind(8, r.reasoning).bind(9, r.reference);
   s.bind(10, r.answer).bind(11, r.score).bind(12, r.correct ? 1 : 0).bind(13, r.finish_reason);
   s.bind(14, r.usage.prompt_tokens).bind(15, r.usage.completion_tokens).bind(16, r.usage.reasoning_tokens);
   s.bind(17, r.usage.cached_tokens).bind(18, r.latency_s).bind(19, r.retries).bind(20, r.cached ? 1 : 0);
-  s.bind(21, r.error).bind(22, r.logprobs_json).bind(23, r.token_ids_json);
-  if (!r.created_at.empty()) s.bind(24, r.created_at);
+  s.bind(21, r.error).bind(22, r.logprobs_json).bind(23, r.token_ids_json).bind(24, r.routing_json);
+  if (!r.created_at.empty()) s.bind(25, r.created_at);
   s.step();
 }
 
@@ -386,13 +392,13 @@ void Store::put_turn(const TurnRecord& t) {
   Statement s(db_,
               fmt::format("INSERT OR REPLACE INTO turns(match_id, turn_index, ply, role, player, attempt, prompt, "
                           "raw_output, reasoning, parsed_move, legal, reason, prompt_tokens, completion_tokens, "
-                          "latency_s, error, state, created_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,{})",
+                          "latency_s, error, state, created_at, routing) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,{},?)",
                           kNow),
               path_);
   s.bind(1, t.match_id).bind(2, t.turn_index).bind(3, t.ply).bind(4, t.role).bind(5, t.player).bind(6, t.attempt);
   s.bind(7, t.prompt).bind(8, t.raw_output).bind(9, t.reasoning).bind(10, t.parsed_move).bind(11, t.legal ? 1 : 0);
   s.bind(12, t.reason).bind(13, t.usage.prompt_tokens).bind(14, t.usage.completion_tokens).bind(15, t.latency_s);
-  s.bind(16, t.error).bind(17, t.state);
+  s.bind(16, t.error).bind(17, t.state).bind(18, t.routing_json);
   s.step();
 }
 
@@ -443,7 +449,7 @@ std::vector<TurnRecord> Store::turns(const std::string& match_id) {
   std::lock_guard lock(mutex_);
   Statement s(db_,
               "SELECT match_id, turn_index, ply, role, player, attempt, prompt, raw_output, reasoning, parsed_move, "
-              "legal, reason, prompt_tokens, completion_tokens, latency_s, error, state, created_at FROM turns "
+              "legal, reason, prompt_tokens, completion_tokens, latency_s, error, state, created_at, routing FROM turns "
               "WHERE match_id=? ORDER BY turn_index",
               path_);
   s.bind(1, match_id);
@@ -468,6 +474,7 @@ std::vector<TurnRecord> Store::turns(const std::string& match_id) {
     t.error = s.text(15);
     t.state = s.text(16);
     t.created_at = s.text(17);
+    t.routing_json = s.text(18);
     out.push_back(std::move(t));
   }
   return out;

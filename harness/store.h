@@ -19,7 +19,7 @@ struct sqlite3;
 
 namespace gauntlet::harness {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 struct RunInfo {
   std::int64_t id = 0;
@@ -84,6 +84,7 @@ struct TurnRecord {
   std::string error;       // transport error of the model request
   std::string state;       // game state before the move (FEN / JSON)
   std::string created_at;
+  std::string routing_json;  // engine routing summary (routing.trace on), "" otherwise
 };
 
 class Store {

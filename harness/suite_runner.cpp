@@ -234,6 +234,7 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
       r.correct = verdict.correct;
       r.logprobs_json = logprobs_to_json(c.logprobs);
       if (!c.token_ids.empty()) r.token_ids_json = nlohmann::json(c.token_ids).dump();
+      if (!c.routing.is_null()) r.routing_json = c.routing.dump();
     } catch (const std::exception& e) {
       // Scoring or serialising a strange completion must cost that sample, never the run.
       r.error = std::string("could not record the completion: ") + e.what();

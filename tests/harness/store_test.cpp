@@ -146,6 +146,30 @@ TEST(StoreSchema, ReopenKeepsData) {
   EXPECT_EQ(again.cache_get("k"), std::optional<std::string>("v"));
 }
 
+TEST(StoreSchema, Version2FileGainsRoutingColumnsAndKeepsData) {
+  ScratchDir dir("store");
+  const auto db = dir / "run.db";
+  {
+    Store store(db);
+    store.put_sample(make_sample("m", "t", "1", 0));
+  }
+  // Turn the file back into a version-2 database.
+  exec_raw(db, "ALTER TABLE samples DROP COLUMN routing; ALTER TABLE turns DROP COLUMN routing; PRAGMA user_version=2");
+  {
+    Store store(db);
+    EXPECT_EQ(store.schema_version(), kSchemaVersion);
+    ASSERT_EQ(store.samples().size(), 1u);
+    EXPECT_EQ(store.samples()[0].routing_json, "");
+    auto traced = make_sample("m", "t", "2", 0);
+    traced.routing_json = R"({"tokens":3,"experts_per_token":2.0})";
+    store.put_sample(traced);
+  }
+  Store again(db);
+  const auto samples = again.samples();
+  ASSERT_EQ(samples.size(), 2u);
+  EXPECT_EQ(samples[1].routing_json, R"({"tokens":3,"experts_per_token":2.0})");
+}
+
 TEST(StoreSchema, NewerSchemaIsRefused) {
   ScratchDir dir("store");
   const auto db = dir / "future.db";
