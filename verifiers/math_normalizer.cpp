@@ -374,6 +374,9 @@ std::string normalize_math_answer(std::string_view answer) {
   replace_command(s, "\\tfrac", "\\frac");
   replace_command(s, "\\cfrac", "\\frac");
   replace_command(s, "\\dbinom", "\\binom");
+  replace_command(s, "\\neq", "\\ne");
+  replace_command(s, "\\leq", "\\le");
+  replace_command(s, "\\geq", "\\ge");
   replace_command(s, "\\tbinom", "\\binom");
   matrices_to_tuples(s);
   drop_text_units(s);

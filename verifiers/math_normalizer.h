@@ -8,7 +8,8 @@ namespace gauntlet::verifiers {
 
 // In order:
 //  - Unicode math (−, ×, ÷, π, ∞, ≤, ≥, ±, √, °) to LaTeX; `$`, `\$`, \( \) and \[ \] delimiters removed;
-//  - \dfrac/\tfrac/\cfrac -> \frac, \dbinom/\tbinom -> \binom, \frac12 -> \frac{1}{2}, \sqrt2 -> \sqrt{2};
+//  - \dfrac/\tfrac/\cfrac -> \frac, \dbinom/\tbinom -> \binom, \neq/\leq/\geq -> \ne/\le/\ge,
+//    \frac12 -> \frac{1}{2}, \sqrt2 -> \sqrt{2};
 //  - pmatrix/bmatrix/matrix environments -> tuples: a single row or column "(a, b)", else "((a, b), (c, d))";
 //  - a trailing unit in \text{..}/\mbox{..}/\mathrm{..} after a number ("5\text{ cm}^2") dropped, then
 //    \text, \textbf, \mathrm, \mathbf, \mbox, \operatorname, ... unwrapped to their content;

@@ -7,10 +7,10 @@ namespace gauntlet::verifiers {
 //
 // Request on stdin: {"pairs": [[gold_tree, pred_tree], ...]} with trees as math_expression.h's
 // to_sympy_tree() writes them. Reply on stdout: [["equal"|"different"|"unknown", detail], ...] in order.
-// Symbols are real. Deciding one pair, cheapest first: structural equality; infinities; a non-zero
-// constant difference; expand(a - b) == 0 or cancel(a - b) == 0; a clear difference at one of 8
-// seeded random rational points (|a - b| > 1e-9 max(1, |a|, |b|)); simplify(a - b) == 0; agreement
-// at those points (4 or more evaluable); a.equals(b). Equations are equal when their sides'
+// Symbols are real. Deciding one pair, cheapest first: an undefined side (1/0) is unknown; structural
+// equality; infinities; a non-zero constant difference; expand(a - b) == 0 or cancel(a - b) == 0; a
+// clear difference at one of 8 seeded random rational points (|a - b| > 1e-9 max(1, |a|, |b|));
+// simplify(a - b) == 0; agreement at those points (4 or more evaluable); a.equals(b). Equations are equal when their sides'
 // differences are non-zero constant multiples of each other.
 const char* const kSympyCheckProgram = R"PY(import json, random, sys, types
 import sympy
@@ -103,9 +103,11 @@ def same(a, b):
         if not ratio.free_symbols and ratio.is_finite and ratio != 0:
             return "equal", ""
         return "different", "the sides do not differ by a constant factor"
+    if a.has(zoo, nan) or b.has(zoo, nan):
+        return "unknown", "undefined value (division by zero)"
     if a == b:
         return "equal", ""
-    if a.has(oo, -oo, zoo, nan) or b.has(oo, -oo, zoo, nan):
+    if a.has(oo, -oo) or b.has(oo, -oo):
         return "different", "infinities differ"
     difference = a - b
     if difference == 0:

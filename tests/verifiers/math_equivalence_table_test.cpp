@@ -232,6 +232,11 @@ const Pair kPairs[] = {
     {"5", "", F, "none"},
     {"\\text{No solution}", "no solution", T, "exact"},
     {"A", "B", F, "exact"},
+    {"k \\neq 3", "k\\ne 3", T, "exact"},
+    {"\\frac{1}{0}", "\\frac{2}{0}", F, "none"},
+    {"\\text{Yes}", "yes", T, "exact"},
+    {"e", "2.718281828", T, "numeric"},
+    {"5\\sqrt{2}", "\\sqrt{50}", T, "numeric"},
 };
 
 class MathEquivalenceTable : public ::testing::TestWithParam<Pair> {};
