@@ -45,9 +45,9 @@ std::vector<PythonPackage> find_python_packages(const std::string& python, const
       fs::path dir = fs::path(site) / name;
       fs::path module = fs::path(site) / (name + ".py");
       if (fs::is_regular_file(dir / "__init__.py")) {
-        found.push_back({name, fs::canonical(dir).string(), true});
+        found.push_back({name, fs::canonical(dir).string(), true, site});
       } else if (fs::is_regular_file(module)) {
-        found.push_back({name, fs::canonical(module).string(), false});
+        found.push_back({name, fs::canonical(module).string(), false, site});
       } else {
         continue;
       }

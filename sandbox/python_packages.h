@@ -9,8 +9,9 @@ namespace gauntlet::sandbox {
 
 struct PythonPackage {
   std::string name;       // the top-level import name, e.g. "sympy"
-  std::string host_path;  // the package directory (or single-module .py file) on the host
+  std::string host_path;  // the package directory (or single-module .py file) on the host, resolved
   bool is_directory = true;
+  std::string site;       // the site directory it was found in
 };
 
 // The site directories searched for `python` (a real interpreter path such as /usr/bin/python3.11,

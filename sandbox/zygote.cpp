@@ -119,7 +119,8 @@ Plan make_plan(const std::string& python, const std::string& zygote, int tmp_siz
   if (!packages.empty()) {
     add(MountStep::kMkdir, kSiteDir, "", std::string("create ") + kSiteDir);
     for (const auto& package : packages) {
-      std::string target = std::string(kSiteDir) + "/" + fs::path(package.host_path).filename().string();
+      // Named by the import name: the host path may be a symlink's target with another name.
+      std::string target = std::string(kSiteDir) + "/" + package.name + (package.is_directory ? "" : ".py");
       add(package.is_directory ? MountStep::kMkdir : MountStep::kTouch, target, "", "create " + target);
       add(MountStep::kBind, target, package.host_path, "bind package " + package.host_path);
       plan.steps.back().remount_flags = locked_flags(package.host_path) | MS_NOSUID;
@@ -336,12 +337,11 @@ void Zygote::start() {
     plan = make_plan(config_.python, zygote, config_.tmp_size_mb, config_.packages);
     if (!config_.packages.empty()) site_path = kSiteDir;
   } else {
-    std::vector<std::string> parents;  // without a view of its own the worker imports them where they are
+    std::vector<std::string> sites;  // without a view of its own the worker imports them where they are
     for (const auto& package : config_.packages) {
-      std::string parent = fs::path(package.host_path).parent_path().string();
-      if (std::find(parents.begin(), parents.end(), parent) != parents.end()) continue;
-      parents.push_back(parent);
-      site_path += (site_path.empty() ? "" : ":") + parent;
+      if (std::find(sites.begin(), sites.end(), package.site) != sites.end()) continue;
+      sites.push_back(package.site);
+      site_path += (site_path.empty() ? "" : ":") + package.site;
     }
     if (workdir_.empty()) {
       char tmpl[] = "/tmp/gauntlet-sandbox-XXXXXX";

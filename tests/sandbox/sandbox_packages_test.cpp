@@ -134,6 +134,7 @@ TEST(PythonPackages, FindsDebianSympy) {
   EXPECT_EQ(found[0].name, "sympy");
   EXPECT_TRUE(found[0].is_directory);
   EXPECT_NE(found[0].host_path.find("sympy"), std::string::npos);
+  EXPECT_NE(found[0].site.find("-packages"), std::string::npos) << found[0].site;
 }
 
 }  // namespace
