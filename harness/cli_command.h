@@ -19,6 +19,9 @@ void add_eval_commands(CLI::App& app, CliCommands& commands, const std::string& 
 // sandbox run, sandbox batch (cli_sandbox_commands.cpp)
 void add_sandbox_commands(CLI::App& app, CliCommands& commands);
 
+// verify math (cli_verify_commands.cpp)
+void add_verify_commands(CLI::App& app, CliCommands& commands);
+
 // tournament (cli_tournament_commands.cpp)
 void add_tournament_commands(CLI::App& app, CliCommands& commands, const std::string& command_line);
 

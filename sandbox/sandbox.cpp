@@ -10,6 +10,7 @@
 #include <iostream>
 #include <thread>
 
+#include "sandbox/python_packages.h"
 #include "sandbox/sandbox_error.h"
 #include "sandbox/seccomp_policy.h"
 #include "sandbox/zygote.h"
@@ -56,6 +57,13 @@ Sandbox::Sandbox(SandboxOptions options) : options_(std::move(options)) {
   config.max_open_files = options_.max_open_files;
   config.bpf_fd = bpf_fd_;
   config.isolated = true;
+  config.packages = find_python_packages(options_.python, options_.packages);
+  config.preload = options_.preload;
+  config.warmup = options_.warmup;
+  for (const auto& module : config.preload) {
+    if (module.empty() || module.find_first_of(",\n") != std::string::npos)
+      throw SandboxError("sandbox: preload module name '" + module + "' is empty or holds ',' or a newline");
+  }
   try {
     auto first = std::make_unique<Lane>();
     first->config = config;

@@ -29,6 +29,9 @@ namespace gauntlet::sandbox {
 
 class Zygote;
 
+// A pool for a particular kind of job can expose third-party packages and start warm: e.g. symbolic
+// math uses packages {"sympy", "mpmath"}, preload {"sympy"} and a warm-up that runs simplify()
+// once, so each job forks from a worker that has already paid SymPy's import and first-use costs.
 struct SandboxOptions {
   int lanes = 0;                             // 0: one per core
   std::string python = "/usr/bin/python3";  // the interpreter (its real path, never a shim)
@@ -37,6 +40,11 @@ struct SandboxOptions {
   int tmp_size_mb = 64;                      // size of each worker's tmpfs /tmp
   int file_size_mb = 16;                     // RLIMIT_FSIZE
   int max_open_files = 64;                   // RLIMIT_NOFILE
+  // Top-level packages jobs may import beyond the stdlib, found in the interpreter's site
+  // directories (python_packages.h) and bound read-only into the view; a missing one is a SandboxError.
+  std::vector<std::string> packages;
+  std::vector<std::string> preload;  // modules each worker imports once before its first job
+  std::string warmup;                // Python each worker runs once after the preloads (own namespace)
 };
 
 class Sandbox {

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <climits>
 #include <cstring>
@@ -34,6 +35,8 @@ constexpr std::uint32_t kReadyMagic = 0x59444552;
 // Where the new root tmpfs may be built (inside the private mount namespace): the first of these that
 // exists and holds none of the bind sources, since mounting over it hides what is below.
 constexpr const char* kRootCandidates[] = {"/tmp", "/mnt", "/srv", "/media", "/opt", "/var/tmp", "/run"};
+// Where the worker sees the third-party packages it was given (on its sys.path).
+constexpr const char* kSiteDir = "/usr/lib/gauntlet-site";
 
 std::string errno_text(int err) { return std::strerror(err); }
 
@@ -83,7 +86,8 @@ std::string find_zygote_program() {
                      " nor in the build tree; build the gauntlet-zygote target");
 }
 
-Plan make_plan(const std::string& python, const std::string& zygote, int tmp_size_mb) {
+Plan make_plan(const std::string& python, const std::string& zygote, int tmp_size_mb,
+               const std::vector<PythonPackage>& packages) {
   std::error_code ec;
   fs::path real = fs::canonical(python, ec);
   if (ec) throw SandboxError("sandbox: interpreter " + python + " not found: " + ec.message());
@@ -112,6 +116,16 @@ Plan make_plan(const std::string& python, const std::string& zygote, int tmp_siz
   add(MountStep::kBind, "/usr/bin/gauntlet-zygote", zygote, "bind " + zygote);
   plan.steps.back().remount_flags = locked_flags(zygote) | MS_NOSUID;
   bind(stdlib.string(), true);
+  if (!packages.empty()) {
+    add(MountStep::kMkdir, kSiteDir, "", std::string("create ") + kSiteDir);
+    for (const auto& package : packages) {
+      // Named by the import name: the host path may be a symlink's target with another name.
+      std::string target = std::string(kSiteDir) + "/" + package.name + (package.is_directory ? "" : ".py");
+      add(package.is_directory ? MountStep::kMkdir : MountStep::kTouch, target, "", "create " + target);
+      add(MountStep::kBind, target, package.host_path, "bind package " + package.host_path);
+      plan.steps.back().remount_flags = locked_flags(package.host_path) | MS_NOSUID;
+    }
+  }
   for (const char* dir : {"/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64"}) {
     if (fs::is_directory(dir) && !fs::is_symlink(dir)) bind(dir, true);
   }
@@ -318,9 +332,17 @@ void Zygote::start() {
   Plan plan;
   std::string workdir = "/tmp";
   std::string zygote = find_zygote_program();
+  std::string site_path;  // the worker's extra sys.path entries, ':'-separated
   if (config_.isolated) {
-    plan = make_plan(config_.python, zygote, config_.tmp_size_mb);
+    plan = make_plan(config_.python, zygote, config_.tmp_size_mb, config_.packages);
+    if (!config_.packages.empty()) site_path = kSiteDir;
   } else {
+    std::vector<std::string> sites;  // without a view of its own the worker imports them where they are
+    for (const auto& package : config_.packages) {
+      if (std::find(sites.begin(), sites.end(), package.site) != sites.end()) continue;
+      sites.push_back(package.site);
+      site_path += (site_path.empty() ? "" : ":") + package.site;
+    }
     if (workdir_.empty()) {
       char tmpl[] = "/tmp/gauntlet-sandbox-XXXXXX";
       if (!mkdtemp(tmpl)) throw SandboxError("sandbox: mkdtemp: " + errno_text(errno));
@@ -340,7 +362,10 @@ void Zygote::start() {
 
   std::string uid_map = std::to_string(kSandboxUid) + " " + std::to_string(geteuid()) + " 1\n";
   std::string gid_map = std::to_string(kSandboxUid) + " " + std::to_string(getegid()) + " 1\n";
-  std::vector<std::string> args = {"gauntlet-zygote", plan.python_in_root, workdir, std::to_string(config_.hash_seed)};
+  std::string preload;
+  for (const auto& module : config_.preload) preload += (preload.empty() ? "" : ",") + module;
+  std::vector<std::string> args = {"gauntlet-zygote", plan.python_in_root, workdir, std::to_string(config_.hash_seed),
+                                   site_path, preload, config_.warmup};
   std::vector<std::string> env = {"PYTHONHASHSEED=" + std::to_string(config_.hash_seed), "LC_ALL=C.UTF-8",
                                   "PATH=/usr/bin:/bin", "HOME=" + workdir, "MALLOC_ARENA_MAX=1"};
   std::vector<char*> argv, envp;

@@ -9,7 +9,8 @@
 // libraries and /dev/{null,zero,random,urandom}, plus a private size-limited tmpfs /tmp, then
 // no_new_privs, setsid and execve(gauntlet-zygote) with a fixed environment: our C++ program
 // (zygote_main.cpp, bound read-only into the new root) that embeds CPython, initialises it once as
-// `python3 -s -S -P -B` would, pre-imports the warm modules and fork()s one child per job from C.
+// `python3 -s -S -P -B` would, pre-imports the warm modules (and the configured preloads, then runs
+// the warm-up code) and fork()s one child per job from C.
 // Without isolation (allowed explicitly) the same worker runs with a host scratch directory as cwd.
 //
 // Result channel: the supervisor owns the read ends of three per-worker pipes (job stdout, stderr
@@ -27,8 +28,10 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "sandbox/job.h"
+#include "sandbox/python_packages.h"
 
 namespace gauntlet::sandbox {
 
@@ -40,6 +43,9 @@ struct ZygoteConfig {
   int file_size_mb = 16;
   int max_open_files = 64;
   int bpf_fd = -1;  // the compiled seccomp filter (read by the worker at start)
+  std::vector<PythonPackage> packages;  // bound read-only into the view and importable
+  std::vector<std::string> preload;     // imported once by the worker before its first job
+  std::string warmup;                   // Python run once by the worker after the preloads
 };
 
 class Zygote {

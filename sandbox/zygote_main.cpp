@@ -7,8 +7,10 @@
 // only makes the prctl call), then run_job(code, call, has_call), which writes the result frame and
 // _exits. The parent waits, wipes the working directory and reports the wait status and CPU time.
 //
-//   gauntlet-zygote PYTHON WORKDIR HASH_SEED
+//   gauntlet-zygote PYTHON WORKDIR HASH_SEED SITE_PATH PRELOAD WARMUP
 // PYTHON is the interpreter path whose prefix holds the standard library (sys.executable);
+// SITE_PATH extra sys.path entries (':'-separated, may be empty); PRELOAD modules to import before
+// the first job (','-separated, may be empty); WARMUP Python source run once after them (may be empty);
 // descriptors (set up by Zygote::start, zygote.cpp): 0 /dev/null, 1 stdout, 2 stderr, 3 result frame, 4 control
 // in, 5 control out, 6 seccomp BPF.
 #define PY_SSIZE_T_CLEAN
@@ -154,13 +156,18 @@ struct Job {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::fprintf(stderr, "usage: gauntlet-zygote PYTHON WORKDIR HASH_SEED (started by the Gauntlet sandbox)\n");
+  if (argc != 7) {
+    std::fprintf(stderr,
+                 "usage: gauntlet-zygote PYTHON WORKDIR HASH_SEED SITE_PATH PRELOAD WARMUP "
+                 "(started by the Gauntlet sandbox)\n");
     return 2;
   }
   const char* python = argv[1];
   const char* workdir = argv[2];
   auto hash_seed = static_cast<std::uint32_t>(std::strtoul(argv[3], nullptr, 10));
+  const char* site_path = argv[4];
+  const char* preload = argv[5];
+  const char* warmup = argv[6];
 
   // The seccomp filter, read once; each child only installs it.
   std::vector<char> bpf;
@@ -198,7 +205,7 @@ int main(int argc, char** argv) {
   PyObject* run_job = runner_function(globals, "run_job");
   PyObject* wipe = runner_function(globals, "wipe_workdir");
   PyObject* start = runner_function(globals, "start");
-  PyObject* started = PyObject_CallFunction(start, "s", workdir);
+  PyObject* started = PyObject_CallFunction(start, "ssss", workdir, site_path, preload, warmup);
   if (!started) die_python("the runner failed to start");
   Py_DECREF(started);
   Py_DECREF(start);

@@ -3,9 +3,10 @@
 namespace gauntlet::sandbox {
 
 // Loaded once by gauntlet-zygote (zygote_main.cpp) into a module of its own after CPython is
-// initialised: the warm imports, then the functions the C++ loop calls. start(WORKDIR) once before
-// the first job; run_job(code, call, has_call) in each forked child after it is confined (writes the
-// result frame on fd 3 and _exits); wipe_workdir() in the zygote after each job.
+// initialised: the warm imports, then the functions the C++ loop calls. start(WORKDIR, SITE_PATH,
+// PRELOAD, WARMUP) once before the first job (puts SITE_PATH on sys.path, imports the PRELOAD
+// modules, runs WARMUP); run_job(code, call, has_call) in each forked child after it is confined
+// (writes the result frame on fd 3 and _exits); wipe_workdir() in the zygote after each job.
 // Result frame on fd 3, written once by the job process after the code (and call) finished:
 // b"GNTF" <BIII> kind (0 ok, 1 exception), len(repr), len(type), len(message), then the three.
 const char* const kZygoteRunner = R"PY(
@@ -115,12 +116,35 @@ def warm():
     sys.stdout.flush()
 
 
-def start(workdir):
+def preload(site_path, modules, warmup):
+    # After the standard library on sys.path, so a package cannot shadow a stdlib module.
+    for entry in site_path.split(":"):
+        if entry:
+            sys.path.append(entry)
+    for name in modules.split(","):
+        if not name:
+            continue
+        try:
+            __import__(name)
+        except BaseException as e:
+            print("gauntlet-zygote: preload: cannot import %r: %s: %s" % (name, type_name(type(e)), e),
+                  file=sys.stderr)
+            raise
+    if warmup:
+        try:
+            exec(compile(warmup, "<warmup>", "exec"), {"__builtins__": builtins, "__name__": "__warmup__"})
+        except BaseException as e:
+            print("gauntlet-zygote: the warm-up code failed: %s: %s" % (type_name(type(e)), e), file=sys.stderr)
+            raise
+
+
+def start(workdir, site_path, modules, warmup):
     global WORKDIR
     WORKDIR = workdir
     os.chdir(workdir)
     wipe(workdir)
     warm()
+    preload(site_path, modules, warmup)
     gc.collect()
     gc.freeze()
     gc.disable()

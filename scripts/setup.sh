@@ -17,6 +17,7 @@ packages=(
   libgtest-dev libgmock-dev
   libbenchmark-dev
   python3
+  python3-sympy
   stockfish
 )
 

@@ -106,6 +106,7 @@ std::optional<double> parse_plain_number(std::string_view raw) {
 
 bool numbers_close(double a, double b, double rel_tolerance, double abs_tolerance) {
   if (a == b) return true;
+  if (std::isinf(a) || std::isinf(b)) return false;  // an infinity is close only to itself
   double diff = std::fabs(a - b);
   if (diff <= abs_tolerance) return true;
   return diff <= rel_tolerance * std::max(std::fabs(a), std::fabs(b));

@@ -27,7 +27,8 @@ std::string normalize_exact(std::string_view text, bool case_sensitive = false);
 // also for non-finite values.
 std::optional<double> parse_plain_number(std::string_view text);
 
-// True when |a - b| <= rel_tolerance * max(|a|, |b|) or |a - b| <= abs_tolerance.
+// True when |a - b| <= rel_tolerance * max(|a|, |b|) or |a - b| <= abs_tolerance; an infinity is
+// close only to the same infinity.
 bool numbers_close(double a, double b, double rel_tolerance, double abs_tolerance = 1e-9);
 
 // Given `text` and the index just past a command name (e.g. after "\boxed"), reads the command's

@@ -23,7 +23,7 @@ const std::map<std::string, std::vector<std::string>>& scorer_option_keys() {
   static const std::map<std::string, std::vector<std::string>> keys = {
       {"choice", {"letters"}},
       {"exact", {"case_sensitive"}},
-      {"math", {"fallback", "tolerance"}},
+      {"math", {"fallback", "symbolic", "symbolic_timeout_ms", "tolerance"}},
       {"regex", {"pattern", "select"}},
   };
   return keys;

@@ -17,6 +17,13 @@ class ScorerConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Thrown by score() when the scorer cannot judge for a reason outside the answer (e.g. the sandbox
+// its symbolic check needs cannot start). The sample is then recorded as failed, not as wrong.
+class ScorerError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 struct Verdict {
   std::optional<std::string> extracted;  // answer pulled out of the completion; nullopt if none found
   double score = 0.0;                    // in [0, 1]

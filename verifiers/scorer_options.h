@@ -43,6 +43,21 @@ inline double option_non_negative_double(const ScorerOptions& options, const std
   return parsed;
 }
 
+// A whole number >= 1 (at most 2^31 - 1).
+inline int option_positive_int(const ScorerOptions& options, const std::string& scorer, const std::string& key,
+                               int fallback) {
+  auto value = option_value(options, key);
+  if (!value) return fallback;
+  const char* begin = value->c_str();
+  char* end = nullptr;
+  long long parsed = value->empty() ? 0 : std::strtoll(begin, &end, 10);
+  if (value->empty() || end != begin + value->size() || parsed < 1 || parsed > 2147483647LL) {
+    throw ScorerConfigError("scorer '" + scorer + "': option '" + key + "' must be a positive whole number, got \"" +
+                            *value + "\"");
+  }
+  return static_cast<int>(parsed);
+}
+
 // One of `allowed`.
 inline std::string option_enum(const ScorerOptions& options, const std::string& scorer, const std::string& key,
                                const std::vector<std::string>& allowed, const std::string& fallback) {

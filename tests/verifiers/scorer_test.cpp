@@ -43,7 +43,7 @@ TEST(MakeScorer, OptionKeysPerScorer) {
   EXPECT_EQ(keys.at("exact"), (std::vector<std::string>{"case_sensitive"}));
   EXPECT_EQ(keys.at("choice"), (std::vector<std::string>{"letters"}));
   EXPECT_EQ(keys.at("regex"), (std::vector<std::string>{"pattern", "select"}));
-  EXPECT_EQ(keys.at("math"), (std::vector<std::string>{"fallback", "tolerance"}));
+  EXPECT_EQ(keys.at("math"), (std::vector<std::string>{"fallback", "symbolic", "symbolic_timeout_ms", "tolerance"}));
 }
 
 TEST(MakeScorer, UnknownNameListsValidScorers) {
