@@ -141,6 +141,7 @@ struct GenerateArgs {
   std::uint64_t seed = 0;
   int top_logprobs = 0;
   int threads = 1;
+  bool ignore_eos = false;
   bool json = false;
 };
 
@@ -189,6 +190,7 @@ int cmd_generate(const GenerateArgs& a) {
   request.sampling.temperature = a.temperature;
   request.sampling.seed = a.seed;
   request.sampling.top_logprobs = a.top_logprobs;
+  request.ignore_eos = a.ignore_eos;
   auto out = model->generate(request);
   if (!a.json) {
     std::cout << out.text << "\n";
@@ -258,6 +260,7 @@ void add_engine_commands(CLI::App& app, CliCommands& commands) {
   gen->add_option("--seed", g->seed, "Sampling seed (default 0)");
   gen->add_option("--top-logprobs", g->top_logprobs, "Alternatives reported per token");
   gen->add_option("--threads", g->threads, "Kernel threads (0: all cores; default 1)");
+  gen->add_flag("--ignore-eos", g->ignore_eos, "Do not stop at the model's end-of-sequence tokens");
   gen->add_flag("--json", g->json, "Print JSON: prompt_ids, tokens, text, finish_reason, stats");
   commands.push_back({gen, [g] { return cmd_generate(*g); }});
 }
