@@ -34,9 +34,14 @@ void load_row(const TensorView& t, std::int64_t row, float* out);
 
 // matmul's inner loop: the best the CPU has (checked at run time; the build targets baseline
 // x86-64), at most the limit set here (default: no limit). Tests run every one the CPU has.
-// (An AVX-512 variant measured no faster on the build machine's EPYC: decode is memory-bound and
-// 512-bit FMAs run as two 256-bit halves there.)
-enum class KernelIsa { kPortable, kAvx2 };
+//   kAvx2        AVX2 + FMA (+ F16C): weights widened to f32 in registers, f32 products and sums.
+//   kAvx512Bf16  as kAvx2, except bf16 weights with two or more tokens: vdpbf16ps on activations
+//                split into hi + lo bf16 parts (kernels_avx512bf16.h; about 2× the prefill
+//                throughput at f32-like accuracy). One token (decode) stays on the AVX2 loop, which
+//                already streams weights at memory speed.
+// (A plain AVX-512 f32 variant measured no faster on the build machine's EPYC: decode is
+// memory-bound and 512-bit FMAs run as two 256-bit halves there.)
+enum class KernelIsa { kPortable, kAvx2, kAvx512Bf16 };
 void limit_kernel_isa(KernelIsa limit);
 KernelIsa kernel_isa();  // the loop matmul uses now
 

@@ -1,7 +1,9 @@
 #include "engine/kernels_reference.h"
 
+#include <cfloat>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 namespace gauntlet::engine::reference {
 
@@ -26,6 +28,27 @@ void matmul(const float* x, std::int64_t tokens, const TensorView& w, float* out
       if (bias && bias->data) sum += element(*bias, o);
       out[t * n_out + o] = static_cast<float>(sum);
     }
+}
+
+void split_bf16(float x, std::uint16_t (&parts)[3]) {
+  for (auto& part : parts) {
+    if (std::fabs(x) < FLT_MIN) x = 0.0f;
+    part = f32_to_bf16(x);
+    x -= bf16_to_f32(part);
+  }
+}
+
+void matmul_split_bf16(const float* x, std::int64_t tokens, const TensorView& w, float* out, const TensorView* bias) {
+  const std::int64_t n_in = w.shape[1];
+  std::vector<float> joined(static_cast<std::size_t>(tokens * n_in));
+  for (std::int64_t i = 0; i < tokens * n_in; ++i) {
+    std::uint16_t parts[3];
+    split_bf16(x[i], parts);
+    double sum = 0;
+    for (auto part : parts) sum += bf16_to_f32(part);
+    joined[static_cast<std::size_t>(i)] = static_cast<float>(sum);
+  }
+  matmul(joined.data(), tokens, w, out, bias);
 }
 
 void rms_norm(const float* x, std::int64_t rows, const TensorView& weight, double eps, float* out) {

@@ -65,7 +65,7 @@ TEST(KernelsTest, MatmulMatchesReferenceAcrossShapesDtypesAndThreads) {
       {DType::kBF16, 1, 256, 96}, {DType::kBF16, 13, 100, 37}, {DType::kF16, 1, 48, 200},
       {DType::kF16, 5, 17, 64},  {DType::kBF16, 64, 128, 130}, {DType::kF32, 2, 1000, 3},
   };
-  for (KernelIsa isa : {KernelIsa::kAvx2, KernelIsa::kPortable}) {
+  for (KernelIsa isa : {KernelIsa::kAvx512Bf16, KernelIsa::kAvx2, KernelIsa::kPortable}) {
     limit_kernel_isa(isa);
     for (int threads : {1, 3}) {
     ThreadPool pool(threads);
@@ -88,12 +88,12 @@ TEST(KernelsTest, MatmulMatchesReferenceAcrossShapesDtypesAndThreads) {
     }
     }
   }
-  limit_kernel_isa(KernelIsa::kAvx2);
+  limit_kernel_isa(KernelIsa::kAvx512Bf16);
 }
 
 TEST(KernelsTest, MatmulIsIdenticalForAnyThreadCount) {
   std::mt19937_64 rng(5);
-  for (KernelIsa isa : {KernelIsa::kAvx2, KernelIsa::kPortable}) {
+  for (KernelIsa isa : {KernelIsa::kAvx512Bf16, KernelIsa::kAvx2, KernelIsa::kPortable}) {
     limit_kernel_isa(isa);
     for (DType dtype : {DType::kF32, DType::kBF16, DType::kF16}) {
       OwnedTensor w(dtype, {77, 99}, rng);  // odd rows, columns not a multiple of the vector width
@@ -107,7 +107,7 @@ TEST(KernelsTest, MatmulIsIdenticalForAnyThreadCount) {
       EXPECT_EQ(one, many);
     }
   }
-  limit_kernel_isa(KernelIsa::kAvx2);
+  limit_kernel_isa(KernelIsa::kAvx512Bf16);
 }
 
 TEST(KernelsTest, BF16MatmulAgreesWithF32WeightsWithinBF16Rounding) {
