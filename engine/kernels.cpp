@@ -166,6 +166,22 @@ void softmax(float* x, std::int64_t n) {
   for (std::int64_t i = 0; i < n; ++i) x[i] *= inv;
 }
 
+void attend(const float* q, const float* keys, const float* values, std::int64_t stride, int n_ctx, int head_dim,
+            float scale, float* scores, float* out) {
+  if (kernel_isa() != KernelIsa::kPortable) {
+    avx2::attend(q, keys, values, stride, n_ctx, head_dim, scale, scores, out);
+    return;
+  }
+  for (int j = 0; j < n_ctx; ++j) scores[j] = dot(q, keys + j * stride, head_dim) * scale;
+  softmax(scores, n_ctx);
+  std::fill_n(out, head_dim, 0.0f);
+  for (int j = 0; j < n_ctx; ++j) {
+    const float p = scores[j];
+    const float* v = values + j * stride;
+    for (int d = 0; d < head_dim; ++d) out[d] += p * v[d];
+  }
+}
+
 void silu_mul(const float* gate, const float* up, std::int64_t n, float* out) {
   for (std::int64_t i = 0; i < n; ++i) {
     const float g = gate[i];

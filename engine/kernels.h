@@ -29,6 +29,12 @@ void softmax(float* x, std::int64_t n);
 // out[i] = silu(gate[i]) · up[i], silu(g) = g / (1 + e^-g).  In-place into gate is ok.
 void silu_mul(const float* gate, const float* up, std::int64_t n, float* out);
 
+// One query head's causal attention over n_ctx cached positions:
+// out [hd] = Σ_j softmax_j(scale · q·k_j) · v_j, with k_j = keys + j · stride, v_j = values + j · stride
+// (the head's slice of a cache row). scores: scratch [n_ctx]. Softmax in f32, max-subtracted.
+void attend(const float* q, const float* keys, const float* values, std::int64_t stride, int n_ctx, int head_dim,
+            float scale, float* scores, float* out);
+
 // f32 copy of row `row` of a 2-D tensor (or all of a 1-D one when row == 0): out [shape[1]].
 void load_row(const TensorView& t, std::int64_t row, float* out);
 

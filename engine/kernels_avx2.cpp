@@ -3,6 +3,7 @@
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -135,7 +136,35 @@ GAUNTLET_AVX2 void rows_impl(const float* x, std::int64_t tokens, const TensorVi
   }
 }
 
+// softmax in place (max-subtracted, f32), as kernels.cpp's softmax.
+void softmax_f32(float* x, int n) {
+  float mx = x[0];
+  for (int i = 1; i < n; ++i) mx = std::max(mx, x[i]);
+  float sum = 0;
+  for (int i = 0; i < n; ++i) sum += (x[i] = std::exp(x[i] - mx));
+  const float inv = 1.0f / sum;
+  for (int i = 0; i < n; ++i) x[i] *= inv;
+}
+
 }  // namespace
+
+GAUNTLET_AVX2 void attend(const float* q, const float* keys, const float* values, std::int64_t stride, int n_ctx,
+                          int head_dim, float scale, float* scores, float* out) {
+  for (int j = 0; j < n_ctx; ++j) scores[j] = dot_1_token<DType::kF32>(keys + j * stride, q, head_dim) * scale;
+  softmax_f32(scores, n_ctx);
+  const int end8 = head_dim / 8 * 8;
+  for (int d = 0; d < end8; d += 8) {  // 8 output dims at a time, positions in order
+    __m256 acc = _mm256_setzero_ps();
+    for (int j = 0; j < n_ctx; ++j)
+      acc = _mm256_fmadd_ps(_mm256_set1_ps(scores[j]), _mm256_loadu_ps(values + j * stride + d), acc);
+    _mm256_storeu_ps(out + d, acc);
+  }
+  for (int d = end8; d < head_dim; ++d) {
+    float acc = 0;
+    for (int j = 0; j < n_ctx; ++j) acc = std::fma(scores[j], values[j * stride + d], acc);
+    out[d] = acc;
+  }
+}
 
 bool available() {
   static const bool ok = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
@@ -159,6 +188,7 @@ namespace gauntlet::engine::avx2 {
 
 bool available() { return false; }
 void matmul_rows(const float*, std::int64_t, const TensorView&, std::int64_t, std::int64_t, const float*, float*) {}
+void attend(const float*, const float*, const float*, std::int64_t, int, int, float, float*, float*) {}
 
 }  // namespace gauntlet::engine::avx2
 

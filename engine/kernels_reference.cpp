@@ -1,5 +1,6 @@
 #include "engine/kernels_reference.h"
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <cstring>
@@ -89,6 +90,24 @@ void silu_mul(const float* gate, const float* up, std::int64_t n, float* out) {
   for (std::int64_t i = 0; i < n; ++i) {
     const double g = gate[i];
     out[i] = static_cast<float>(g / (1.0 + std::exp(-g)) * up[i]);
+  }
+}
+
+void attend(const float* q, const float* keys, const float* values, std::int64_t stride, int n_ctx, int head_dim,
+            float scale, float* out) {
+  std::vector<double> p(static_cast<std::size_t>(n_ctx));
+  double mx = -INFINITY, sum = 0;
+  for (int j = 0; j < n_ctx; ++j) {
+    double s = 0;
+    for (int d = 0; d < head_dim; ++d) s += double(q[d]) * keys[j * stride + d];
+    p[static_cast<std::size_t>(j)] = s * scale;
+    mx = std::max(mx, p[static_cast<std::size_t>(j)]);
+  }
+  for (auto& v : p) sum += (v = std::exp(v - mx));
+  for (int d = 0; d < head_dim; ++d) {
+    double acc = 0;
+    for (int j = 0; j < n_ctx; ++j) acc += p[static_cast<std::size_t>(j)] / sum * values[j * stride + d];
+    out[d] = static_cast<float>(acc);
   }
 }
 

@@ -22,6 +22,8 @@ void matmul_split_bf16(const float* x, std::int64_t tokens, const TensorView& w,
 void rms_norm(const float* x, std::int64_t rows, const TensorView& weight, double eps, float* out);
 void rope_neox(float* x, std::int64_t tokens, int heads, int head_dim, const int* positions, double theta);
 void softmax(float* x, std::int64_t n);
+void attend(const float* q, const float* keys, const float* values, std::int64_t stride, int n_ctx, int head_dim,
+            float scale, float* out);  // in double
 void silu_mul(const float* gate, const float* up, std::int64_t n, float* out);
 
 }  // namespace gauntlet::engine::reference

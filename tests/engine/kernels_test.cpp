@@ -184,6 +184,29 @@ TEST(KernelsTest, SoftmaxMatchesReferenceAndIsStableForLargeInputs) {
   EXPECT_FLOAT_EQ(big[2], 0.0f);
 }
 
+TEST(KernelsTest, AttendMatchesReference) {
+  std::mt19937_64 rng(12);
+  for (KernelIsa isa : {KernelIsa::kAvx512Bf16, KernelIsa::kAvx2, KernelIsa::kPortable}) {
+    limit_kernel_isa(isa);
+    for (int head_dim : {4, 13, 64, 128})
+      for (int n_ctx : {1, 2, 37, 300}) {
+        SCOPED_TRACE(testing::Message() << "isa=" << static_cast<int>(kernel_isa()) << " hd=" << head_dim
+                                        << " n_ctx=" << n_ctx);
+        const std::int64_t stride = 3 * head_dim + 5;  // a head's slice inside wider cache rows
+        auto q = random_vector(static_cast<std::size_t>(head_dim), rng);
+        auto keys = random_vector(static_cast<std::size_t>(n_ctx * stride), rng);
+        auto values = random_vector(static_cast<std::size_t>(n_ctx * stride), rng);
+        const float scale = 1.0f / std::sqrt(float(head_dim));
+        std::vector<float> scores(static_cast<std::size_t>(n_ctx)), got(static_cast<std::size_t>(head_dim)),
+            want(got.size());
+        attend(q.data(), keys.data() + 2, values.data() + 2, stride, n_ctx, head_dim, scale, scores.data(), got.data());
+        reference::attend(q.data(), keys.data() + 2, values.data() + 2, stride, n_ctx, head_dim, scale, want.data());
+        expect_close(got, want, 1e-5, 1e-4);
+      }
+  }
+  limit_kernel_isa(KernelIsa::kAvx512Bf16);
+}
+
 TEST(KernelsTest, SiluMulMatchesReference) {
   std::mt19937_64 rng(4);
   for (int n : {1, 31, 512}) {
