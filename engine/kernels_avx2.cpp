@@ -118,6 +118,23 @@ GAUNTLET_AVX2 void rows_impl(const float* x, std::int64_t tokens, const TensorVi
   const std::int64_t n_out = w.shape[0], n = w.shape[1];
   const std::int64_t row_bytes = n * static_cast<std::int64_t>(dtype_size(kType));
   const auto* base = static_cast<const unsigned char*>(w.data);
+  if (tokens == 1) {
+    // One token (decode) is memory-bound: read the rows as two long sequential streams (the range
+    // cut in halves, one row of each in turn), which keeps more memory requests in flight than one
+    // stream (on the build machine, one core: ~10% faster decode; 3 or 4 streams no better, 6
+    // worse). Each row is still one dot_1_token, so results do not change.
+    constexpr std::int64_t kStreams = 2, kMinRowsPerStream = 16;
+    const std::int64_t rows = end - begin;
+    const std::int64_t streams = std::clamp<std::int64_t>(rows / kMinRowsPerStream, 1, kStreams);
+    const std::int64_t per = rows / streams;  // the last stream also takes the remainder
+    auto row = [&](std::int64_t r) {
+      out[r] = dot_1_token<kType>(base + r * row_bytes, x, n) + (bias ? bias[r] : 0.0f);
+    };
+    for (std::int64_t i = 0; i < per; ++i)
+      for (std::int64_t s = 0; s < streams; ++s) row(begin + s * per + i);
+    for (std::int64_t r = begin + streams * per; r < end; ++r) row(r);
+    return;
+  }
   const std::int64_t blocked = tokens / 4 * 4;
   // Rows outermost: a row (pair) stays in L1 while every token uses it.
   std::int64_t o = begin;
