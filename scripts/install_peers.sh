@@ -18,6 +18,11 @@ packages=(
 stamp="$peers_dir/.installed"
 wanted="${packages[*]}"
 
+mkdir -p "$peers_dir"
+# Peer tests run in parallel (ctest -j) and each calls this script: one installs, the others wait.
+exec 9>"$peers_dir/.lock"
+flock 9
+
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ] && [ -d "$peers_dir/node_modules" ]; then
   echo "$peers_dir"
   exit 0
@@ -33,7 +38,6 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 
-mkdir -p "$peers_dir"
 cd "$peers_dir"
 [ -f package.json ] || echo '{"name":"gauntlet-peers","private":true}' > package.json
 
