@@ -212,7 +212,9 @@ int cmd_generate(const GenerateArgs& a) {
   j["text"] = out.text;
   j["finish_reason"] = out.finish_reason;
   j["stats"] = {{"prefill_tokens_per_s", out.timing.prefill_tokens_per_s()},
-                {"decode_tokens_per_s", out.timing.decode_tokens_per_s()}};
+                {"decode_tokens_per_s", out.timing.decode_tokens_per_s()},
+                {"prefill_tokens_per_cpu_s", out.timing.prefill_tokens_per_cpu_s()},
+                {"decode_tokens_per_cpu_s", out.timing.decode_tokens_per_cpu_s()}};
   std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   return 0;
 }
