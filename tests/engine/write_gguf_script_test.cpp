@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <ostream>
 #include <string>
 
 #include "tests/support/command.h"
@@ -76,9 +77,12 @@ TEST(WriteGgufScript, OuttypeF32WidensEveryTensor) {
 }
 
 struct Refusal {
+  const char* name;
   const char* extra;       // make-model options
   const char* expected;    // in the error message
 };
+
+void PrintTo(const Refusal& r, std::ostream* os) { *os << r.name; }
 
 class WriteGgufRefuses : public ::testing::TestWithParam<Refusal> {};
 
@@ -93,10 +97,11 @@ TEST_P(WriteGgufRefuses, WithAMessage) {
 
 INSTANTIATE_TEST_SUITE_P(
     Configs, WriteGgufRefuses,
-    ::testing::Values(Refusal{"--arch olmoe", "model_type 'olmoe' is not supported"},
-                      Refusal{"--arch mixtral", "model_type 'mixtral' is not supported"},
-                      Refusal{"--mlp-only-layers 1", "mlp_only_layers"},
-                      Refusal{"--decoder-sparse-step 2", "decoder_sparse_step"}));
+    ::testing::Values(Refusal{"Olmoe", "--arch olmoe", "model_type 'olmoe' is not supported"},
+                      Refusal{"Mixtral", "--arch mixtral", "model_type 'mixtral' is not supported"},
+                      Refusal{"DenseLayer", "--mlp-only-layers 1", "mlp_only_layers"},
+                      Refusal{"SparseStep", "--decoder-sparse-step 2", "decoder_sparse_step"}),
+    [](const ::testing::TestParamInfo<Refusal>& info) { return std::string(info.param.name); });
 
 TEST(WriteGgufScript, RefusesBrokenCheckpoints) {
   TempDir tmp;

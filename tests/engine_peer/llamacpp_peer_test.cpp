@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <ostream>
 #include <random>
 #include <string>
 #include <vector>
@@ -49,6 +50,8 @@ const Shape kShapes[] = {
     // GQA 3:1, head_dim 8 (6 × 8 = 48 ≠ 32), top-1 routing, tied embeddings, built-in vocabulary.
     {"Gqa3to1TiedSmallVocab", false, 4, 32, 6, 2, 8, 4, 1, 24, true, 23, 1, 14},
 };
+
+void PrintTo(const Shape& s, std::ostream* os) { *os << s.name; }
 
 struct Step {
   int id = -1;
