@@ -42,8 +42,8 @@ void load_row(const TensorView& t, std::int64_t row, float* out);
 // x86-64), at most the limit set here (default: no limit). Tests run every one the CPU has.
 //   kAvx2        AVX2 + FMA (+ F16C): weights widened to f32 in registers, f32 products and sums.
 //   kAvx512Bf16  as kAvx2, except bf16 weights with two or more tokens: vdpbf16ps on activations
-//                split into hi + lo bf16 parts (kernels_avx512bf16.h; about 2× the prefill
-//                throughput at f32-like accuracy). One token (decode) stays on the AVX2 loop, which
+//                split exactly into three bf16 parts (kernels_avx512bf16.h: f32 products, about
+//                2× the AVX2 loop's throughput). One token (decode) stays on the AVX2 loop, which
 //                already streams weights at memory speed.
 // (A plain AVX-512 f32 variant measured no faster on the build machine's EPYC: decode is
 // memory-bound and 512-bit FMAs run as two 256-bit halves there.)
