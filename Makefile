@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
-.PHONY: all setup configure build run test bench clean
+.PHONY: all setup configure build run test bench bench-engine clean
 
 all: build
 
@@ -30,6 +30,10 @@ test: build
 
 bench: build
 	./$(BUILD_DIR)/benchmarks/harness_overhead_bench
+
+# In-tree engine vs llama.cpp (node-llama-cpp) on a random 0.75 B qwen3_moe, 1 and 2 threads.
+bench-engine: build
+	GAUNTLET=$(BUILD_DIR)/gauntlet BENCH_DIR=$(BUILD_DIR)/bench-engine ./benchmarks/engine_vs_llamacpp.sh
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -1,6 +1,7 @@
 #include "engine/engine.h"
 
 #include <algorithm>
+#include <ctime>
 #include <stdexcept>
 
 #include "engine/kv_cache.h"
@@ -16,6 +17,9 @@ using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
+
+// CPU time of the process, all threads.
+double cpu_seconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 
 std::filesystem::path tokenizer_dir(const std::filesystem::path& model_dir, const EngineOptions& options) {
   return options.tokenizer_path.empty() ? model_dir : options.tokenizer_path;
@@ -120,11 +124,14 @@ GenerationResult Engine::generate(const GenerationRequest& request) {
 
   bool stopped_by_string = false;
   auto start = Clock::now();
+  double cpu_start = cpu_seconds();
   std::vector<float> logits = forward_.run(result.prompt_ids, cache);  // [V]
   result.timing.prefill_tokens = static_cast<int>(result.prompt_ids.size());
   result.timing.prefill_seconds = seconds_since(start);
+  result.timing.prefill_cpu_seconds = cpu_seconds() - cpu_start;
 
   start = Clock::now();
+  cpu_start = cpu_seconds();
   for (;;) {
     const SampledToken token = sampler.sample(logits, choose_from);
     result.tokens.push_back(token);
@@ -151,6 +158,7 @@ GenerationResult Engine::generate(const GenerationRequest& request) {
   }
   if (!stopped_by_string) result.text += decoder.finish();  // an incomplete UTF-8 tail, if any
   result.timing.decode_seconds = seconds_since(start);
+  result.timing.decode_cpu_seconds = cpu_seconds() - cpu_start;
   if (request.trace_routing) {
     const std::size_t first = result.prompt_ids.size() - 1;  // the position that produced tokens[0]
     if (request.trace_prompt_routing)

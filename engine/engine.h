@@ -48,8 +48,14 @@ struct GenerationTiming {
   double prefill_seconds = 0;
   int decode_tokens = 0;                     // forward passes after the prefill
   double decode_seconds = 0;
+  // CPU time of the whole process (every thread) over the same spans: on a shared machine, tokens
+  // per CPU-second measure the engine without the time other processes held the cores.
+  double prefill_cpu_seconds = 0;
+  double decode_cpu_seconds = 0;
   double prefill_tokens_per_s() const { return prefill_seconds > 0 ? prefill_tokens / prefill_seconds : 0; }
   double decode_tokens_per_s() const { return decode_seconds > 0 ? decode_tokens / decode_seconds : 0; }
+  double prefill_tokens_per_cpu_s() const { return prefill_cpu_seconds > 0 ? prefill_tokens / prefill_cpu_seconds : 0; }
+  double decode_tokens_per_cpu_s() const { return decode_cpu_seconds > 0 ? decode_tokens / decode_cpu_seconds : 0; }
 };
 
 struct GenerationResult {

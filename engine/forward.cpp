@@ -111,15 +111,9 @@ void Forward::attention(int layer, int T, int start, KvCache& cache) {
       const int n_ctx = start + t + 1;  // positions 0 .. start + t
       const float* q = &q_[sz(std::int64_t{t} * q_width + std::int64_t{h} * hd)];  // [hd]
       scores.resize(sz(n_ctx));
-      for (int j = 0; j < n_ctx; ++j) scores[sz(j)] = dot(q, kv.k(layer, j) + kvh * hd, hd) * scale;
-      softmax(scores.data(), n_ctx);
       float* out = &attn_[sz(std::int64_t{t} * q_width + std::int64_t{h} * hd)];  // [hd]
-      std::fill_n(out, hd, 0.0f);
-      for (int j = 0; j < n_ctx; ++j) {
-        const float p = scores[sz(j)];
-        const float* v = kv.v(layer, j) + kvh * hd;
-        for (int d = 0; d < hd; ++d) out[d] += p * v[d];
-      }
+      attend(q, kv.k(layer, 0) + kvh * hd, kv.v(layer, 0) + kvh * hd, kv.row_size(), n_ctx, hd, scale, scores.data(),
+             out);
     }
   }, std::max<std::int64_t>(1, 4096 / (std::int64_t{start + T} * hd)));
 

@@ -7,13 +7,14 @@
 #include <vector>
 
 #include "engine/kernels_avx2.h"
+#include "engine/kernels_avx512bf16.h"
 #include "engine/thread_pool.h"
 
 namespace gauntlet::engine {
 
 namespace {
 
-std::atomic<int> isa_limit{static_cast<int>(KernelIsa::kAvx2)};
+std::atomic<int> isa_limit{static_cast<int>(KernelIsa::kAvx512Bf16)};
 
 // Every f16 bit pattern as f32 (256 KiB, built once).
 const float* f16_table() {
@@ -53,6 +54,8 @@ void limit_kernel_isa(KernelIsa limit) { isa_limit.store(static_cast<int>(limit)
 
 KernelIsa kernel_isa() {
   const int limit = isa_limit.load(std::memory_order_relaxed);
+  if (limit >= static_cast<int>(KernelIsa::kAvx512Bf16) && avx2::available() && avx512bf16::available())
+    return KernelIsa::kAvx512Bf16;
   if (limit >= static_cast<int>(KernelIsa::kAvx2) && avx2::available()) return KernelIsa::kAvx2;
   return KernelIsa::kPortable;
 }
@@ -87,6 +90,18 @@ void matmul(const float* x, std::int64_t tokens, const TensorView& w, float* out
   // Enough rows per chunk that a thread's share is worth waking it for.
   const std::int64_t min_rows = std::max<std::int64_t>(1, 16384 / std::max<std::int64_t>(1, n_in * tokens));
   const KernelIsa isa = kernel_isa();
+  if (isa == KernelIsa::kAvx512Bf16 && w.dtype == DType::kBF16 && tokens >= 2) {
+    // Split the activations once ([T, 3, padded(in)]); every row tile then reads them.
+    thread_local std::vector<std::uint16_t> parts;
+    parts.resize(static_cast<std::size_t>(tokens * avx512bf16::kParts * avx512bf16::padded(n_in)));
+    avx512bf16::split(x, tokens, n_in, parts.data());
+    const std::uint16_t* split = parts.data();  // the caller's buffer (a thread_local is per thread)
+    const float* b = bias_f32.empty() ? nullptr : bias_f32.data();
+    pool.parallel_for(n_out, [&](std::int64_t begin, std::int64_t end) {
+      avx512bf16::matmul_rows(split, tokens, w, begin, end, b, out);
+    }, std::max<std::int64_t>(2, min_rows));
+    return;
+  }
   if (isa != KernelIsa::kPortable) {
     const float* b = bias_f32.empty() ? nullptr : bias_f32.data();
     pool.parallel_for(n_out, [&](std::int64_t begin, std::int64_t end) {
@@ -149,6 +164,22 @@ void softmax(float* x, std::int64_t n) {
   }
   const float inv = 1.0f / sum;
   for (std::int64_t i = 0; i < n; ++i) x[i] *= inv;
+}
+
+void attend(const float* q, const float* keys, const float* values, std::int64_t stride, int n_ctx, int head_dim,
+            float scale, float* scores, float* out) {
+  if (kernel_isa() != KernelIsa::kPortable) {
+    avx2::attend(q, keys, values, stride, n_ctx, head_dim, scale, scores, out);
+    return;
+  }
+  for (int j = 0; j < n_ctx; ++j) scores[j] = dot(q, keys + j * stride, head_dim) * scale;
+  softmax(scores, n_ctx);
+  std::fill_n(out, head_dim, 0.0f);
+  for (int j = 0; j < n_ctx; ++j) {
+    const float p = scores[j];
+    const float* v = values + j * stride;
+    for (int d = 0; d < head_dim; ++d) out[d] += p * v[d];
+  }
 }
 
 void silu_mul(const float* gate, const float* up, std::int64_t n, float* out) {

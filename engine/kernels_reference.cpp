@@ -1,7 +1,10 @@
 #include "engine/kernels_reference.h"
 
+#include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 namespace gauntlet::engine::reference {
 
@@ -26,6 +29,27 @@ void matmul(const float* x, std::int64_t tokens, const TensorView& w, float* out
       if (bias && bias->data) sum += element(*bias, o);
       out[t * n_out + o] = static_cast<float>(sum);
     }
+}
+
+void split_bf16(float x, std::uint16_t (&parts)[3]) {
+  for (auto& part : parts) {
+    if (std::fabs(x) < FLT_MIN) x = 0.0f;
+    part = f32_to_bf16(x);
+    x -= bf16_to_f32(part);
+  }
+}
+
+void matmul_split_bf16(const float* x, std::int64_t tokens, const TensorView& w, float* out, const TensorView* bias) {
+  const std::int64_t n_in = w.shape[1];
+  std::vector<float> joined(static_cast<std::size_t>(tokens * n_in));
+  for (std::int64_t i = 0; i < tokens * n_in; ++i) {
+    std::uint16_t parts[3];
+    split_bf16(x[i], parts);
+    double sum = 0;
+    for (auto part : parts) sum += bf16_to_f32(part);
+    joined[static_cast<std::size_t>(i)] = static_cast<float>(sum);
+  }
+  matmul(joined.data(), tokens, w, out, bias);
 }
 
 void rms_norm(const float* x, std::int64_t rows, const TensorView& weight, double eps, float* out) {
@@ -66,6 +90,24 @@ void silu_mul(const float* gate, const float* up, std::int64_t n, float* out) {
   for (std::int64_t i = 0; i < n; ++i) {
     const double g = gate[i];
     out[i] = static_cast<float>(g / (1.0 + std::exp(-g)) * up[i]);
+  }
+}
+
+void attend(const float* q, const float* keys, const float* values, std::int64_t stride, int n_ctx, int head_dim,
+            float scale, float* out) {
+  std::vector<double> p(static_cast<std::size_t>(n_ctx));
+  double mx = -INFINITY, sum = 0;
+  for (int j = 0; j < n_ctx; ++j) {
+    double s = 0;
+    for (int d = 0; d < head_dim; ++d) s += double(q[d]) * keys[j * stride + d];
+    p[static_cast<std::size_t>(j)] = s * scale;
+    mx = std::max(mx, p[static_cast<std::size_t>(j)]);
+  }
+  for (auto& v : p) sum += (v = std::exp(v - mx));
+  for (int d = 0; d < head_dim; ++d) {
+    double acc = 0;
+    for (int j = 0; j < n_ctx; ++j) acc += p[static_cast<std::size_t>(j)] / sum * values[j * stride + d];
+    out[d] = static_cast<float>(acc);
   }
 }
 

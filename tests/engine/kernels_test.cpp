@@ -65,7 +65,7 @@ TEST(KernelsTest, MatmulMatchesReferenceAcrossShapesDtypesAndThreads) {
       {DType::kBF16, 1, 256, 96}, {DType::kBF16, 13, 100, 37}, {DType::kF16, 1, 48, 200},
       {DType::kF16, 5, 17, 64},  {DType::kBF16, 64, 128, 130}, {DType::kF32, 2, 1000, 3},
   };
-  for (KernelIsa isa : {KernelIsa::kAvx2, KernelIsa::kPortable}) {
+  for (KernelIsa isa : {KernelIsa::kAvx512Bf16, KernelIsa::kAvx2, KernelIsa::kPortable}) {
     limit_kernel_isa(isa);
     for (int threads : {1, 3}) {
     ThreadPool pool(threads);
@@ -88,12 +88,12 @@ TEST(KernelsTest, MatmulMatchesReferenceAcrossShapesDtypesAndThreads) {
     }
     }
   }
-  limit_kernel_isa(KernelIsa::kAvx2);
+  limit_kernel_isa(KernelIsa::kAvx512Bf16);
 }
 
 TEST(KernelsTest, MatmulIsIdenticalForAnyThreadCount) {
   std::mt19937_64 rng(5);
-  for (KernelIsa isa : {KernelIsa::kAvx2, KernelIsa::kPortable}) {
+  for (KernelIsa isa : {KernelIsa::kAvx512Bf16, KernelIsa::kAvx2, KernelIsa::kPortable}) {
     limit_kernel_isa(isa);
     for (DType dtype : {DType::kF32, DType::kBF16, DType::kF16}) {
       OwnedTensor w(dtype, {77, 99}, rng);  // odd rows, columns not a multiple of the vector width
@@ -107,7 +107,7 @@ TEST(KernelsTest, MatmulIsIdenticalForAnyThreadCount) {
       EXPECT_EQ(one, many);
     }
   }
-  limit_kernel_isa(KernelIsa::kAvx2);
+  limit_kernel_isa(KernelIsa::kAvx512Bf16);
 }
 
 TEST(KernelsTest, BF16MatmulAgreesWithF32WeightsWithinBF16Rounding) {
@@ -182,6 +182,29 @@ TEST(KernelsTest, SoftmaxMatchesReferenceAndIsStableForLargeInputs) {
   softmax(big.data(), 3);
   EXPECT_FLOAT_EQ(big[0], 0.5f);
   EXPECT_FLOAT_EQ(big[2], 0.0f);
+}
+
+TEST(KernelsTest, AttendMatchesReference) {
+  std::mt19937_64 rng(12);
+  for (KernelIsa isa : {KernelIsa::kAvx512Bf16, KernelIsa::kAvx2, KernelIsa::kPortable}) {
+    limit_kernel_isa(isa);
+    for (int head_dim : {4, 13, 64, 128})
+      for (int n_ctx : {1, 2, 37, 300}) {
+        SCOPED_TRACE(testing::Message() << "isa=" << static_cast<int>(kernel_isa()) << " hd=" << head_dim
+                                        << " n_ctx=" << n_ctx);
+        const std::int64_t stride = 3 * head_dim + 5;  // a head's slice inside wider cache rows
+        auto q = random_vector(static_cast<std::size_t>(head_dim), rng);
+        auto keys = random_vector(static_cast<std::size_t>(n_ctx * stride), rng);
+        auto values = random_vector(static_cast<std::size_t>(n_ctx * stride), rng);
+        const float scale = 1.0f / std::sqrt(float(head_dim));
+        std::vector<float> scores(static_cast<std::size_t>(n_ctx)), got(static_cast<std::size_t>(head_dim)),
+            want(got.size());
+        attend(q.data(), keys.data() + 2, values.data() + 2, stride, n_ctx, head_dim, scale, scores.data(), got.data());
+        reference::attend(q.data(), keys.data() + 2, values.data() + 2, stride, n_ctx, head_dim, scale, want.data());
+        expect_close(got, want, 1e-5, 1e-4);
+      }
+  }
+  limit_kernel_isa(KernelIsa::kAvx512Bf16);
 }
 
 TEST(KernelsTest, SiluMulMatchesReference) {
