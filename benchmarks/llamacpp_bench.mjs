@@ -7,11 +7,7 @@
 // passes after it / their time, each sampling greedily over the whole vocabulary; per CPU-second
 // with the process's CPU time (all threads) instead of wall time. End-of-generation tokens do not
 // stop the decode.
-import { createRequire } from "node:module";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-
-process.env.NODE_LLAMA_CPP_SKIP_DOWNLOAD = "true";
+import { loadLlamaModel } from "../scripts/llamacpp_loader.mjs";
 
 const [peersDir, modelPath, promptArg, decodeArg, threadsArg] = process.argv.slice(2);
 if (!peersDir || !modelPath || !promptArg || !decodeArg || !threadsArg) {
@@ -22,18 +18,7 @@ const promptIds = promptArg.split(",").map(Number);
 const decodeTokens = Number(decodeArg);
 const threads = Number(threadsArg);
 
-const require = createRequire(join(peersDir, "package.json"));
-const { getLlama } = await import(pathToFileURL(require.resolve("node-llama-cpp")).href);
-const llama = await getLlama({
-  gpu: false,
-  build: "never",
-  skipDownload: true,
-  usePrebuiltBinaries: true,
-  progressLogs: false,
-  logLevel: "error",
-  maxThreads: threads,
-});
-const model = await llama.loadModel({ modelPath, gpuLayers: 0, useMmap: true });
+const { llama, model } = await loadLlamaModel(peersDir, modelPath, threads);
 const context = await model.createContext({
   contextSize: promptIds.length + decodeTokens + 16,
   batchSize: promptIds.length,

@@ -24,6 +24,7 @@
 #include "engine/tokenizer_writer.h"
 #include "harness/cli_command.h"
 #include "harness/errors.h"
+#include "harness/json_file.h"
 #include "harness/routing_config.h"
 #include "harness/routing_flags.h"
 
@@ -50,16 +51,7 @@ struct TokenizerFacts {
 };
 
 TokenizerFacts read_tokenizer_facts(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UsageError(fmt::format("{}: cannot open", path.string()));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(buffer.str());
-  } catch (const nlohmann::json::exception& e) {
-    throw UsageError(fmt::format("{}: not valid JSON: {}", path.string(), e.what()));
-  }
+  const nlohmann::json j = read_json_file(path);
   TokenizerFacts facts;
   std::map<std::string, int> ids;
   if (j.contains("model") && j["model"].contains("vocab") && j["model"]["vocab"].is_object())

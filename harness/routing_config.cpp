@@ -1,11 +1,9 @@
 #include "harness/routing_config.h"
 
-#include <fstream>
-#include <sstream>
-
 #include <fmt/format.h>
 
 #include "harness/errors.h"
+#include "harness/json_file.h"
 #include "harness/yaml_reader.h"
 
 namespace gauntlet::harness {
@@ -157,17 +155,7 @@ nlohmann::json routing_fingerprint(const nlohmann::json& j) {
 }
 
 std::vector<engine::ExpertId> read_expert_file(const std::filesystem::path& path, int top) {
-  std::ifstream in(path);
-  if (!in) throw UsageError(fmt::format("{}: cannot open", path.string()));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(buffer.str());
-  } catch (const nlohmann::json::exception& e) {
-    throw UsageError(fmt::format("{}: not JSON (expected the output of `gauntlet experts npmi --json`): {}",
-                                 path.string(), e.what()));
-  }
+  const nlohmann::json j = read_json_file(path, "expected the output of `gauntlet experts npmi --json`");
   if (!j.is_object() || !j.contains("experts") || !j["experts"].is_array())
     throw UsageError(fmt::format("{}: no \"experts\" array (expected the output of `gauntlet experts npmi --json`)",
                                  path.string()));

@@ -8,11 +8,7 @@
 // end-of-generation tokens do not stop it. Log-probabilities are log(softmax(logits)) as llama.cpp
 // reports them. The KV cache is f32 and flash attention off, so the comparison is not blurred by
 // f16 rounding. llama.cpp is never downloaded or compiled: only the prebuilt binaries are used.
-import { createRequire } from "node:module";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-
-process.env.NODE_LLAMA_CPP_SKIP_DOWNLOAD = "true";
+import { loadLlamaModel } from "./llamacpp_loader.mjs";
 
 const [peersDir, modelPath, promptArg, maxTokensArg, topArg, threadsArg] = process.argv.slice(2);
 if (!peersDir || !modelPath || !promptArg || !maxTokensArg || !topArg) {
@@ -31,19 +27,7 @@ const maxTokens = Number(maxTokensArg);
 const top = Number(topArg);
 const threads = Number(threadsArg ?? 1);
 
-const require = createRequire(join(peersDir, "package.json"));
-const { getLlama } = await import(pathToFileURL(require.resolve("node-llama-cpp")).href);
-
-const llama = await getLlama({
-  gpu: false,
-  build: "never",
-  skipDownload: true,
-  usePrebuiltBinaries: true,
-  progressLogs: false,
-  logLevel: "error",
-  maxThreads: threads,
-});
-const model = await llama.loadModel({ modelPath, gpuLayers: 0, useMmap: true });
+const { llama, model } = await loadLlamaModel(peersDir, modelPath, threads);
 const context = await model.createContext({
   contextSize: promptIds.length + maxTokens + 8,
   batchSize: Math.max(promptIds.length, 1),
