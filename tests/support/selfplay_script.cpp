@@ -19,7 +19,10 @@ using harness::kSolveAbductionTitle;
 using harness::kSolveDeductionTitle;
 using harness::kSolveInductionTitle;
 
-const char* const kThinking = "Let me work through this step by step.";
+// The reasoning says what the script meant to do, so tests can hold the verifier to it.
+const char* const kThinking = "Let me write this task.";
+const char* const kSure = kScriptSolverSure;
+const char* const kGuessing = kScriptSolverGuessing;
 const std::vector<std::string> kWords = {"zero", "abc", "gauntlet", "moe", "hello", "proof", "lattice", "kite",
                                          "orbit", "quartz"};
 const char* const kIdentityMessage = "Write a function that returns whatever you input";
@@ -61,7 +64,9 @@ std::string first(const std::vector<Block>& bs, const std::string& kind) {
 
 std::string fence(const std::string& kind, const std::string& body) { return fmt::format("```{}\n{}\n```\n", kind, body); }
 
-ScriptedReply answer(const std::string& body) { return {kThinking, "<answer>\n" + body + "</answer>"}; }
+ScriptedReply answer(const std::string& body, const char* thinking = kThinking) {
+  return {thinking, "<answer>\n" + body + "</answer>"};
+}
 
 // The families the script knows.
 enum class Family { identity, linear, mirror, unknown };
@@ -113,24 +118,24 @@ ScriptedReply propose_program(std::string_view key) {
   auto program = [&](const std::string& code, const std::string& input) {
     return answer(fence("python", code) + fence("input", input));
   };
-  if (u < 0.34) return program(linear_code(k, c), std::to_string(x));
-  if (u < 0.44) return program(kMirrorCode, "'" + kWords[(h >> 24) % kWords.size()] + "'");
-  if (u < 0.50)
+  if (u < 0.30) return program(linear_code(k, c), std::to_string(x));
+  if (u < 0.40) return program(kMirrorCode, "'" + kWords[(h >> 24) % kWords.size()] + "'");
+  if (u < 0.45)
     return (h & 1) ? program("import random\n\ndef f(x):\n    return x + random.randint(0, 0)", "3")
                    : program("import os\n\ndef f(x):\n    return len(os.sep) + x", "3");
-  if (u < 0.55) return program("def g(x):\n    return x + 1\n\ndef f(x):\n    return g(x) * 2", "4");
-  if (u < 0.59) return program("def f(x):\n    def g(y):\n        return y * 2\n    return g(x) + 1", "4");
-  if (u < 0.63) return program("def f(x)\n    return x + 1", "4");
-  if (u < 0.66) return program("def g(x):\n    return x * 2", "4");
-  if (u < 0.74)
+  if (u < 0.50) return program("def g(x):\n    return x + 1\n\ndef f(x):\n    return g(x) * 2", "4");
+  if (u < 0.55) return program("def f(x):\n    def g(y):\n        return y * 2\n    return g(x) + 1", "4");
+  if (u < 0.60) return program("def f(x)\n    return x + 1", "4");
+  if (u < 0.65) return program("def g(x):\n    return x * 2", "4");
+  if (u < 0.71)
     return program("def f(x):\n    words = {'alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta'}\n"
                    "    return [w for w in words][:x % 3 + 5]",
                    "7");
-  if (u < 0.80) return program("def f(x):\n    while True:\n        x += 1", "1");
-  if (u < 0.84) return program("def f(x):\n    return x // 0", "5");
-  if (u < 0.88) return program("def f(x):\n    return 'ab' * 300 + str(x)", "5");
-  if (u < 0.91) return program(linear_code(k, c), "1) or (2");
-  if (u < 0.96) return {kThinking, "Here is my program:\n" + fence("python", linear_code(k, c)) + fence("input", "1")};
+  if (u < 0.76) return program("def f(x):\n    while True:\n        x += 1", "1");
+  if (u < 0.81) return program("def f(x):\n    return x // 0", "5");
+  if (u < 0.86) return program("def f(x):\n    return 'ab' * 300 + str(x)", "5");
+  if (u < 0.90) return program(linear_code(k, c), "1) or (2");
+  if (u < 0.95) return {kThinking, "Here is my program:\n" + fence("python", linear_code(k, c)) + fence("input", "1")};
   return {"", "<answer>\n" + fence("python", linear_code(k, c)) + fence("input", "2") + "</answer>"};
 }
 
@@ -174,8 +179,9 @@ Verdict decide(std::string_view key) {
 
 ScriptedReply solve(std::string_view prompt, std::string_view key, std::string_view title) {
   const Verdict verdict = decide(key);
-  if (verdict == Verdict::unformatted) return {kThinking, "I think the answer is 42."};
+  if (verdict == Verdict::unformatted) return {kGuessing, "I think the answer is 42."};
   const bool right = verdict == Verdict::right;
+  const char* thinking = right ? kSure : kGuessing;
   auto bs = blocks(prompt);
   if (title == kSolveDeductionTitle) {
     Program p = recognise(first(bs, "python"));
@@ -188,12 +194,12 @@ ScriptedReply solve(std::string_view prompt, std::string_view key, std::string_v
       std::string w = unquote(input);
       out = "'" + (right ? std::string(w.rbegin(), w.rend()) + w : w) + "'";
     }
-    return answer(fence("output", out));
+    return answer(fence("output", out), thinking);
   }
   if (title == kSolveAbductionTitle) {
     Program p = recognise(first(bs, "python"));
     std::string output = first(bs, "output");
-    if (!right && (fake_hash(key, "cheat") & 1)) return answer(fence("input", "0) if 0 else (" + output));
+    if (!right && (fake_hash(key, "cheat") & 1)) return answer(fence("input", "0) if 0 else (" + output), thinking);
     std::string in = "None";
     if (p.family == Family::identity) in = right ? output : "'nope'";
     if (p.family == Family::linear)
@@ -202,7 +208,7 @@ ScriptedReply solve(std::string_view prompt, std::string_view key, std::string_v
       std::string o = unquote(output);
       in = "'" + (right ? o.substr(o.size() / 2) : std::string("q")) + "'";
     }
-    return answer(fence("input", in));
+    return answer(fence("input", in), thinking);
   }
   // Induction: the message names the family; a line is fitted through the first two examples.
   std::string code;
@@ -220,7 +226,7 @@ ScriptedReply solve(std::string_view prompt, std::string_view key, std::string_v
   } else {
     code = right ? "def f(a):\n    return a" : "def f(a):\n    return str(a)";
   }
-  return answer(fence("python", code));
+  return answer(fence("python", code), thinking);
 }
 
 }  // namespace

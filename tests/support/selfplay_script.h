@@ -11,7 +11,8 @@
 // runtime error, an over-long output, an input that is not one call, no <answer> block, and an
 // answer without <think>. Proposers of inputs (induction) return ten inputs and a message naming
 // the family, or too few inputs, no message, a bad input, or no answer block.
-// Solvers answer right, wrong, or without the format, by hash; wrong abduction answers alternate
+// Solvers answer right, wrong, or without the format, by hash, and their reasoning says which
+// ("I checked this carefully." / "I am guessing here."); wrong abduction answers alternate
 // between an off-by-one input and an injection ("0) if 0 else (<gold>") that a careless verifier
 // would accept. Programs outside the two families and the identity seed get a wrong answer.
 #include <optional>
@@ -31,5 +32,7 @@ std::optional<ScriptedReply> selfplay_reply(std::string_view prompt, std::string
 // The same fractions the script uses, for tests that want to reason about them.
 inline constexpr double kScriptSolverFormatErrorRate = 0.05;
 inline constexpr double kScriptSolverWrongRate = 0.30;
+inline constexpr const char* kScriptSolverSure = "I checked this carefully.";
+inline constexpr const char* kScriptSolverGuessing = "I am guessing here.";
 
 }  // namespace gauntlet::testing
