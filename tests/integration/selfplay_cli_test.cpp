@@ -5,11 +5,14 @@
 // carries what a trainer needs, and a run killed with -9 (then interrupted with SIGINT) resumes to
 // exactly what an uninterrupted run produces, without asking for a stored generation again.
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include <csignal>
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <memory>
+#include <tuple>
 #include <set>
 #include <sstream>
 #include <string>
@@ -247,6 +250,140 @@ TEST(SelfPlayCli, ScriptedEndpointRunGrowsBuffersAndRewardsByTheRules) {
   EXPECT_NE(changed.err.find("self-play run 'azr' was already run here with a different configuration"),
             std::string::npos)
       << changed.err;
+}
+
+// ---- crash and interrupt ---------------------------------------------------------------------------
+
+// Waits until the run has finished `steps_done` steps and stored at least `rollouts` generations of
+// the next one, with the process still running. False (with a failure) when it ends first.
+bool wait_until(pid_t pid, const std::string& db, int steps_done, std::size_t rollouts, const std::string& err_path) {
+  auto deadline = std::chrono::steady_clock::now() + 60s;
+  std::unique_ptr<Store> store;
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      ADD_FAILURE() << "gauntlet ended (status " << status << ") before step " << steps_done << " had "
+                    << rollouts << " generations; stderr:\n"
+                    << read_file(err_path);
+      return false;
+    }
+    if (!store && std::filesystem::exists(db)) store = std::make_unique<Store>(db);
+    if (store && store->selfplay_steps("azr").size() >= static_cast<std::size_t>(steps_done) &&
+        store->rollouts("azr", steps_done).size() >= rollouts)
+      return true;
+    std::this_thread::sleep_for(2ms);
+  }
+  ADD_FAILURE() << "timed out waiting for step " << steps_done;
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  return false;
+}
+
+// What two runs must agree on: buffers, every rollout's text, verdict, reward and advantage, and
+// the step statistics (except the time and the sandbox work of this invocation).
+struct Outcome {
+  std::vector<std::tuple<std::string, int, std::string, std::string>> buffer;
+  std::map<RolloutKey, std::tuple<std::string, std::string, double, double, double, std::string>> rollouts;
+  std::vector<json> stats;
+};
+
+Outcome outcome_of(const std::string& db) {
+  Store store(db);
+  Outcome o;
+  for (const auto& b : store.selfplay_buffer("azr")) o.buffer.emplace_back(b.task_type, b.position, b.task_id, b.task_json);
+  for (const auto& [key, r] : all_rollouts(store)) {
+    auto details = json::parse(r.details_json);
+    if (r.outcome == "timeout") details.erase("detail");  // holds the measured CPU time
+    o.rollouts[key] = {r.completion, r.outcome, r.score, r.reward.value_or(NAN), r.advantage.value_or(NAN),
+                       details.dump()};
+  }
+  for (const auto& step : store.selfplay_steps("azr")) {
+    auto j = json::parse(step.stats_json);
+    j.erase("wall_s");
+    j.erase("sandbox_execs");
+    o.stats.push_back(j);
+  }
+  return o;
+}
+
+TEST(SelfPlayCli, Kill9AndSigintThenResumeEqualsAnUninterruptedRun) {
+  constexpr int kSteps = 4;
+  FakeServerOptions options;
+  options.script = "selfplay";
+  options.latency_ms = 25;
+  FakeOpenAIServer server(options);
+  server.start();
+  TempDir dir;
+  dir.write("sp.yaml", config_yaml(server.base_url(), kSteps, /*concurrency=*/4));
+  const std::string db = dir.file("interrupted.db");
+  auto args = [&](bool resume) {
+    std::vector<std::string> a = {kBinary, "selfplay", dir.file("sp.yaml"), "--db", db, "--no-progress"};
+    if (resume) a.push_back("--resume");
+    return a;
+  };
+
+  // 1. kill -9 in the middle of step 1.
+  pid_t pid = gauntlet::testing::spawn(args(false), dir.file("out1"), dir.file("err1"));
+  ASSERT_GT(pid, 0);
+  ASSERT_TRUE(wait_until(pid, db, 1, 5, dir.file("err1")));
+  ASSERT_EQ(kill(pid, SIGKILL), 0);
+  auto killed = gauntlet::testing::wait_exit(pid, 10s);
+  ASSERT_EQ(killed.signal, SIGKILL) << "gauntlet finished before the kill";
+  std::map<RolloutKey, RolloutRecord> at_kill;
+  {
+    Store store(db);
+    at_kill = all_rollouts(store);
+    ASSERT_LT(store.selfplay_steps("azr").size(), static_cast<std::size_t>(kSteps));
+  }
+  server.reset_stats();
+
+  // 2. Resume, then SIGINT in the middle of step 2: in-flight requests finish and commit, exit 130.
+  pid = gauntlet::testing::spawn(args(true), dir.file("out2"), dir.file("err2"));
+  ASSERT_GT(pid, 0);
+  ASSERT_TRUE(wait_until(pid, db, 2, 5, dir.file("err2")));
+  ASSERT_EQ(kill(pid, SIGINT), 0);
+  auto interrupted = gauntlet::testing::wait_exit(pid, 60s);
+  ASSERT_TRUE(interrupted.exited) << "signal " << interrupted.signal;
+  EXPECT_EQ(interrupted.code, 130) << read_file(dir.file("err2"));
+  EXPECT_NE(read_file(dir.file("err2")).find("interrupted; rerun the same command"), std::string::npos);
+
+  // 3. Resume to the end.
+  pid = gauntlet::testing::spawn(args(true), dir.file("out3"), dir.file("err3"));
+  ASSERT_GT(pid, 0);
+  auto finished = gauntlet::testing::wait_exit(pid, 120s);
+  ASSERT_TRUE(finished.exited && finished.code == 0) << read_file(dir.file("err3"));
+  const long resumed_requests = server.stats()["requests"].get<long>();
+
+  Store store(db);
+  expect_consistent(store, kSteps);
+  auto final_rollouts = all_rollouts(store);
+  // Nothing stored before the kill was asked for again or rewritten; everything else exactly once.
+  EXPECT_EQ(resumed_requests, static_cast<long>(final_rollouts.size() - at_kill.size()));
+  auto runs = store.runs();
+  ASSERT_EQ(runs.size(), 3u);
+  EXPECT_EQ(runs[0].status, "running");  // killed
+  EXPECT_EQ(runs[1].status, "interrupted");
+  EXPECT_EQ(runs[2].status, "finished");
+  for (const auto& [key, before] : at_kill) {
+    ASSERT_TRUE(final_rollouts.count(key));
+    const auto& after = final_rollouts.at(key);
+    EXPECT_EQ(after.run_id, runs[0].id) << group_of(key) << " slot " << key.slot << " was generated again";
+    EXPECT_EQ(after.completion, before.completion);
+    EXPECT_EQ(after.created_at, before.created_at);
+  }
+
+  // 4. The same config uninterrupted on a fresh database: the same run.
+  const std::string clean = dir.file("clean.db");
+  auto straight = run_command(kBinary + " selfplay " + dir.file("sp.yaml") + " --db " + clean + " --no-progress");
+  ASSERT_EQ(straight.exit_code, 0) << straight.err;
+  auto a = outcome_of(db), b = outcome_of(clean);
+  EXPECT_EQ(a.buffer, b.buffer);
+  EXPECT_EQ(a.rollouts.size(), b.rollouts.size());
+  for (const auto& [key, value] : b.rollouts) {
+    ASSERT_TRUE(a.rollouts.count(key)) << group_of(key) << " slot " << key.slot << " sample " << key.sample;
+    EXPECT_EQ(a.rollouts.at(key), value) << group_of(key) << " slot " << key.slot << " sample " << key.sample;
+  }
+  EXPECT_EQ(a.stats, b.stats);
 }
 
 TEST(SelfPlayCli, ConfigAndUsageErrorsExitTwo) {
