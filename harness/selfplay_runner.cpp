@@ -23,7 +23,7 @@ std::string fingerprint(const nlohmann::json& j) { return sha256_hex(j.dump()).s
 
 }  // namespace
 
-SelfPlaySummary run_selfplay(const SelfPlayConfig& config, Store& store, sandbox::Sandbox& sandbox,
+SelfPlaySummary run_selfplay(const SelfPlayConfig& config, Store& store, const sandbox::SandboxOptions& sandbox_options,
                              const SelfPlayOptions& options) {
   SelfPlaySummary summary;
   summary.steps_planned = config.steps;
@@ -65,9 +65,19 @@ SelfPlaySummary run_selfplay(const SelfPlayConfig& config, Store& store, sandbox
     store.end_run(summary.run_id, "failed");
     throw;
   }
+  std::unique_ptr<sandbox::Sandbox> sandbox, other_seed;
+  try {
+    sandbox = std::make_unique<sandbox::Sandbox>(sandbox_options);
+    auto second_options = sandbox_options;
+    second_options.hash_seed = sandbox_options.hash_seed + 1;
+    other_seed = std::make_unique<sandbox::Sandbox>(second_options);
+  } catch (...) {
+    store.end_run(summary.run_id, "failed");
+    throw;
+  }
   verifiers::CodeLimits code_limits{config.limits.timeout_ms, config.limits.memory_mb};
-  ProposalValidator validator(sandbox, config.limits);
-  verifiers::CodeReasoningVerifier verifier(sandbox, code_limits);
+  ProposalValidator validator(*sandbox, *other_seed, config.limits);
+  verifiers::CodeReasoningVerifier verifier(*sandbox, code_limits);
 
   // Request progress over this invocation's steps.
   std::unique_ptr<Progress> progress;

@@ -35,9 +35,11 @@ struct SelfPlaySummary {
   double wall_s = 0.0;     // of this invocation's steps
 };
 
-// Throws ConfigError / StoreError before anything is sent when the database holds this run with
-// another configuration; GauntletError when requests keep failing (what arrived is kept).
-SelfPlaySummary run_selfplay(const SelfPlayConfig& config, Store& store, sandbox::Sandbox& sandbox,
+// Programs run in two sandbox pools made from `sandbox_options`: one with its hash seed, one with
+// the seed + 1 (the second runs of the determinism check). Throws ConfigError / StoreError before
+// anything is sent when the database holds this run with another configuration, SandboxError
+// when the sandbox cannot start, GauntletError when requests keep failing (what arrived is kept).
+SelfPlaySummary run_selfplay(const SelfPlayConfig& config, Store& store, const sandbox::SandboxOptions& sandbox_options,
                              const SelfPlayOptions& options);
 
 }  // namespace gauntlet::harness

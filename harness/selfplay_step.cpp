@@ -36,15 +36,25 @@ class Step {
 
   StepResult run() {
     auto started = std::chrono::steady_clock::now();
+    auto lap = started;
+    auto time_phase = [&](const char* name) {
+      auto now = std::chrono::steady_clock::now();
+      phase_s_[name] = std::chrono::duration<double>(now - lap).count();
+      lap = now;
+    };
     long execs_before = ctx_.validator.executions() + ctx_.verifier.executions();
     load();
     plan_proposals();
     if (!generate(proposals_, ctx_.proposer, c_.proposer)) return unfinished();
+    time_phase("propose");
     validate();
+    time_phase("validate");
     choose_problems();
     plan_solutions();
     if (!generate(solutions_, ctx_.solver, c_.solver)) return unfinished();
+    time_phase("solve");
     verify();
+    time_phase("verify");
     StepResult result;
     result.finished = true;
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -53,7 +63,6 @@ class Step {
     return result;
   }
 
- private:
   // ---- state at the start of the step -------------------------------------------------------------
   void load() {
     for (const auto& row : ctx_.store.selfplay_buffer(c_.name)) {
@@ -398,6 +407,7 @@ class Step {
       for (const auto& t : new_tasks_[type]) additions.push_back({to_string(type), 0, step_, t.id, dump_json(t.to_json())});
     for (const auto& [key, r] : rollouts_) tally.add_tokens(r);
     json stats = tally.to_json(step_, sizes, execs, wall_s);
+    stats["phase_s"] = phase_s_;
     ctx_.store.finish_selfplay_step(c_.name, step_, ctx_.run_id, additions, finals, dump_json(stats));
     return stats;
   }
@@ -426,6 +436,7 @@ class Step {
   std::map<RolloutKey, const CodeTask*> problem_of_;
   int failures_ = 0;
   std::string last_error_;
+  std::map<std::string, double> phase_s_;  // wall time of each phase this invocation ran
 };
 
 }  // namespace

@@ -1,8 +1,6 @@
 #include "harness/selfplay_validator.h"
 
-#include <algorithm>
-#include <mutex>
-#include <thread>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -101,8 +99,11 @@ const std::vector<std::string>& default_banned_imports() {
   return list;
 }
 
-ProposalValidator::ProposalValidator(sandbox::Sandbox& sandbox, ValidationLimits limits)
-    : sandbox_(sandbox), limits_(std::move(limits)) {}
+ProposalValidator::ProposalValidator(sandbox::Sandbox& sandbox, sandbox::Sandbox& other_seed, ValidationLimits limits)
+    : sandbox_(sandbox), other_seed_(other_seed), limits_(std::move(limits)) {
+  if (sandbox.hash_seed() == other_seed.hash_seed())
+    throw std::invalid_argument("ProposalValidator: the two sandboxes share a hash seed; determinism would go unchecked");
+}
 
 std::vector<ValidationResult> ProposalValidator::validate(const std::vector<ProposalCheck>& proposals) {
   std::vector<ValidationResult> out(proposals.size());
@@ -118,7 +119,7 @@ std::vector<ValidationResult> ProposalValidator::validate(const std::vector<Prop
     items.push_back({{"code", p.program}, {"inputs", p.inputs}, {"check_program", p.check_program}});
   auto verdicts = verifiers::run_helper_batch(sandbox_, inspector, items, executions_);
 
-  // 2. Each input of each proposal that passed: run twice with different hash seeds.
+  // 2. Every input of every proposal that passed, once, on all lanes.
   struct Run {
     std::size_t proposal, input;
   };
@@ -144,69 +145,63 @@ std::vector<ValidationResult> ProposalValidator::validate(const std::vector<Prop
     out[i].outputs.resize(proposals[i].inputs.size());
     for (std::size_t k = 0; k < proposals[i].inputs.size(); ++k) runs.push_back({i, k});
   }
-  std::vector<sandbox::DeterminismReport> reports(runs.size());
-  std::atomic<std::size_t> next{0};
-  std::mutex error_mutex;
-  std::exception_ptr error;
-  auto worker = [&] {
-    for (;;) {
-      std::size_t r = next.fetch_add(1);
-      if (r >= runs.size()) return;
-      sandbox::Job job;
-      job.id = fmt::format("selfplay-validate-{}-{}", runs[r].proposal, runs[r].input);
-      job.code = proposals[runs[r].proposal].program;
-      job.call = "f(" + proposals[runs[r].proposal].inputs[runs[r].input] + ")";
-      job.timeout_ms = limits_.timeout_ms;
-      job.memory_mb = limits_.memory_mb;
-      try {
-        reports[r] = sandbox_.check_determinism(job);
-        executions_ += 2;
-      } catch (...) {
-        std::lock_guard lock(error_mutex);
-        if (!error) error = std::current_exception();
-        next = runs.size();
-        return;
-      }
-    }
+  auto job_for = [&](const Run& r) {
+    sandbox::Job job;
+    job.id = fmt::format("selfplay-validate-{}-{}", r.proposal, r.input);
+    job.code = proposals[r.proposal].program;
+    job.call = "f(" + proposals[r.proposal].inputs[r.input] + ")";
+    job.timeout_ms = limits_.timeout_ms;
+    job.memory_mb = limits_.memory_mb;
+    return job;
   };
-  std::size_t threads = std::min<std::size_t>(runs.size(), static_cast<std::size_t>(std::max(1, sandbox_.lanes())));
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-  if (threads > 0) worker();
-  for (auto& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
+  auto where = [&](const Run& r) {
+    return proposals[r.proposal].inputs.size() > 1 ? fmt::format("input {}: ", r.input + 1) : std::string();
+  };
+  auto reject = [&](const Run& r, std::string reason, const std::string& detail) {
+    auto& result = out[r.proposal];
+    result.valid = false;
+    result.reason = std::move(reason);
+    result.detail = where(r) + detail;
+    result.outputs.clear();
+  };
+  std::vector<sandbox::Job> jobs;
+  for (const auto& r : runs) jobs.push_back(job_for(r));
+  executions_ += static_cast<long>(jobs.size());
+  auto first = sandbox_.run_batch(jobs);
+  for (std::size_t k = 0; k < runs.size(); ++k) {
+    if (!out[runs[k].proposal].valid) continue;
+    auto outcome = verifiers::exec_outcome(first[k]);
+    if (!outcome.ok()) reject(runs[k], outcome.reason, outcome.detail);
+  }
 
-  // 3. The first failing input (in input order) decides.
-  for (std::size_t r = 0; r < runs.size(); ++r) {
-    auto& result = out[runs[r].proposal];
-    if (!result.valid) continue;
-    const auto& report = reports[r];
-    const std::string where = proposals[runs[r].proposal].inputs.size() > 1
-                                  ? fmt::format("input {}: ", runs[r].input + 1)
-                                  : std::string();
-    auto first = verifiers::exec_outcome(report.first);
-    auto second = verifiers::exec_outcome(report.second);
-    auto reject = [&](std::string reason, std::string detail) {
-      result.valid = false;
-      result.reason = std::move(reason);
-      result.detail = where + detail;
-      result.outputs.clear();
-    };
-    if (!first.ok()) {
-      reject(first.reason, first.detail);
-    } else if (!second.ok()) {
-      reject(second.reason, "second run: " + second.detail);
-    } else if (!report.deterministic) {
-      reject("nondeterministic",
-             report.first.return_repr != report.second.return_repr
-                 ? fmt::format("returned {} then {}", clip(*report.first.return_repr, 80),
-                               clip(*report.second.return_repr, 80))
+  // 3. The proposals still valid run again in workers with the other hash seed.
+  std::vector<std::size_t> again;
+  jobs.clear();
+  for (std::size_t k = 0; k < runs.size(); ++k) {
+    if (!out[runs[k].proposal].valid) continue;
+    again.push_back(k);
+    jobs.push_back(job_for(runs[k]));
+  }
+  executions_ += static_cast<long>(jobs.size());
+  auto second = other_seed_.run_batch(jobs);
+  for (std::size_t j = 0; j < again.size(); ++j) {
+    const Run& r = runs[again[j]];
+    if (!out[r.proposal].valid) continue;
+    const auto& a = first[again[j]];
+    const auto& b = second[j];
+    auto outcome = verifiers::exec_outcome(b);
+    if (!outcome.ok()) {
+      reject(r, outcome.reason, "second run: " + outcome.detail);
+    } else if (!sandbox::same_outcome(a, b)) {
+      reject(r, "nondeterministic",
+             a.return_repr != b.return_repr
+                 ? fmt::format("returned {} then {}", clip(*a.return_repr, 80), clip(*b.return_repr, 80))
                  : "the two runs printed different output");
-    } else if (report.first.return_repr->size() > limits_.max_output_chars) {
-      reject("output_too_long", fmt::format("repr of the result has {} characters, more than {}",
-                                            report.first.return_repr->size(), limits_.max_output_chars));
+    } else if (a.return_repr->size() > limits_.max_output_chars) {
+      reject(r, "output_too_long", fmt::format("repr of the result has {} characters, more than {}",
+                                               a.return_repr->size(), limits_.max_output_chars));
     } else {
-      result.outputs[runs[r].input] = *report.first.return_repr;
+      out[r.proposal].outputs[r.input] = *a.return_repr;
     }
   }
   return out;

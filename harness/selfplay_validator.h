@@ -10,11 +10,14 @@
 //   multiple_functions another top-level function besides f;
 //   nested_function    a def anywhere else (inside f, inside a class);
 //   bad_input          f(<input>) is not exactly one call of f;
-//   then, for each input, f(<input>) runs twice at once in workers with different hash seeds:
+//   then f(<input>) runs for every input, in parallel on every lane:
 //   timeout | error | memory | output_limit | forbidden_syscall | crash | no_result
-//                      either run failed (the first run's reason wins);
-//   nondeterministic   the two runs differ (return value, stdout or error);
+//                      a run failed (the first failing input decides);
+//   then, for proposals whose runs all returned, each runs again in a second pool whose workers
+//   have another hash seed (so dependence on str hashing, e.g. set order, shows), and
+//   nondeterministic   the two runs differ (sandbox::same_outcome: return value, stdout, error);
 //   output_too_long    repr of the result is longer than max_output_chars.
+// Failing programs run once only, so an endless loop costs one time limit, not two.
 // Parse-level reasons (format, input_count, missing_message) come from selfplay_parse.h.
 // The syntax-tree checks run in one job of our own code for all proposals (the programs are
 // parsed there, never executed); only the runs execute proposed code.
@@ -55,7 +58,8 @@ struct ValidationResult {
 
 class ProposalValidator {
  public:
-  ProposalValidator(sandbox::Sandbox& sandbox, ValidationLimits limits);
+  // `other_seed` must use another hash seed than `sandbox` (std::invalid_argument otherwise).
+  ProposalValidator(sandbox::Sandbox& sandbox, sandbox::Sandbox& other_seed, ValidationLimits limits);
 
   // One result per proposal, in order. Runs use every lane of the sandbox.
   std::vector<ValidationResult> validate(const std::vector<ProposalCheck>& proposals);
@@ -65,6 +69,7 @@ class ProposalValidator {
 
  private:
   sandbox::Sandbox& sandbox_;
+  sandbox::Sandbox& other_seed_;
   ValidationLimits limits_;
   std::atomic<long> executions_{0};
 };

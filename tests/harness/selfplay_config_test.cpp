@@ -124,5 +124,13 @@ TEST(SelfPlayConfig, FingerprintCoversWhatChangesResultsNotStepsOrLanes) {
   EXPECT_NE(base, load_text(dir, kModel + "rewards: {well_formed_zero: -0.5}\n").fingerprint_json());
 }
 
+TEST(SelfPlayConfig, TheExampleLoads) {
+  auto c = load_selfplay(std::string(GAUNTLET_SOURCE_DIR) + "/examples/selfplay.yaml");
+  EXPECT_EQ(c.name, "azr-qwen");
+  EXPECT_EQ(c.batch, 16);
+  EXPECT_TRUE(c.same_model);
+  EXPECT_EQ(c.proposer.extra_body.value("return_token_ids", false), true);
+}
+
 }  // namespace
 }  // namespace gauntlet::harness

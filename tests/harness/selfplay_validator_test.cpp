@@ -17,8 +17,13 @@ class SelfPlayValidator : public ::testing::Test {
     sandbox::SandboxOptions options;
     options.lanes = 2;
     box_ = std::make_unique<sandbox::Sandbox>(options);
+    options.hash_seed = 1;
+    other_ = std::make_unique<sandbox::Sandbox>(options);
   }
-  static void TearDownTestSuite() { box_.reset(); }
+  static void TearDownTestSuite() {
+    box_.reset();
+    other_.reset();
+  }
 
   static ValidationLimits limits() {
     ValidationLimits l;
@@ -28,7 +33,7 @@ class SelfPlayValidator : public ::testing::Test {
 
   static ValidationResult check(const std::string& program, const std::vector<std::string>& inputs,
                                 ValidationLimits l = limits(), bool check_program = true) {
-    ProposalValidator v(*box_, std::move(l));
+    ProposalValidator v(*box_, *other_, std::move(l));
     auto results = v.validate({{program, inputs, check_program}});
     EXPECT_EQ(results.size(), 1u);
     return results.front();
@@ -44,9 +49,10 @@ class SelfPlayValidator : public ::testing::Test {
     EXPECT_TRUE(r.outputs.empty());
   }
 
-  static std::unique_ptr<sandbox::Sandbox> box_;
+  static std::unique_ptr<sandbox::Sandbox> box_, other_;
 };
 std::unique_ptr<sandbox::Sandbox> SelfPlayValidator::box_;
+std::unique_ptr<sandbox::Sandbox> SelfPlayValidator::other_;
 
 TEST_F(SelfPlayValidator, ValidProgramsPassWithTheirOutputs) {
   auto a = check("def f(x):\n    return x * 2 + 1", {"3"});
@@ -175,7 +181,7 @@ TEST_F(SelfPlayValidator, InductionInputsAllRunAndTheFirstFailureDecides) {
 }
 
 TEST_F(SelfPlayValidator, ManyProposalsAtOnceKeepTheirOrder) {
-  ProposalValidator v(*box_, limits());
+  ProposalValidator v(*box_, *other_, limits());
   std::vector<ProposalCheck> checks = {
       {"def f(x):\n    return x + 1", {"1"}, true},
       {"import os\ndef f(x):\n    return x", {"1"}, true},
@@ -190,8 +196,13 @@ TEST_F(SelfPlayValidator, ManyProposalsAtOnceKeepTheirOrder) {
   EXPECT_EQ(r[2].outputs, (std::vector<std::string>{"6"}));
   EXPECT_EQ(r[3].reason, "timeout");
   EXPECT_EQ(r[4].outputs, (std::vector<std::string>{"['q']"}));
-  // One inspection job for all five, then two runs for each of the four that passed it.
-  EXPECT_EQ(v.executions(), 1 + 2 * 4);
+  // One inspection job for all five, one run for each of the four that passed it, a second run
+  // for the three that returned (the endless loop ran once).
+  EXPECT_EQ(v.executions(), 1 + 4 + 3);
+}
+
+TEST_F(SelfPlayValidator, TheTwoPoolsMustDifferInHashSeed) {
+  EXPECT_THROW(ProposalValidator(*box_, *box_, limits()), std::invalid_argument);
 }
 
 }  // namespace

@@ -189,7 +189,7 @@ TEST(SelfPlayCli, ScriptedEndpointRunGrowsBuffersAndRewardsByTheRules) {
   // Step statistics as stored.
   auto stats = json::parse(store.selfplay_steps("azr").back().stats_json);
   for (const char* k : {"proposals", "valid_rate", "reject_reasons", "solve_rate", "buffer_sizes", "tokens",
-                        "sandbox_execs", "wall_s"})
+                        "sandbox_execs", "wall_s", "phase_s"})
     EXPECT_TRUE(stats.contains(k)) << k;
   std::size_t buffered = 0;
   for (const auto& type : kTypes) buffered += stats["buffer_sizes"][type].get<std::size_t>();
@@ -301,6 +301,7 @@ Outcome outcome_of(const std::string& db) {
     auto j = json::parse(step.stats_json);
     j.erase("wall_s");
     j.erase("sandbox_execs");
+    j.erase("phase_s");
     o.stats.push_back(j);
   }
   return o;
