@@ -25,7 +25,8 @@ void read_limits(MapReader& parent, SelfPlayConfig& c) {
   MapReader r(parent.get("limits"), parent.file(), "limits");
   auto& l = c.limits;
   l.timeout_ms = r.opt<int>("timeout_ms").value_or(l.timeout_ms);
-  if (l.timeout_ms < 1 || l.timeout_ms > 600000) r.fail(r.node()["timeout_ms"], r.path("timeout_ms"), "must be 1..600000");
+  if (l.timeout_ms < 1 || l.timeout_ms > 600000)
+    r.fail(r.node()["timeout_ms"], r.path("timeout_ms"), "must be 1..600000");
   l.memory_mb = r.opt<int>("memory_mb").value_or(l.memory_mb);
   if (l.memory_mb < 32) r.fail(r.node()["memory_mb"], r.path("memory_mb"), "must be >= 32");
   int chars = r.opt<int>("max_output_chars").value_or(static_cast<int>(l.max_output_chars));

@@ -19,8 +19,10 @@ std::string trim(std::string_view s) {
 std::string clean_body(std::string_view s) {
   std::size_t start = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\n') start = i + 1;
-    else if (!std::isspace(static_cast<unsigned char>(s[i]))) break;
+    if (s[i] == '\n')
+      start = i + 1;
+    else if (!std::isspace(static_cast<unsigned char>(s[i])))
+      break;
   }
   std::size_t end = s.size();
   while (end > start && std::isspace(static_cast<unsigned char>(s[end - 1]))) --end;

@@ -13,9 +13,7 @@ const char* const kInstruction =
     "<think> </think> tags and the answer in <answer> </answer> tags, like this: <think> reasoning here "
     "</think> <answer> answer here </answer>.";
 
-std::string block(std::string_view kind, std::string_view body) {
-  return fmt::format("```{}\n{}\n```\n", kind, body);
-}
+std::string block(std::string_view kind, std::string_view body) { return fmt::format("```{}\n{}\n```\n", kind, body); }
 
 std::string join(const std::vector<std::string>& items, const char* sep) {
   std::string out;
@@ -23,9 +21,7 @@ std::string join(const std::vector<std::string>& items, const char* sep) {
   return out;
 }
 
-std::string seconds(int ms) {
-  return ms % 1000 == 0 ? std::to_string(ms / 1000) : fmt::format("{:.1f}", ms / 1000.0);
-}
+std::string seconds(int ms) { return ms % 1000 == 0 ? std::to_string(ms / 1000) : fmt::format("{:.1f}", ms / 1000.0); }
 
 std::string program_prompt(TaskType type, const std::vector<const CodeTask*>& references,
                            const ProposePromptOptions& o) {
@@ -35,9 +31,10 @@ std::string program_prompt(TaskType type, const std::vector<const CodeTask*>& re
             "output should take careful, multi-step reasoning to predict."
           : "Another model will be shown your program and the output it returns for your input, and must find an "
             "input that produces that output, so the input should be hard to recover from the output.";
-  std::string p = fmt::format("{}\n\nWrite a new Python program and one input for it. {}\n"
-                              "Make it different from the reference programs below.\n\n",
-                              kProposeProgramTitle, purpose);
+  std::string p = fmt::format(
+      "{}\n\nWrite a new Python program and one input for it. {}\n"
+      "Make it different from the reference programs below.\n\n",
+      kProposeProgramTitle, purpose);
   p += "### Program requirements\n";
   p += "- The entry function is named `f`, takes at least one argument and returns a value.\n";
   p += "- Define exactly one function, `f`: no other functions, no nested functions, no classes with methods. "
@@ -47,9 +44,10 @@ std::string program_prompt(TaskType type, const std::vector<const CodeTask*>& re
        "sets of strings.\n";
   if (!o.banned_imports.empty())
     p += fmt::format("- Do not import any of these modules: {}.\n", join(o.banned_imports, ", "));
-  p += fmt::format("- It must finish within {} seconds, and the repr of the returned value must be at most {} "
-                   "characters.\n\n",
-                   seconds(o.timeout_ms), o.max_output_chars);
+  p += fmt::format(
+      "- It must finish within {} seconds, and the repr of the returned value must be at most {} "
+      "characters.\n\n",
+      seconds(o.timeout_ms), o.max_output_chars);
   p += "### Input requirements\n";
   p += "- The input is the argument list of one call: `f(<your input>)` must be a valid call. Separate several "
        "arguments with commas and write them as Python literals.\n\n";
@@ -81,9 +79,10 @@ std::string inputs_prompt(const std::vector<const CodeTask*>& references, const 
   p += "### Program\n" + block("python", references.front()->program) + "\n";
   p += "Each input is the argument list of one call: `f(<input>)` must be a valid call, with the arguments "
        "written as Python literals.\n\n";
-  p += fmt::format("### Format\nThink inside <think> </think> first, then give {} input blocks and one message "
-                   "block inside <answer> </answer>:\n<answer>\n",
-                   o.induction_inputs);
+  p += fmt::format(
+      "### Format\nThink inside <think> </think> first, then give {} input blocks and one message "
+      "block inside <answer> </answer>:\n<answer>\n",
+      o.induction_inputs);
   p += block("input", "...");
   p += fmt::format("(… {} input blocks in all)\n", o.induction_inputs);
   p += block("message", "...");
@@ -95,8 +94,7 @@ std::string inputs_prompt(const std::vector<const CodeTask*>& references, const 
 
 std::string propose_prompt(TaskType type, const std::vector<const CodeTask*>& references,
                            const ProposePromptOptions& options) {
-  return type == TaskType::induction ? inputs_prompt(references, options)
-                                     : program_prompt(type, references, options);
+  return type == TaskType::induction ? inputs_prompt(references, options) : program_prompt(type, references, options);
 }
 
 std::string solve_prompt(const CodeTask& task) {
@@ -111,9 +109,10 @@ std::string solve_prompt(const CodeTask& task) {
            block("output", "...") + "</answer>\n";
       break;
     case TaskType::abduction:
-      p = fmt::format("{}\n\nFind an input for which the program below returns the given output. Any input that "
-                      "produces it is correct.\n\n",
-                      kSolveAbductionTitle);
+      p = fmt::format(
+          "{}\n\nFind an input for which the program below returns the given output. Any input that "
+          "produces it is correct.\n\n",
+          kSolveAbductionTitle);
       p += "### Program\n" + block("python", task.program) + "\n### Output\n" + block("output", task.outputs.at(0));
       p += "\n### Format\nThink inside <think> </think> first, then give the input inside <answer> </answer>, as "
            "the argument list of one call `f(<input>)` written with Python literals:\n<answer>\n" +
@@ -121,12 +120,14 @@ std::string solve_prompt(const CodeTask& task) {
       break;
     case TaskType::induction: {
       std::size_t shown = task.shown_pairs();
-      p = fmt::format("{}\n\nWrite a Python function `f` that maps each input below to its output. It will also be "
-                      "checked on {} hidden inputs, so find the rule, not just these cases.\n\n",
-                      kSolveInductionTitle, task.inputs.size() - shown);
+      p = fmt::format(
+          "{}\n\nWrite a Python function `f` that maps each input below to its output. It will also be "
+          "checked on {} hidden inputs, so find the rule, not just these cases.\n\n",
+          kSolveInductionTitle, task.inputs.size() - shown);
       p += "### Message\n" + task.message + "\n\n### Examples\n";
       for (std::size_t i = 0; i < shown; ++i)
-        p += block(fmt::format("input_{}", i + 1), task.inputs[i]) + block(fmt::format("output_{}", i + 1), task.outputs[i]);
+        p += block(fmt::format("input_{}", i + 1), task.inputs[i]) +
+             block(fmt::format("output_{}", i + 1), task.outputs[i]);
       p += "\n### Format\nThink inside <think> </think> first, then give the program inside <answer> </answer>; "
            "define `f`, with any imports at the top:\n<answer>\n" +
            block("python", "def f(...):\n    ...") + "</answer>\n";

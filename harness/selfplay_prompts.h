@@ -13,10 +13,13 @@
 namespace gauntlet::harness {
 
 inline constexpr std::string_view kProposeProgramTitle = "## Task: Write a Python program and one input for it";
-inline constexpr std::string_view kProposeInputsTitle = "## Task: Write inputs for a Python program and a message about it";
+inline constexpr std::string_view kProposeInputsTitle =
+    "## Task: Write inputs for a Python program and a message about it";
 inline constexpr std::string_view kSolveDeductionTitle = "## Task: Predict the output of a Python program";
-inline constexpr std::string_view kSolveAbductionTitle = "## Task: Find an input that makes a Python program return a given output";
-inline constexpr std::string_view kSolveInductionTitle = "## Task: Write the Python function behind input/output examples";
+inline constexpr std::string_view kSolveAbductionTitle =
+    "## Task: Find an input that makes a Python program return a given output";
+inline constexpr std::string_view kSolveInductionTitle =
+    "## Task: Write the Python function behind input/output examples";
 
 struct ProposePromptOptions {
   std::vector<std::string> banned_imports;

@@ -32,8 +32,8 @@ SelfPlaySummary run_selfplay(const SelfPlayConfig& config, Store& store, const s
   store.record_model({config.proposer.name, fingerprint(config.proposer.fingerprint_json()),
                       config.proposer.fingerprint_json().dump()});
   if (!config.same_model)
-    store.record_model({config.solver.name, fingerprint(config.solver.fingerprint_json()),
-                        config.solver.fingerprint_json().dump()});
+    store.record_model(
+        {config.solver.name, fingerprint(config.solver.fingerprint_json()), config.solver.fingerprint_json().dump()});
   store.record_selfplay_run({config.name, fingerprint(config.fingerprint_json()), config.fingerprint_json().dump()});
   std::vector<BufferRow> seeds;
   for (TaskType type : all_task_types()) {
@@ -135,8 +135,8 @@ SelfPlaySummary run_selfplay(const SelfPlayConfig& config, Store& store, const s
     ++summary.finished;
     if (options.progress_out) {
       std::lock_guard lock(progress_mutex);
-      *options.progress_out << (options.progress_live ? "\r\033[K" : "") << "selfplay: "
-                            << format_step_line(result.stats, config.steps) << "\n"
+      *options.progress_out << (options.progress_live ? "\r\033[K" : "")
+                            << "selfplay: " << format_step_line(result.stats, config.steps) << "\n"
                             << std::flush;
     }
   }

@@ -27,9 +27,9 @@ struct SelfPlayOptions {
 
 struct SelfPlaySummary {
   std::int64_t run_id = 0;
-  int steps_planned = 0;   // config.steps
-  int already_done = 0;    // finished before this invocation
-  int finished = 0;        // finished by this invocation
+  int steps_planned = 0;  // config.steps
+  int already_done = 0;   // finished before this invocation
+  int finished = 0;       // finished by this invocation
   bool interrupted = false;
   long sandbox_execs = 0;  // by this invocation
   double wall_s = 0.0;     // of this invocation's steps

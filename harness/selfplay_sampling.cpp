@@ -50,8 +50,7 @@ std::vector<std::size_t> select_solver_batch(const std::vector<int>& entry_steps
                                              std::size_t size, SeededRng& rng) {
   const int newest_allowed = current_step - std::max(window, 1) + 1;
   std::vector<std::size_t> fresh, old;
-  for (std::size_t i = 0; i < entry_steps.size(); ++i)
-    (entry_steps[i] >= newest_allowed ? fresh : old).push_back(i);
+  for (std::size_t i = 0; i < entry_steps.size(); ++i) (entry_steps[i] >= newest_allowed ? fresh : old).push_back(i);
   std::stable_sort(fresh.begin(), fresh.end(),
                    [&](std::size_t a, std::size_t b) { return entry_steps[a] > entry_steps[b]; });
   if (fresh.size() > size) fresh.resize(size);

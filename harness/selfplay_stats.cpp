@@ -91,8 +91,9 @@ std::string format_step_line(const json& s, int steps_total) {
   std::string buffers;
   for (const auto& [type, n] : s.at("buffer_sizes").items()) buffers += fmt::format(" {} {}", type, n.get<long>());
   return fmt::format("step {}/{}: valid {}/{}{} | solved{} | buffers{} | tokens {}+{} | {} execs | {:.1f} s",
-                     s.at("step").get<int>() + 1, steps_total, valid, total, reasons.empty() ? "" : " (" + reasons + ")",
-                     solved, buffers, compact(s.at("tokens").at("prompt").get<double>()),
+                     s.at("step").get<int>() + 1, steps_total, valid, total,
+                     reasons.empty() ? "" : " (" + reasons + ")", solved, buffers,
+                     compact(s.at("tokens").at("prompt").get<double>()),
                      compact(s.at("tokens").at("completion").get<double>()), s.at("sandbox_execs").get<long>(),
                      s.at("wall_s").get<double>());
 }

@@ -26,7 +26,7 @@ class StepTally {
   //  "solutions": {type: {"total", "correct", "format_errors"}}, "solve_rate": {type: x|null},
   //  "learnability": {type: x|null}, "buffer_sizes": {type: n}, "tokens": {"prompt", "completion"},
   //  "requests", "sandbox_execs", "wall_s"}; the step runner adds "phase_s" {"propose", "validate",
-//  "solve", "verify"}.
+  //  "solve", "verify"}.
   nlohmann::json to_json(int step, const std::map<std::string, std::size_t>& buffer_sizes, long sandbox_execs,
                          double wall_s) const;
 

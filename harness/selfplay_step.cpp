@@ -90,10 +90,9 @@ class Step {
     p.request.params = model.params;
     if (c_.logprobs) p.request.params.logprobs = true;
     // Distinct, reproducible sampling per generation: seed + a hash of where it is in the run.
-    auto derived = static_cast<std::int64_t>(
-        stable_hash(fmt::format("{}/request/{}/{}/{}/{}/{}", c_.seed, key.step, key.task_type, key.role, key.slot,
-                                key.sample)) &
-        0x7fffffff);
+    auto derived = static_cast<std::int64_t>(stable_hash(fmt::format("{}/request/{}/{}/{}/{}/{}", c_.seed, key.step,
+                                                                     key.task_type, key.role, key.slot, key.sample)) &
+                                             0x7fffffff);
     if (model.params.seed) p.request.params.seed = *model.params.seed + derived;
     p.request.sample_index = static_cast<int>(derived);
     return p;
@@ -213,7 +212,8 @@ class Step {
       ProposalText text;
       if (!r.format_ok) {
         text.reason = "format";
-        text.detail = !answer ? "no closed <answer> … </answer> block" : "no <think> … </think> reasoning before the answer";
+        text.detail =
+            !answer ? "no closed <answer> … </answer> block" : "no <think> … </think> reasoning before the answer";
       } else {
         text = parse_proposal(p.type, *answer, c_.induction_inputs);
       }
@@ -404,7 +404,8 @@ class Step {
     std::map<std::string, std::size_t> sizes;
     for (TaskType type : all_task_types()) sizes[to_string(type)] = buffer_[type].size() + new_tasks_[type].size();
     for (TaskType type : c_.task_types)
-      for (const auto& t : new_tasks_[type]) additions.push_back({to_string(type), 0, step_, t.id, dump_json(t.to_json())});
+      for (const auto& t : new_tasks_[type])
+        additions.push_back({to_string(type), 0, step_, t.id, dump_json(t.to_json())});
     for (const auto& [key, r] : rollouts_) tally.add_tokens(r);
     json stats = tally.to_json(step_, sizes, execs, wall_s);
     stats["phase_s"] = phase_s_;
@@ -417,9 +418,10 @@ class Step {
   StepResult unfinished() const {
     StepResult r;
     if (failures_ > 0)
-      r.failure = fmt::format("step {}: {} request(s) failed after retries (last error: {}); the generations that "
-                              "arrived are stored, rerun to retry the rest",
-                              step_, failures_, last_error_);
+      r.failure = fmt::format(
+          "step {}: {} request(s) failed after retries (last error: {}); the generations that "
+          "arrived are stored, rerun to retry the rest",
+          step_, failures_, last_error_);
     return r;
   }
 

@@ -35,9 +35,9 @@ struct StepContext {
   verifiers::CodeReasoningVerifier& verifier;
   std::int64_t run_id = 0;
   const std::atomic<bool>* stop = nullptr;
-  std::function<void()> tick;                       // progress while waiting for the model
-  std::function<void(std::int64_t)> on_requests;   // how many requests a phase is about to send
-  std::function<void()> on_response;                // one request finished
+  std::function<void()> tick;                     // progress while waiting for the model
+  std::function<void(std::int64_t)> on_requests;  // how many requests a phase is about to send
+  std::function<void()> on_response;              // one request finished
 };
 
 struct StepResult {

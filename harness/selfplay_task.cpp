@@ -33,15 +33,16 @@ const std::vector<TaskType>& all_task_types() {
 }
 
 nlohmann::json CodeTask::to_json() const {
-  nlohmann::json j = {{"id", id},         {"type", to_string(type)}, {"step", step},
-                      {"program", program}, {"inputs", inputs},      {"outputs", outputs}};
+  nlohmann::json j = {{"id", id},           {"type", to_string(type)}, {"step", step},
+                      {"program", program}, {"inputs", inputs},        {"outputs", outputs}};
   if (type == TaskType::induction) j["message"] = message;
   return j;
 }
 
 CodeTask CodeTask::from_json(const nlohmann::json& j) {
   auto field = [&](const char* key) -> const nlohmann::json& {
-    if (!j.is_object() || !j.contains(key)) throw std::invalid_argument(std::string("task JSON: missing '") + key + "'");
+    if (!j.is_object() || !j.contains(key))
+      throw std::invalid_argument(std::string("task JSON: missing '") + key + "'");
     return j.at(key);
   };
   try {
@@ -54,7 +55,8 @@ CodeTask CodeTask::from_json(const nlohmann::json& j) {
     t.program = field("program").get<std::string>();
     t.inputs = field("inputs").get<std::vector<std::string>>();
     t.outputs = field("outputs").get<std::vector<std::string>>();
-    if (t.inputs.size() != t.outputs.size()) throw std::invalid_argument("task JSON: inputs and outputs differ in length");
+    if (t.inputs.size() != t.outputs.size())
+      throw std::invalid_argument("task JSON: inputs and outputs differ in length");
     if (j.contains("message")) t.message = j.at("message").get<std::string>();
     return t;
   } catch (const nlohmann::json::exception& e) {

@@ -25,13 +25,13 @@ std::optional<Role> parse_role(std::string_view name);
 const std::vector<TaskType>& all_task_types();
 
 struct CodeTask {
-  std::string id;                     // "seed-<type>" or "s<step>-<type>-<slot>"
+  std::string id;  // "seed-<type>" or "s<step>-<type>-<slot>"
   TaskType type = TaskType::deduction;
-  int step = -1;                      // the step that added it; -1 for a seed
-  std::string program;                // defines f
-  std::vector<std::string> inputs;    // argument lists: the call is f(<input>)
-  std::vector<std::string> outputs;   // repr(f(<input>)), one per input
-  std::string message;                // induction: the proposer's hint
+  int step = -1;                     // the step that added it; -1 for a seed
+  std::string program;               // defines f
+  std::vector<std::string> inputs;   // argument lists: the call is f(<input>)
+  std::vector<std::string> outputs;  // repr(f(<input>)), one per input
+  std::string message;               // induction: the proposer's hint
 
   // Induction: the first half of the pairs is shown to the solver, the rest is hidden.
   std::size_t shown_pairs() const { return inputs.size() / 2; }

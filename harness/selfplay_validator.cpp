@@ -93,16 +93,16 @@ std::string clip(const std::string& s, std::size_t n = 200) { return s.size() > 
 
 const std::vector<std::string>& default_banned_imports() {
   static const std::vector<std::string> list = {
-      "logging", "random",    "multiprocessing", "pebble", "subprocess", "threading",
-      "datetime", "time",     "hashlib",         "hmac",   "bcrypt",     "os.sys",
-      "os.path",  "sys.exit", "os.environ",      "calendar", "os",       "sys"};
+      "logging", "random", "multiprocessing", "pebble",  "subprocess", "threading",  "datetime", "time", "hashlib",
+      "hmac",    "bcrypt", "os.sys",          "os.path", "sys.exit",   "os.environ", "calendar", "os",   "sys"};
   return list;
 }
 
 ProposalValidator::ProposalValidator(sandbox::Sandbox& sandbox, sandbox::Sandbox& other_seed, ValidationLimits limits)
     : sandbox_(sandbox), other_seed_(other_seed), limits_(std::move(limits)) {
   if (sandbox.hash_seed() == other_seed.hash_seed())
-    throw std::invalid_argument("ProposalValidator: the two sandboxes share a hash seed; determinism would go unchecked");
+    throw std::invalid_argument(
+        "ProposalValidator: the two sandboxes share a hash seed; determinism would go unchecked");
 }
 
 std::vector<ValidationResult> ProposalValidator::validate(const std::vector<ProposalCheck>& proposals) {
@@ -198,8 +198,9 @@ std::vector<ValidationResult> ProposalValidator::validate(const std::vector<Prop
                  ? fmt::format("returned {} then {}", clip(*a.return_repr, 80), clip(*b.return_repr, 80))
                  : "the two runs printed different output");
     } else if (a.return_repr->size() > limits_.max_output_chars) {
-      reject(r, "output_too_long", fmt::format("repr of the result has {} characters, more than {}",
-                                               a.return_repr->size(), limits_.max_output_chars));
+      reject(r, "output_too_long",
+             fmt::format("repr of the result has {} characters, more than {}", a.return_repr->size(),
+                         limits_.max_output_chars));
     } else {
       out[r.proposal].outputs[r.input] = *a.return_repr;
     }

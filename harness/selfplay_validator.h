@@ -35,9 +35,9 @@ namespace gauntlet::harness {
 const std::vector<std::string>& default_banned_imports();
 
 struct ValidationLimits {
-  int timeout_ms = 10000;               // CPU per run (AZR: 10 s)
+  int timeout_ms = 10000;  // CPU per run (AZR: 10 s)
   int memory_mb = 512;
-  std::size_t max_output_chars = 400;   // AZR truncates at 400; here a longer repr is rejected
+  std::size_t max_output_chars = 400;  // AZR truncates at 400; here a longer repr is rejected
   std::vector<std::string> banned_imports = default_banned_imports();
 };
 

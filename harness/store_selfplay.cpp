@@ -20,8 +20,8 @@ const char* const kRolloutColumns =
 
 RolloutRecord read_rollout(const Statement& s) {
   RolloutRecord r;
-  r.key = {s.text(0), static_cast<int>(s.integer(1)), s.text(2), s.text(3), static_cast<int>(s.integer(4)),
-           static_cast<int>(s.integer(5))};
+  r.key = {s.text(0), static_cast<int>(s.integer(1)), s.text(2),
+           s.text(3), static_cast<int>(s.integer(4)), static_cast<int>(s.integer(5))};
   r.group_id = s.text(6);
   r.task_id = s.text(7);
   r.model = s.text(8);
@@ -99,8 +99,8 @@ std::vector<BufferRow> Store::selfplay_buffer(const std::string& run) {
               path_);
   s.bind(1, run);
   std::vector<BufferRow> out;
-  while (s.step()) out.push_back({s.text(0), static_cast<int>(s.integer(1)), static_cast<int>(s.integer(2)),
-                                  s.text(3), s.text(4)});
+  while (s.step())
+    out.push_back({s.text(0), static_cast<int>(s.integer(1)), static_cast<int>(s.integer(2)), s.text(3), s.text(4)});
   return out;
 }
 
@@ -184,12 +184,14 @@ void Store::finish_selfplay_step(const std::string& run, int step, std::int64_t 
     {
       Statement s(db_, "SELECT 1 FROM selfplay_steps WHERE run=? AND step=?", path_);
       s.bind(1, run).bind(2, step);
-      if (s.step()) throw StoreError(fmt::format("{}: self-play run '{}' step {} is already finished", path_.string(), run, step));
+      if (s.step())
+        throw StoreError(fmt::format("{}: self-play run '{}' step {} is already finished", path_.string(), run, step));
     }
     for (const auto& a : additions) {
       int position = 0;
       {
-        Statement s(db_, "SELECT COALESCE(MAX(position), -1) + 1 FROM selfplay_buffer WHERE run=? AND task_type=?", path_);
+        Statement s(db_, "SELECT COALESCE(MAX(position), -1) + 1 FROM selfplay_buffer WHERE run=? AND task_type=?",
+                    path_);
         s.bind(1, run).bind(2, a.task_type);
         s.step();
         position = static_cast<int>(s.integer(0));
@@ -210,14 +212,15 @@ void Store::finish_selfplay_step(const std::string& run, int step, std::int64_t 
         bind_key(s, 3, f.key);
         s.step();
         if (sqlite3_changes(db_) != 1)
-          throw StoreError(fmt::format("{}: self-play run '{}' step {}: no rollout {}/{}/{}/{} to reward", path_.string(),
-                                       run, step, f.key.task_type, f.key.role, f.key.slot, f.key.sample));
+          throw StoreError(fmt::format("{}: self-play run '{}' step {}: no rollout {}/{}/{}/{} to reward",
+                                       path_.string(), run, step, f.key.task_type, f.key.role, f.key.slot,
+                                       f.key.sample));
       }
     }
-    Statement s(db_,
-                fmt::format("INSERT INTO selfplay_steps(run, step, stats_json, run_id, finished_at) VALUES(?,?,?,?,{})",
-                            kNow),
-                path_);
+    Statement s(
+        db_,
+        fmt::format("INSERT INTO selfplay_steps(run, step, stats_json, run_id, finished_at) VALUES(?,?,?,?,{})", kNow),
+        path_);
     s.bind(1, run).bind(2, step).bind(3, stats_json).bind(4, run_id);
     s.step();
     exec("COMMIT");

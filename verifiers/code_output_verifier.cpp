@@ -164,8 +164,9 @@ std::vector<std::string> CodeOutputVerifier::literal_arguments(const std::vector
   auto results = run_helper("arguments", items);
   for (std::size_t k = 0; k < where.size(); ++k) {
     const auto& r = results[k];
-    reasons[where[k]] = !r ? "could not be read (the check itself failed)" : r->is_string() ? r->get<std::string>()
-                                                                                            : "unexpected check result";
+    reasons[where[k]] = !r               ? "could not be read (the check itself failed)"
+                        : r->is_string() ? r->get<std::string>()
+                                         : "unexpected check result";
   }
   return reasons;
 }

@@ -42,7 +42,8 @@ class CodeOutputVerifier {
  private:
   // Runs the helper in `mode` over items (JSON values); one JSON result per item, or nullopt for
   // an item whose job failed even alone.
-  std::vector<std::optional<nlohmann::json>> run_helper(const std::string& mode, const std::vector<nlohmann::json>& items);
+  std::vector<std::optional<nlohmann::json>> run_helper(const std::string& mode,
+                                                        const std::vector<nlohmann::json>& items);
 
   sandbox::Sandbox& sandbox_;
   int timeout_ms_;

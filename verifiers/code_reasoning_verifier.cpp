@@ -27,7 +27,8 @@ std::vector<CodeVerdict> CodeReasoningVerifier::check(const std::vector<OutputPr
   for (const auto& p : predictions) pairs.emplace_back(p.gold_output, p.predicted_output);
   auto equal = values_.equal(pairs);
   std::vector<CodeVerdict> out(predictions.size());
-  for (std::size_t i = 0; i < out.size(); ++i) out[i] = equal[i] ? CodeVerdict{true, ""} : CodeVerdict{false, "not_equal"};
+  for (std::size_t i = 0; i < out.size(); ++i)
+    out[i] = equal[i] ? CodeVerdict{true, ""} : CodeVerdict{false, "not_equal"};
   return out;
 }
 

@@ -16,8 +16,8 @@
 namespace gauntlet::verifiers {
 
 struct HelperProgram {
-  std::string name;         // job id
-  std::string code;         // the helper's Python source
+  std::string name;                                   // job id
+  std::string code;                                   // the helper's Python source
   nlohmann::json request = nlohmann::json::object();  // fields sent along with "items"
   int timeout_ms = 5000;
 };

@@ -54,15 +54,16 @@ TEST(SelfPlayConfig, DefaultsFollowAbsoluteZero) {
 
 TEST(SelfPlayConfig, EverySettingIsRead) {
   TempDir dir;
-  auto c = load_text(dir, "name: run\nseed: 9\nsteps: 20\ntask_types: [induction, deduction]\nbatch: 16\n"
-                          "solver_samples: 4\nreferences: 3\ninduction_inputs: 6\nnew_window: 2\nlogprobs: false\n"
-                          "require_think: false\nsandbox_lanes: 2\nprogress_interval: 5\n" +
-                              kModel +
-                              "solver:\n  name: s\n  base_url: http://127.0.0.1:9/v1\n"
-                              "limits:\n  timeout_ms: 500\n  memory_mb: 256\n  max_output_chars: 100\n"
-                              "  banned_imports: [random, os.path]\n"
-                              "rewards: {format_error: -2, well_formed_zero: -0.5}\n"
-                              "advantage: {normalize_std: false, epsilon: 0.001}\n");
+  auto c = load_text(dir,
+                     "name: run\nseed: 9\nsteps: 20\ntask_types: [induction, deduction]\nbatch: 16\n"
+                     "solver_samples: 4\nreferences: 3\ninduction_inputs: 6\nnew_window: 2\nlogprobs: false\n"
+                     "require_think: false\nsandbox_lanes: 2\nprogress_interval: 5\n" +
+                         kModel +
+                         "solver:\n  name: s\n  base_url: http://127.0.0.1:9/v1\n"
+                         "limits:\n  timeout_ms: 500\n  memory_mb: 256\n  max_output_chars: 100\n"
+                         "  banned_imports: [random, os.path]\n"
+                         "rewards: {format_error: -2, well_formed_zero: -0.5}\n"
+                         "advantage: {normalize_std: false, epsilon: 0.001}\n");
   EXPECT_EQ(c.name, "run");
   EXPECT_EQ(c.seed, 9u);
   EXPECT_EQ(c.steps, 20);
@@ -108,7 +109,8 @@ TEST(SelfPlayConfig, ErrorsNameFileLineAndKey) {
   EXPECT_NE(no_model.find("proposer"), std::string::npos) << no_model;
   auto model_key = error_of(dir, "proposer:\n  name: m\n  base_url: http://x/v1\n  temprature: 1\n");
   EXPECT_NE(model_key.find("proposer.temprature"), std::string::npos) << model_key;
-  auto clash = error_of(dir, kModel + "solver:\n  name: m\n  base_url: http://127.0.0.1:9/v1\n  params: {temperature: 0}\n");
+  auto clash =
+      error_of(dir, kModel + "solver:\n  name: m\n  base_url: http://127.0.0.1:9/v1\n  params: {temperature: 0}\n");
   EXPECT_NE(clash.find("solver.name"), std::string::npos) << clash;
   auto reward_key = error_of(dir, kModel + "rewards: {wrong: -0.5}\n");
   EXPECT_NE(reward_key.find("rewards.wrong"), std::string::npos) << reward_key;

@@ -8,7 +8,9 @@ namespace gauntlet::harness {
 namespace {
 
 TEST(SelfPlayParse, FencedBlocksInOrderWithKindsAndCleanBodies) {
-  auto b = fenced_blocks("text\n```python\n\ndef f(x):\n    return x\n```\nmore\n``` Input \n  3 \n```\n```\nplain\n```\n```output\nnot closed");
+  auto b = fenced_blocks(
+      "text\n```python\n\ndef f(x):\n    return x\n```\nmore\n``` Input \n  3 \n```\n```\nplain\n```\n```output\nnot "
+      "closed");
   ASSERT_EQ(b.size(), 3u);
   EXPECT_EQ(b[0].kind, "python");
   EXPECT_EQ(b[0].body, "def f(x):\n    return x");
@@ -47,7 +49,8 @@ TEST(SelfPlayParse, ProgramProposalNeedsPythonAndInputBlocks) {
   ASSERT_EQ(ok.inputs.size(), 1u);
   EXPECT_EQ(ok.inputs[0], "5");
   // The first python and the first input block count.
-  auto two = parse_proposal(TaskType::abduction, "```python\na\n```\n```python\nb\n```\n```input\n1\n```\n```input\n2\n```", 10);
+  auto two = parse_proposal(TaskType::abduction,
+                            "```python\na\n```\n```python\nb\n```\n```input\n1\n```\n```input\n2\n```", 10);
   EXPECT_EQ(two.program, "a");
   EXPECT_EQ(two.inputs[0], "1");
   auto no_code = parse_proposal(TaskType::abduction, "```input\n1\n```", 10);
@@ -67,7 +70,8 @@ TEST(SelfPlayParse, InductionProposalNeedsEnoughInputsAndAMessage) {
   EXPECT_EQ(ok.inputs.front(), "0");
   EXPECT_EQ(ok.message, "doubles it");
   // More than needed: the last ones count (AZR's rule).
-  auto twelve = parse_proposal(TaskType::induction, "```input\nA\n```\n```input\nB\n```\n" + ten + "```message\nm\n```", 10);
+  auto twelve =
+      parse_proposal(TaskType::induction, "```input\nA\n```\n```input\nB\n```\n" + ten + "```message\nm\n```", 10);
   EXPECT_EQ(twelve.reason, "");
   EXPECT_EQ(twelve.inputs.front(), "0");
   auto few = parse_proposal(TaskType::induction, "```input\n1\n```\n```message\nm\n```", 10);

@@ -10,8 +10,8 @@ namespace gauntlet::harness {
 namespace {
 
 TEST(SelfPlayRewards, LearnabilityIsOneMinusAccuracyAndZeroAtTheExtremes) {
-  EXPECT_DOUBLE_EQ(learnability(0.0), 0.0);   // never solved: too hard
-  EXPECT_DOUBLE_EQ(learnability(1.0), 0.0);   // always solved: too easy
+  EXPECT_DOUBLE_EQ(learnability(0.0), 0.0);  // never solved: too hard
+  EXPECT_DOUBLE_EQ(learnability(1.0), 0.0);  // always solved: too easy
   EXPECT_DOUBLE_EQ(learnability(0.25), 0.75);
   EXPECT_DOUBLE_EQ(learnability(3.0 / 8.0), 0.625);
   EXPECT_DOUBLE_EQ(learnability(7.0 / 8.0), 0.125);

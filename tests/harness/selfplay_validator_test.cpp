@@ -59,10 +59,11 @@ TEST_F(SelfPlayValidator, ValidProgramsPassWithTheirOutputs) {
   EXPECT_TRUE(a.valid) << a.reason << ": " << a.detail;
   EXPECT_EQ(a.outputs, (std::vector<std::string>{"7"}));
   // Imports and constants at the top, several arguments, a lambda inside f, stdout is fine.
-  auto b = check("import math\nfrom collections import Counter\nLIMIT = 3\n\n"
-                 "def f(a, b, word='abca'):\n    key = lambda c: (-c[1], c[0])\n    print('working')\n"
-                 "    return [math.gcd(a, b)] * LIMIT, sorted(Counter(word).items(), key=key)",
-                 {"12, 18", "7, 5, word='hello'"});
+  auto b = check(
+      "import math\nfrom collections import Counter\nLIMIT = 3\n\n"
+      "def f(a, b, word='abca'):\n    key = lambda c: (-c[1], c[0])\n    print('working')\n"
+      "    return [math.gcd(a, b)] * LIMIT, sorted(Counter(word).items(), key=key)",
+      {"12, 18", "7, 5, word='hello'"});
   EXPECT_TRUE(b.valid) << b.reason << ": " << b.detail;
   EXPECT_EQ(b.outputs, (std::vector<std::string>{"([6, 6, 6], [('a', 2), ('b', 1), ('c', 1)])",
                                                  "([1, 1, 1], [('l', 2), ('e', 1), ('h', 1), ('o', 1)])"}));
@@ -183,10 +184,8 @@ TEST_F(SelfPlayValidator, InductionInputsAllRunAndTheFirstFailureDecides) {
 TEST_F(SelfPlayValidator, ManyProposalsAtOnceKeepTheirOrder) {
   ProposalValidator v(*box_, *other_, limits());
   std::vector<ProposalCheck> checks = {
-      {"def f(x):\n    return x + 1", {"1"}, true},
-      {"import os\ndef f(x):\n    return x", {"1"}, true},
-      {"def f(x):\n    return x * 3", {"2"}, true},
-      {"def f(x):\n    while True: pass", {"1"}, true},
+      {"def f(x):\n    return x + 1", {"1"}, true}, {"import os\ndef f(x):\n    return x", {"1"}, true},
+      {"def f(x):\n    return x * 3", {"2"}, true}, {"def f(x):\n    while True: pass", {"1"}, true},
       {"def f(x):\n    return [x]", {"'q'"}, true},
   };
   auto r = v.validate(checks);

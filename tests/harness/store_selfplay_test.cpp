@@ -150,9 +150,10 @@ TEST(StoreSelfPlay, FinishingAStepIsOneTransactionAndHappensOnce) {
   std::vector<BufferRow> additions = {{"deduction", 0, 0, "s0-deduction-0", "{\"n\":1}"},
                                       {"deduction", 0, 0, "s0-deduction-1", "{\"n\":2}"}};
   // A reward for a rollout that does not exist rolls everything back.
-  EXPECT_THROW(store.finish_selfplay_step("run", 0, 7, additions,
-                                          {{p.key, 0.5, 1.0}, {rollout(0, "deduction", "solve", 9, 9).key, 1, 1}}, "{}"),
-               StoreError);
+  EXPECT_THROW(
+      store.finish_selfplay_step("run", 0, 7, additions,
+                                 {{p.key, 0.5, 1.0}, {rollout(0, "deduction", "solve", 9, 9).key, 1, 1}}, "{}"),
+      StoreError);
   EXPECT_EQ(store.selfplay_buffer("run").size(), 1u);
   EXPECT_TRUE(store.selfplay_steps("run").empty());
   EXPECT_FALSE(store.rollouts("run", 0)[0].reward.has_value());
@@ -188,9 +189,9 @@ TEST(StoreSelfPlay, ExportOrderAndFinishedOnly) {
   store.put_rollout(rollout(1, "abduction", "propose", 0, 0));
   store.put_rollout(rollout(0, "deduction", "solve", 0, 1));
   store.put_rollout(rollout(0, "deduction", "solve", 0, 0));
-  store.finish_selfplay_step("run", 0, 1, {},
-                             {{rollout(0, "deduction", "solve", 0, 0).key, 1, 0}, {rollout(0, "deduction", "solve", 0, 1).key, 0, 0}},
-                             "{}");
+  store.finish_selfplay_step(
+      "run", 0, 1, {},
+      {{rollout(0, "deduction", "solve", 0, 0).key, 1, 0}, {rollout(0, "deduction", "solve", 0, 1).key, 0, 0}}, "{}");
   std::vector<RolloutKey> all, finished;
   store.for_each_rollout([&](const RolloutRecord& r) { all.push_back(r.key); }, false);
   store.for_each_rollout([&](const RolloutRecord& r) { finished.push_back(r.key); }, true);

@@ -51,14 +51,24 @@ const std::vector<std::string> kTypes = {"abduction", "deduction", "induction"};
 std::string config_yaml(const std::string& base_url, int steps, int concurrency = 16) {
   return "name: azr\n"
          "seed: 5\n"
-         "steps: " + std::to_string(steps) + "\n"
-         "batch: " + std::to_string(kBatch) + "\n"
-         "solver_samples: " + std::to_string(kSamples) + "\n"
+         "steps: " +
+         std::to_string(steps) +
+         "\n"
+         "batch: " +
+         std::to_string(kBatch) +
+         "\n"
+         "solver_samples: " +
+         std::to_string(kSamples) +
+         "\n"
          "proposer:\n"
          "  name: scripted\n"
-         "  base_url: " + base_url + "\n"
+         "  base_url: " +
+         base_url +
+         "\n"
          "  model: fake-model\n"
-         "  concurrency: " + std::to_string(concurrency) + "\n"
+         "  concurrency: " +
+         std::to_string(concurrency) +
+         "\n"
          "  backoff_initial: 0.05\n"
          "  params: {temperature: 1.0, seed: 11, max_tokens: 512}\n"
          "  extra_body: {return_token_ids: true}\n"
@@ -72,7 +82,9 @@ std::map<RolloutKey, RolloutRecord> all_rollouts(Store& store) {
   return out;
 }
 
-std::string group_of(const RolloutKey& k) { return k.run + "/" + std::to_string(k.step) + "/" + k.task_type + "/" + k.role; }
+std::string group_of(const RolloutKey& k) {
+  return k.run + "/" + std::to_string(k.step) + "/" + k.task_type + "/" + k.role;
+}
 
 // Everything the rules say about a finished run, recomputed here from the stored rollouts.
 void expect_consistent(Store& store, int steps) {
@@ -211,8 +223,8 @@ TEST(SelfPlayCli, ScriptedEndpointRunGrowsBuffersAndRewardsByTheRules) {
     EXPECT_TRUE(j["prompt_ids"].is_array() && !j["prompt_ids"].empty());
     EXPECT_TRUE(j["response_ids"].is_array() && !j["response_ids"].empty());
     EXPECT_EQ(j["response_ids"].size(), j["response_logprobs"].size());
-    EXPECT_EQ(j["uid"], "azr/" + std::to_string(j["step"].get<int>()) + "/" + j["task_type"].get<std::string>() +
-                            "/" + j["role"].get<std::string>());
+    EXPECT_EQ(j["uid"], "azr/" + std::to_string(j["step"].get<int>()) + "/" + j["task_type"].get<std::string>() + "/" +
+                            j["role"].get<std::string>());
     if (!j["reasoning"].get<std::string>().empty()) {
       EXPECT_NE(j["response"].get<std::string>().find("</think>"), std::string::npos);
     }
@@ -237,11 +249,10 @@ TEST(SelfPlayCli, ScriptedEndpointRunGrowsBuffersAndRewardsByTheRules) {
   std::set<std::string> outcomes;
   for (const auto& [key, r] : all_rollouts(after))
     if (key.role == "propose") outcomes.insert(r.outcome);
-  for (const char* reason : {"valid", "format", "forbidden_import", "multiple_functions", "nested_function",
-                             "syntax_error", "no_function_f", "nondeterministic", "timeout", "error",
-                             "output_too_long", "bad_input", "input_count", "missing_message"})
+  for (const char* reason :
+       {"valid", "format", "forbidden_import", "multiple_functions", "nested_function", "syntax_error", "no_function_f",
+        "nondeterministic", "timeout", "error", "output_too_long", "bad_input", "input_count", "missing_message"})
     EXPECT_TRUE(outcomes.count(reason)) << "no proposal was rejected (or accepted) as " << reason;
-
 
   // A changed configuration under the same name is refused, naming the run.
   dir.write("sp.yaml", config_yaml(server.base_url(), 4) + "rewards: {well_formed_zero: -0.5}\n");
@@ -262,8 +273,8 @@ bool wait_until(pid_t pid, const std::string& db, int steps_done, std::size_t ro
   while (std::chrono::steady_clock::now() < deadline) {
     int status = 0;
     if (waitpid(pid, &status, WNOHANG) == pid) {
-      ADD_FAILURE() << "gauntlet ended (status " << status << ") before step " << steps_done << " had "
-                    << rollouts << " generations; stderr:\n"
+      ADD_FAILURE() << "gauntlet ended (status " << status << ") before step " << steps_done << " had " << rollouts
+                    << " generations; stderr:\n"
                     << read_file(err_path);
       return false;
     }
@@ -290,11 +301,12 @@ struct Outcome {
 Outcome outcome_of(const std::string& db) {
   Store store(db);
   Outcome o;
-  for (const auto& b : store.selfplay_buffer("azr")) o.buffer.emplace_back(b.task_type, b.position, b.task_id, b.task_json);
+  for (const auto& b : store.selfplay_buffer("azr"))
+    o.buffer.emplace_back(b.task_type, b.position, b.task_id, b.task_json);
   for (const auto& [key, r] : all_rollouts(store)) {
     auto details = json::parse(r.details_json);
     if (r.outcome == "timeout") details.erase("detail");  // holds the measured CPU time
-    o.rollouts[key] = {r.completion, r.outcome, r.score, r.reward.value_or(NAN), r.advantage.value_or(NAN),
+    o.rollouts[key] = {r.completion,  r.outcome, r.score, r.reward.value_or(NAN), r.advantage.value_or(NAN),
                        details.dump()};
   }
   for (const auto& step : store.selfplay_steps("azr")) {

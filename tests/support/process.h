@@ -14,9 +14,9 @@ namespace gauntlet::testing {
 pid_t spawn(const std::vector<std::string>& args, const std::string& out_path, const std::string& err_path);
 
 struct Exit {
-  bool exited = false;   // WIFEXITED
-  int code = -1;         // exit status when exited
-  int signal = 0;        // terminating signal otherwise
+  bool exited = false;  // WIFEXITED
+  int code = -1;        // exit status when exited
+  int signal = 0;       // terminating signal otherwise
   bool timed_out = false;
 };
 

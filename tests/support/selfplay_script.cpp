@@ -23,8 +23,8 @@ using harness::kSolveInductionTitle;
 const char* const kThinking = "Let me write this task.";
 const char* const kSure = kScriptSolverSure;
 const char* const kGuessing = kScriptSolverGuessing;
-const std::vector<std::string> kWords = {"zero", "abc", "gauntlet", "moe", "hello", "proof", "lattice", "kite",
-                                         "orbit", "quartz"};
+const std::vector<std::string> kWords = {"zero",  "abc",     "gauntlet", "moe",   "hello",
+                                         "proof", "lattice", "kite",     "orbit", "quartz"};
 const char* const kIdentityMessage = "Write a function that returns whatever you input";
 const char* const kLinearMessage = "The output is a fixed linear function of the input number.";
 const char* const kMirrorMessage = "The output mirrors the input text.";
@@ -62,7 +62,9 @@ std::string first(const std::vector<Block>& bs, const std::string& kind) {
   return "";
 }
 
-std::string fence(const std::string& kind, const std::string& body) { return fmt::format("```{}\n{}\n```\n", kind, body); }
+std::string fence(const std::string& kind, const std::string& body) {
+  return fmt::format("```{}\n{}\n```\n", kind, body);
+}
 
 ScriptedReply answer(const std::string& body, const char* thinking = kThinking) {
   return {thinking, "<answer>\n" + body + "</answer>"};
@@ -97,7 +99,8 @@ const char* const kMirrorCode = "def f(s):\n    return s[::-1] + s";
 
 std::string unquote(const std::string& s) {
   std::string t = trim(s);
-  if (t.size() >= 2 && (t.front() == '\'' || t.front() == '"') && t.back() == t.front()) return t.substr(1, t.size() - 2);
+  if (t.size() >= 2 && (t.front() == '\'' || t.front() == '"') && t.back() == t.front())
+    return t.substr(1, t.size() - 2);
   return t;
 }
 
@@ -128,9 +131,10 @@ ScriptedReply propose_program(std::string_view key) {
   if (u < 0.60) return program("def f(x)\n    return x + 1", "4");
   if (u < 0.65) return program("def g(x):\n    return x * 2", "4");
   if (u < 0.71)
-    return program("def f(x):\n    words = {'alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta'}\n"
-                   "    return [w for w in words][:x % 3 + 5]",
-                   "7");
+    return program(
+        "def f(x):\n    words = {'alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta'}\n"
+        "    return [w for w in words][:x % 3 + 5]",
+        "7");
   if (u < 0.76) return program("def f(x):\n    while True:\n        x += 1", "1");
   if (u < 0.81) return program("def f(x):\n    return x // 0", "5");
   if (u < 0.86) return program("def f(x):\n    return 'ab' * 300 + str(x)", "5");

@@ -34,7 +34,7 @@ TEST_F(CodeOutputVerifierTest, ValuesNotStrings) {
       {"[1, 2]", " [ 1 , 2 ] \n", true},
       {"{'a': 1, 'b': 2}", "{'b': 2, 'a': 1}", true},
       {"{1, 2, 3}", "{3, 2, 1}", true},
-      {"1", "1.0", true},         // Python ==, as AZR's eval(gold) == eval(pred)
+      {"1", "1.0", true},  // Python ==, as AZR's eval(gold) == eval(pred)
       {"True", "1", true},
       {"-5", "- 5", true},
       {"(1+2j)", "1+2j", true},
@@ -86,8 +86,7 @@ TEST_F(CodeOutputVerifierTest, ValuesNotStrings) {
 TEST_F(CodeOutputVerifierTest, OneBadPredictionDoesNotSinkTheOthers) {
   CodeOutputVerifier v(*box_, /*timeout_ms=*/500);
   // Running through this range takes far longer than the helper's time limit (in constant memory).
-  auto verdicts =
-      v.equal({{"[1]", "[1]"}, {"0", "deque(range(1000000000000), maxlen=1)"}, {"'x'", "'x'"}, {"2", "3"}});
+  auto verdicts = v.equal({{"[1]", "[1]"}, {"0", "deque(range(1000000000000), maxlen=1)"}, {"'x'", "'x'"}, {"2", "3"}});
   EXPECT_EQ(verdicts, (std::vector<bool>{true, false, true, false}));
   EXPECT_EQ(v.executions(), 1 + 4);  // the batch failed, then each pair alone
   // Inputs too long to be anyone's output are not even read.
@@ -98,9 +97,8 @@ TEST_F(CodeOutputVerifierTest, OneBadPredictionDoesNotSinkTheOthers) {
 
 TEST_F(CodeOutputVerifierTest, LiteralArgumentsOnly) {
   CodeOutputVerifier v(*box_);
-  auto reasons = v.literal_arguments({"1, 2", "'a', b=[3, {4: 5}]", "(1, 2)", "set()", "-1.5, None",
-                                      "0) or (1", "1)(2", "0) if 0 else (10", "x", "*[1]", "**{'a': 1}", "f(2)",
-                                      "1 + 1", "", "1,, 2"});
+  auto reasons = v.literal_arguments({"1, 2", "'a', b=[3, {4: 5}]", "(1, 2)", "set()", "-1.5, None", "0) or (1", "1)(2",
+                                      "0) if 0 else (10", "x", "*[1]", "**{'a': 1}", "f(2)", "1 + 1", "", "1,, 2"});
   ASSERT_EQ(reasons.size(), 15u);
   for (int i = 0; i < 5; ++i) EXPECT_EQ(reasons[i], "") << i;
   EXPECT_EQ(reasons[5], "f(<input>) is not a single call of f");

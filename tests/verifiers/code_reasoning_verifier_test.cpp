@@ -37,11 +37,11 @@ TEST_F(CodeReasoningVerifierTest, InputPredictionRunsTheProgramOnTheInput) {
   const std::string program = "def f(x, y=1):\n    return x * 2 + y";
   auto v = verifier();
   auto r = v.check(std::vector<InputPrediction>{
-      {program, "11", "5"},                   // 5 * 2 + 1
-      {program, "11", "4, y=3"},              // another input giving the same output is right too
-      {program, "11", "4"},                   // 9
-      {program, "11", "0) if 0 else (11"},   // would evaluate to 11 if the call were not checked
-      {program, "11", "'a'"},                 // TypeError
+      {program, "11", "5"},                 // 5 * 2 + 1
+      {program, "11", "4, y=3"},            // another input giving the same output is right too
+      {program, "11", "4"},                 // 9
+      {program, "11", "0) if 0 else (11"},  // would evaluate to 11 if the call were not checked
+      {program, "11", "'a'"},               // TypeError
       {"def f(x):\n    while True:\n        pass", "1", "1"},
   });
   ASSERT_EQ(r.size(), 6u);
@@ -61,10 +61,10 @@ TEST_F(CodeReasoningVerifierTest, ProgramPredictionMustReproduceEveryHiddenOutpu
   auto v = verifier();
   auto r = v.check(std::vector<ProgramPrediction>{
       {"def f(x):\n    return 2 * x + 1", inputs, golds},
-      {"def f(n):\n    return n + n + 1.0", inputs, golds},            // 7.0 == 7
+      {"def f(n):\n    return n + n + 1.0", inputs, golds},                // 7.0 == 7
       {"def f(x):\n    return 2 * x + 1 if x > 0 else 0", inputs, golds},  // wrong on -2 only
-      {"def f(x):\n    return 21 // (x - 10) + 2 * x", inputs, golds},  // fails on the last input
-      {"def g(x):\n    return x", inputs, golds},                        // no f
+      {"def f(x):\n    return 21 // (x - 10) + 2 * x", inputs, golds},     // fails on the last input
+      {"def g(x):\n    return x", inputs, golds},                          // no f
       {"def f(x):\n    return 1", {}, {}},
   });
   ASSERT_EQ(r.size(), 6u);
