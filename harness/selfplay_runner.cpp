@@ -142,7 +142,10 @@ SelfPlaySummary run_selfplay(const SelfPlayConfig& config, Store& store, const s
   }
   summary.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   summary.sandbox_execs = validator.executions() + verifier.executions();
-  if (progress) progress->finish(counts);
+  if (progress) {
+    counts.in_flight = 0;  // every request has completed (pump_requests waits for them)
+    progress->finish(counts);
+  }
   if (!failure.empty()) {
     store.end_run(summary.run_id, "failed");
     throw GauntletError(failure);

@@ -150,7 +150,8 @@ class Step {
           if (!result.ok() || result.choices.empty()) {
             std::lock_guard lock(mutex);
             ++failures_;
-            last_error_ = result.ok() ? "no choices in the response" : result.error;
+            last_error_ = fmt::format("{} {} slot {} sample {}: {}", p.key.task_type, p.key.role, p.key.slot,
+                                      p.key.sample, result.ok() ? "no choices in the response" : result.error);
           } else {
             RolloutRecord r = to_rollout(p, model, result);
             ctx_.store.put_rollout(r);

@@ -48,32 +48,21 @@ constexpr int kBatch = 6;
 constexpr int kSamples = 4;
 const std::vector<std::string> kTypes = {"abduction", "deduction", "induction"};
 
-std::string config_yaml(const std::string& base_url, int steps, int concurrency = 16) {
-  return "name: azr\n"
-         "seed: 5\n"
-         "steps: " +
-         std::to_string(steps) +
-         "\n"
-         "batch: " +
-         std::to_string(kBatch) +
-         "\n"
-         "solver_samples: " +
-         std::to_string(kSamples) +
-         "\n"
-         "proposer:\n"
-         "  name: scripted\n"
-         "  base_url: " +
-         base_url +
-         "\n"
-         "  model: fake-model\n"
-         "  concurrency: " +
-         std::to_string(concurrency) +
-         "\n"
-         "  backoff_initial: 0.05\n"
-         "  params: {temperature: 1.0, seed: 11, max_tokens: 512}\n"
-         "  extra_body: {return_token_ids: true}\n"
-         "limits:\n"
-         "  timeout_ms: 300\n";
+std::string config_yaml(const std::string& base_url, int steps, int concurrency = 16,
+                        const std::string& model_extra = "") {
+  std::ostringstream y;
+  y << "name: azr\nseed: 5\nsteps: " << steps << "\nbatch: " << kBatch << "\nsolver_samples: " << kSamples << "\n"
+    << "proposer:\n"
+    << "  name: scripted\n"
+    << "  base_url: " << base_url << "\n"
+    << "  model: fake-model\n"
+    << "  concurrency: " << concurrency << "\n"
+    << "  backoff_initial: 0.05\n"
+    << model_extra << "  params: {temperature: 1.0, seed: 11, max_tokens: 512}\n"
+    << "  extra_body: {return_token_ids: true}\n"
+    << "limits:\n"
+    << "  timeout_ms: 300\n";
+  return y.str();
 }
 
 std::map<RolloutKey, RolloutRecord> all_rollouts(Store& store) {
@@ -397,6 +386,43 @@ TEST(SelfPlayCli, Kill9AndSigintThenResumeEqualsAnUninterruptedRun) {
     EXPECT_EQ(a.rollouts.at(key), value) << group_of(key) << " slot " << key.slot << " sample " << key.sample;
   }
   EXPECT_EQ(a.stats, b.stats);
+}
+
+TEST(SelfPlayCli, FailedRequestsStopTheRunKeepingWhatArrivedAndARerunAsksOnlyForTheRest) {
+  FakeServerOptions failing;
+  failing.script = "selfplay";
+  failing.fault_rate = 0.3;       // these prompts fail on every attempt
+  failing.fault_attempts = 1000;
+  failing.faults = {"500"};
+  FakeOpenAIServer broken(failing);
+  broken.start();
+  TempDir dir;
+  dir.write("sp.yaml", config_yaml(broken.base_url(), 2, 16, "  max_retries: 1\n"));
+  const std::string db = dir.file("sp.db");
+  auto first = run_command(kBinary + " selfplay " + dir.file("sp.yaml") + " --db " + db + " --no-progress");
+  EXPECT_EQ(first.exit_code, 1) << first.err;
+  EXPECT_NE(first.err.find("request(s) failed after retries"), std::string::npos) << first.err;
+  EXPECT_NE(first.err.find("HTTP 500"), std::string::npos) << first.err;
+  std::size_t kept = 0;
+  {
+    Store store(db);
+    EXPECT_TRUE(store.selfplay_steps("azr").empty());
+    kept = store.rollouts("azr", 0).size();
+    EXPECT_GT(kept, 0u);
+    EXPECT_LT(kept, static_cast<std::size_t>(3 * kBatch));
+    EXPECT_EQ(store.runs().back().status, "failed");
+  }
+  // The same run against a healthy server (URLs are not part of the configuration).
+  FakeServerOptions healthy;
+  healthy.script = "selfplay";
+  FakeOpenAIServer server(healthy);
+  server.start();
+  dir.write("sp.yaml", config_yaml(server.base_url(), 2, 16, "  max_retries: 1\n"));
+  auto second = run_command(kBinary + " selfplay " + dir.file("sp.yaml") + " --db " + db + " --no-progress");
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  Store store(db);
+  expect_consistent(store, 2);
+  EXPECT_EQ(server.stats()["requests"].get<std::size_t>(), all_rollouts(store).size() - kept);
 }
 
 TEST(SelfPlayCli, ConfigAndUsageErrorsExitTwo) {
