@@ -15,9 +15,10 @@ using nlohmann::json;
 // {"choices": [{"text", "reasoning", "content_null", "finish_reason",
 //               "logprobs": [{"token", "logprob", "bytes"?: [int], "top"?: [{"token", "logprob"}]}],
 //               "token_ids": [int], "routing"?: {routing summary}}],
+//  "prompt_token_ids"?: [int],
 //  "usage": {"prompt_tokens", "completion_tokens", "reasoning_tokens", "cached_tokens"},
 //  "latency_s", "retries", "http_status", "from_cache", "error", "endpoint_url"}
-// Empty "bytes" / "top" are left out. Non-finite doubles, which JSON cannot hold, are written as
+// Empty "bytes" / "top" / "prompt_token_ids" are left out. Non-finite doubles, which JSON cannot hold, are written as
 // the strings "NaN", "Infinity", "-Infinity". Missing keys read back as their defaults.
 
 namespace {
@@ -167,7 +168,7 @@ Choice choice_from_json(const json& j, const std::string& where) {
 json to_json(const ChatResult& result) {
   json choices = json::array();
   for (const Choice& c : result.choices) choices.push_back(choice_to_json(c));
-  return {{"choices", std::move(choices)},
+  json j = {{"choices", std::move(choices)},
           {"usage",
            {{"prompt_tokens", result.usage.prompt_tokens},
             {"completion_tokens", result.usage.completion_tokens},
@@ -179,6 +180,8 @@ json to_json(const ChatResult& result) {
           {"from_cache", result.from_cache},
           {"error", result.error},
           {"endpoint_url", result.endpoint_url}};
+  if (!result.prompt_token_ids.empty()) j["prompt_token_ids"] = result.prompt_token_ids;
+  return j;
 }
 
 ChatResult chat_result_from_json(const json& j) {
@@ -189,6 +192,10 @@ ChatResult chat_result_from_json(const json& j) {
     for (const json& c : array_at(*choices, "choices")) {
       r.choices.push_back(choice_from_json(c, fmt::format("choices[{}]", i++)));
     }
+  }
+  if (const json* ids = member(j, "prompt_token_ids")) {
+    for (const json& id : array_at(*ids, "prompt_token_ids"))
+      r.prompt_token_ids.push_back(read_int<std::int32_t>(id, "prompt_token_ids"));
   }
   if (const json* usage = member(j, "usage")) {
     object_at(*usage, "usage");

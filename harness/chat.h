@@ -72,6 +72,7 @@ struct Choice {
 
 struct ChatResult {
   std::vector<Choice> choices;
+  std::vector<std::int32_t> prompt_token_ids;  // the rendered prompt's ids, when the backend returns them
   Usage usage;
   double latency_s = 0.0;   // submit to final byte, retries and backoff included
   int retries = 0;          // attempts beyond the first

@@ -26,6 +26,7 @@ int run_cli(int argc, char** argv) {
   add_sandbox_commands(app, commands);
   add_verify_commands(app, commands);
   add_tournament_commands(app, commands, command_line);
+  add_selfplay_commands(app, commands, command_line);
   add_ratings_commands(app, commands);
   add_game_commands(app, commands);
   add_tokenizer_commands(app, commands);

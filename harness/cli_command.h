@@ -25,6 +25,9 @@ void add_verify_commands(CLI::App& app, CliCommands& commands);
 // tournament (cli_tournament_commands.cpp)
 void add_tournament_commands(CLI::App& app, CliCommands& commands, const std::string& command_line);
 
+// selfplay (cli_selfplay_commands.cpp)
+void add_selfplay_commands(CLI::App& app, CliCommands& commands, const std::string& command_line);
+
 // ratings (cli_ratings_commands.cpp)
 void add_ratings_commands(CLI::App& app, CliCommands& commands);
 

@@ -12,6 +12,7 @@
 #include "harness/match_battles.h"
 #include "harness/ratings_report.h"
 #include "harness/report.h"
+#include "harness/rollout_export.h"
 #include "harness/sample_export.h"
 #include "harness/store.h"
 #include "harness/suite_config.h"
@@ -125,18 +126,31 @@ int cmd_report(const std::string& db, bool json, const std::string& html) {
   return 0;
 }
 
-int cmd_export(const std::string& db, const std::string& samples_path) {
+// Writes one export to `path` ('-' = stdout); returns the lines written.
+template <typename Export>
+std::int64_t export_to(const std::string& option, const std::string& path, Export&& write) {
+  if (path == "-") return write(std::cout);
+  std::ofstream out(path, std::ios::binary);
+  if (!out) throw UsageError(fmt::format("{} {}: cannot write", option, path));
+  auto n = write(out);
+  if (!out) throw GauntletError(fmt::format("{} {}: write failed", option, path));
+  return n;
+}
+
+int cmd_export(const std::string& db, const std::string& samples_path, const std::string& rollouts_path) {
+  if (samples_path.empty() && rollouts_path.empty())
+    throw UsageError("export: give --samples OUT.jsonl and/or --rollouts OUT.jsonl");
+  if (samples_path == "-" && rollouts_path == "-")
+    throw UsageError("export: --samples and --rollouts cannot both write to stdout");
   Store store = open_existing(db);
-  std::int64_t n;
-  if (samples_path == "-") {
-    n = export_samples(store, std::cout);
-  } else {
-    std::ofstream out(samples_path, std::ios::binary);
-    if (!out) throw UsageError(fmt::format("--samples {}: cannot write", samples_path));
-    n = export_samples(store, out);
-    if (!out) throw GauntletError(fmt::format("--samples {}: write failed", samples_path));
+  if (!samples_path.empty()) {
+    auto n = export_to("--samples", samples_path, [&](std::ostream& out) { return export_samples(store, out); });
+    std::cerr << fmt::format("gauntlet: exported {} samples\n", n);
   }
-  std::cerr << fmt::format("gauntlet: exported {} samples\n", n);
+  if (!rollouts_path.empty()) {
+    auto n = export_to("--rollouts", rollouts_path, [&](std::ostream& out) { return export_rollouts(store, out); });
+    std::cerr << fmt::format("gauntlet: exported {} rollouts\n", n);
+  }
   return 0;
 }
 
@@ -156,7 +170,7 @@ int cmd_merge(const std::string& out_path, const std::vector<std::string>& input
 
 void add_eval_commands(CLI::App& app, CliCommands& commands, const std::string& command_line) {
   struct Args {
-    std::string suite_path, db, shard, html, samples, merge_out;
+    std::string suite_path, db, shard, html, samples, rollouts, merge_out;
     std::vector<std::string> merge_inputs;
     bool resume = false, json = false, no_progress = false;
   };
@@ -178,10 +192,11 @@ void add_eval_commands(CLI::App& app, CliCommands& commands, const std::string& 
   report->add_option("--html", a->html, "Also write a self-contained HTML report to this file");
   commands.push_back({report, [a] { return cmd_report(a->db, a->json, a->html); }});
 
-  auto* exporter = app.add_subcommand("export", "Write every sample as JSON lines");
+  auto* exporter = app.add_subcommand("export", "Write every sample or self-play rollout as JSON lines");
   exporter->add_option("--db", a->db, "Run database")->required();
-  exporter->add_option("--samples", a->samples, "Output JSONL file ('-' for stdout)")->required();
-  commands.push_back({exporter, [a] { return cmd_export(a->db, a->samples); }});
+  exporter->add_option("--samples", a->samples, "Samples to this JSONL file ('-' for stdout)");
+  exporter->add_option("--rollouts", a->rollouts, "Self-play rollouts to this JSONL file ('-' for stdout)");
+  commands.push_back({exporter, [a] { return cmd_export(a->db, a->samples, a->rollouts); }});
 
   auto* merge = app.add_subcommand("merge", "Merge shard databases into one");
   merge->add_option("out", a->merge_out, "Output database (created if missing)")->required();

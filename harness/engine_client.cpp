@@ -73,6 +73,7 @@ ChatResult EngineClient::answer(const ChatRequest& request) {
         choice.logprobs.push_back(std::move(lp));
       }
     }
+    result.prompt_token_ids.assign(out.prompt_ids.begin(), out.prompt_ids.end());
     result.usage.prompt_tokens = static_cast<std::int64_t>(out.prompt_ids.size());
     result.usage.completion_tokens = static_cast<std::int64_t>(out.tokens.size());
     result.choices.push_back(std::move(choice));

@@ -396,6 +396,7 @@ ChatResult parse_response(const std::string& body, Endpoint endpoint) {
 
   ChatResult result;
   for (auto& [index, c] : parsed) result.choices.push_back(std::move(c));
+  parse_token_ids(find_key(j, "prompt_token_ids"), result.prompt_token_ids);  // vLLM's return_token_ids
   parse_usage(find_key(j, "usage"), result.usage);
   return result;
 }
@@ -516,6 +517,7 @@ void StreamAccumulator::handle_event(const std::string& data) {
         p.seen = true;
       }
     }
+    if (prompt_token_ids_.empty()) parse_token_ids(find_key(j, "prompt_token_ids"), prompt_token_ids_);
     parse_usage(find_key(j, "usage"), usage_);
   } catch (const MalformedResponse& e) {
     fail(fmt::format("{} in stream event: {}", e.what(), snippet(trimmed)));
@@ -567,6 +569,7 @@ ChatResult StreamAccumulator::finish() {
     c.token_ids = p.token_ids;
     result.choices.push_back(std::move(c));
   }
+  result.prompt_token_ids = prompt_token_ids_;
   result.usage = usage_;
   return result;
 }

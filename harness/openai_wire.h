@@ -44,7 +44,8 @@ nlohmann::json build_request_body(const ChatRequest& request, const WireOptions&
 void split_reasoning(const std::optional<std::string>& content, const std::optional<std::string>& reasoning_field,
                      const std::optional<std::string>& reasoning_content_field, Choice& out);
 
-// Parses a complete (non-streamed) response body. Throws MalformedResponse (message includes the
+// Parses a complete (non-streamed) response body; a top-level "prompt_token_ids" (vLLM with
+// return_token_ids) fills ChatResult::prompt_token_ids. Throws MalformedResponse (message includes the
 // start of the body). Either logprobs format is accepted on either endpoint; a null completions
 // token logprob becomes 0.0, and completions top alternatives are ordered by logprob, highest first.
 ChatResult parse_response(const std::string& body, Endpoint endpoint);
@@ -83,6 +84,7 @@ class StreamAccumulator {
     std::vector<std::int32_t> token_ids;
   };
   std::vector<Partial> choices_;
+  std::vector<std::int32_t> prompt_token_ids_;
   Usage usage_;
 };
 

@@ -10,9 +10,13 @@
 #include <fmt/format.h>
 
 #include "harness/errors.h"
+#include "harness/store_statement.h"
 
 namespace gauntlet::harness {
 namespace {
+
+using store_detail::kNow;
+using store_detail::Statement;
 
 // Migrations, applied in order; the file's PRAGMA user_version counts how many have run.
 // Later parts (games, self-play, engine traces) append their tables as new entries.
@@ -57,70 +61,39 @@ CREATE TABLE turns(
   error TEXT NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL,
   PRIMARY KEY(match_id, turn_index));
 )sql",
-    // 3: engine routing aggregates (experts per token, expert load per layer) per sample and turn.
+    // 3: self-play. Rollouts are written as each generation arrives, checked (validated or verified)
+    // in place, and get their reward and advantage when the step finishes, in the same transaction
+    // that appends the step's tasks to the buffer and writes the step row.
+    R"sql(
+CREATE TABLE selfplay_runs(name TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, config_json TEXT NOT NULL);
+CREATE TABLE selfplay_buffer(
+  run TEXT NOT NULL, task_type TEXT NOT NULL, position INTEGER NOT NULL, step INTEGER NOT NULL,
+  task_id TEXT NOT NULL, task_json TEXT NOT NULL, created_at TEXT NOT NULL,
+  PRIMARY KEY(run, task_type, position));
+CREATE TABLE selfplay_rollouts(
+  run TEXT NOT NULL, step INTEGER NOT NULL, task_type TEXT NOT NULL, role TEXT NOT NULL, slot INTEGER NOT NULL,
+  sample INTEGER NOT NULL, group_id TEXT NOT NULL, task_id TEXT NOT NULL, model TEXT NOT NULL,
+  prompt TEXT NOT NULL, messages_json TEXT NOT NULL, completion TEXT NOT NULL, reasoning TEXT NOT NULL,
+  answer_text TEXT NOT NULL, finish_reason TEXT NOT NULL, prompt_ids TEXT NOT NULL, response_ids TEXT NOT NULL,
+  response_logprobs TEXT NOT NULL, prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL,
+  latency_s REAL NOT NULL, checked INTEGER NOT NULL, format_ok INTEGER NOT NULL, outcome TEXT NOT NULL,
+  score REAL NOT NULL, details_json TEXT NOT NULL, reward REAL, advantage REAL, run_id INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY(run, step, task_type, role, slot, sample));
+CREATE TABLE selfplay_steps(run TEXT NOT NULL, step INTEGER NOT NULL, stats_json TEXT NOT NULL,
+  run_id INTEGER NOT NULL, finished_at TEXT NOT NULL, PRIMARY KEY(run, step));
+)sql",
+    // 4: engine routing aggregates (experts per token, expert load per layer) per sample, turn and
+    // self-play rollout.
     R"sql(
 ALTER TABLE samples ADD COLUMN routing TEXT NOT NULL DEFAULT '';
 ALTER TABLE turns ADD COLUMN routing TEXT NOT NULL DEFAULT '';
+ALTER TABLE selfplay_rollouts ADD COLUMN routing TEXT NOT NULL DEFAULT '';
 )sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion);
 
-const char* const kNow = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
-
-// RAII prepared statement with typed binds and column reads.
-class Statement {
- public:
-  Statement(sqlite3* db, const std::string& sql, const std::filesystem::path& file) : db_(db), file_(file) {
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK)
-      throw StoreError(fmt::format("{}: cannot prepare SQL: {}", file.string(), sqlite3_errmsg(db)));
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-
-  Statement& bind(int i, const std::string& v) {
-    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Statement& bind(int i, const std::optional<std::string>& v) {
-    if (v) return bind(i, *v);
-    sqlite3_bind_null(stmt_, i);
-    return *this;
-  }
-  Statement& bind(int i, std::int64_t v) {
-    sqlite3_bind_int64(stmt_, i, v);
-    return *this;
-  }
-  Statement& bind(int i, int v) { return bind(i, static_cast<std::int64_t>(v)); }
-  Statement& bind(int i, double v) {
-    sqlite3_bind_double(stmt_, i, v);
-    return *this;
-  }
-  // Returns true while a row is available.
-  bool step() {
-    int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    throw StoreError(fmt::format("{}: {}", file_.string(), sqlite3_errmsg(db_)));
-  }
-  std::string text(int col) const {
-    auto p = sqlite3_column_text(stmt_, col);
-    return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt_, col)) : std::string();
-  }
-  std::optional<std::string> optional_text(int col) const {
-    if (sqlite3_column_type(stmt_, col) == SQLITE_NULL) return std::nullopt;
-    return text(col);
-  }
-  sqlite3_stmt* handle() const { return stmt_; }
-  std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
-  double real(int col) const { return sqlite3_column_double(stmt_, col); }
-
- private:
-  sqlite3* db_;
-  const std::filesystem::path& file_;
-  sqlite3_stmt* stmt_ = nullptr;
-};
 
 const char* const kSampleColumns =
     "model, task, item_id, sample_index, run_id, prompt, completion, reasoning, reference, answer, score, "
@@ -263,7 +236,7 @@ std::vector<RunInfo> Store::runs() {
   return out;
 }
 
-void Store::record_definition(const char* table, const DefinitionRow& row) {
+void Store::record_definition(const char* table, const char* noun, const DefinitionRow& row) {
   std::lock_guard lock(mutex_);
   {
     Statement s(db_, fmt::format("SELECT fingerprint FROM {} WHERE name=?", table), path_);
@@ -273,8 +246,7 @@ void Store::record_definition(const char* table, const DefinitionRow& row) {
         throw StoreError(fmt::format(
             "{}: {} '{}' was already run here with a different configuration (fingerprint {} vs {}); "
             "results would mix. Use a new --db, or give the changed {} a new name",
-            path_.string(), std::string(table) == "models" ? "model" : "task", row.name, s.text(0), row.fingerprint,
-            std::string(table) == "models" ? "model" : "task"));
+            path_.string(), noun, row.name, s.text(0), row.fingerprint, noun));
       return;
     }
   }
@@ -283,8 +255,8 @@ void Store::record_definition(const char* table, const DefinitionRow& row) {
   s.step();
 }
 
-void Store::record_model(const DefinitionRow& row) { record_definition("models", row); }
-void Store::record_task(const DefinitionRow& row) { record_definition("tasks", row); }
+void Store::record_model(const DefinitionRow& row) { record_definition("models", "model", row); }
+void Store::record_task(const DefinitionRow& row) { record_definition("tasks", "task", row); }
 
 std::vector<DefinitionRow> Store::definitions(const char* table) {
   std::lock_guard lock(mutex_);

@@ -13,13 +13,14 @@
 #include <string>
 #include <vector>
 
+#include "harness/rollout_record.h"
 #include "harness/sample_record.h"
 
 struct sqlite3;
 
 namespace gauntlet::harness {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 struct RunInfo {
   std::int64_t id = 0;
@@ -132,6 +133,30 @@ class Store {
   std::vector<MatchRecord> matches(const std::string& tournament = "");  // "" = all
   std::vector<TurnRecord> turns(const std::string& match_id);
 
+  // Self-play (store_selfplay.cpp). A run is recorded once; a later run with a different
+  // fingerprint under the same name is refused (StoreError naming both fingerprints).
+  void record_selfplay_run(const DefinitionRow& row);
+  std::vector<DefinitionRow> selfplay_runs();
+  // Writes the seeds of each task type whose buffer is still empty (so reseeding is a no-op).
+  void seed_selfplay_buffer(const std::string& run, const std::vector<BufferRow>& seeds);
+  std::vector<BufferRow> selfplay_buffer(const std::string& run);  // by task type, then position
+  // A generation as it arrives: inserted, or replacing the row with the same key.
+  void put_rollout(const RolloutRecord& record);
+  void delete_rollout(const RolloutKey& key);
+  // Writes the check fields (checked, format_ok, outcome, score, details_json) of existing rows, in
+  // one transaction.
+  void check_rollouts(const std::vector<RolloutRecord>& records);
+  std::vector<RolloutRecord> rollouts(const std::string& run, int step);
+  // Every rollout of every run in key order; with finished_only, only those of finished steps.
+  void for_each_rollout(const std::function<void(const RolloutRecord&)>& visit, bool finished_only);
+  // One transaction: appends `additions` to the buffer (positions assigned here, after the last of
+  // their task type), sets each rollout's reward and advantage, and writes the step row. A step
+  // that is already finished throws StoreError and changes nothing.
+  void finish_selfplay_step(const std::string& run, int step, std::int64_t run_id,
+                            const std::vector<BufferRow>& additions, const std::vector<RolloutFinal>& finals,
+                            const std::string& stats_json);
+  std::vector<SelfPlayStepRow> selfplay_steps(const std::string& run);
+
   // Response cache: key -> serialised ChatResult JSON.
   std::optional<std::string> cache_get(const std::string& key);
   void cache_put(const std::string& key, const std::string& model, const std::string& value);
@@ -144,7 +169,7 @@ class Store {
  private:
   void exec(const std::string& sql);
   void migrate();
-  void record_definition(const char* table, const DefinitionRow& row);
+  void record_definition(const char* table, const char* noun, const DefinitionRow& row);
   std::vector<DefinitionRow> definitions(const char* table);
 
   std::filesystem::path path_;

@@ -32,6 +32,11 @@ Status parse_status(const std::string& name) {
   throw std::invalid_argument("unknown sandbox status: " + name);
 }
 
+bool same_outcome(const ExecResult& a, const ExecResult& b) {
+  return a.status == b.status && a.stdout_text == b.stdout_text && a.return_repr == b.return_repr &&
+         a.error_type == b.error_type && a.error_message == b.error_message;
+}
+
 nlohmann::json ExecResult::to_json() const {
   auto text = [](const std::string& s) {
     // Job output is bytes; keep it valid JSON whatever the job printed.

@@ -56,6 +56,10 @@ struct ExecResult {
   nlohmann::json to_json() const;
 };
 
+// Whether two runs of one job agree: same status, stdout, return value and error (the rule of
+// Sandbox::check_determinism, also for callers that run the two halves themselves).
+bool same_outcome(const ExecResult& a, const ExecResult& b);
+
 // Two runs of one job in workers with different hash seeds (PYTHONHASHSEED).
 struct DeterminismReport {
   ExecResult first;

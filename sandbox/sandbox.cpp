@@ -190,10 +190,7 @@ DeterminismReport Sandbox::check_determinism(const Job& job) {
   }
   second.join();
   if (error) std::rethrow_exception(error);
-  const auto& a = report.first;
-  const auto& b = report.second;
-  report.deterministic = a.status == b.status && a.stdout_text == b.stdout_text && a.return_repr == b.return_repr &&
-                         a.error_type == b.error_type && a.error_message == b.error_message;
+  report.deterministic = same_outcome(report.first, report.second);
   return report;
 }
 

@@ -61,6 +61,7 @@ class Sandbox {
   DeterminismReport check_determinism(const Job& job);
 
   int lanes() const { return static_cast<int>(lanes_.size()); }
+  std::uint32_t hash_seed() const { return options_.hash_seed; }
   bool isolated() const { return isolated_; }
   // Host pids of the live workers (for tests and monitoring).
   std::vector<int> worker_pids() const;

@@ -40,6 +40,7 @@ void expect_equal(const ChatResult& a, const ChatResult& b) {
       }
     }
   }
+  EXPECT_EQ(a.prompt_token_ids, b.prompt_token_ids);
   EXPECT_EQ(a.usage.prompt_tokens, b.usage.prompt_tokens);
   EXPECT_EQ(a.usage.completion_tokens, b.usage.completion_tokens);
   EXPECT_EQ(a.usage.reasoning_tokens, b.usage.reasoning_tokens);
@@ -79,6 +80,7 @@ ChatResult full_result() {
   b.content_null = true;
   b.finish_reason = "length";
   r.choices = {a, b};
+  r.prompt_token_ids = {151644, 872, 198, 0};
   r.usage = {123456789012LL, 42, 17, 8};
   r.latency_s = 12.345678901234567;
   r.retries = 3;
@@ -149,6 +151,8 @@ TEST(ChatResultJson, ExpectedLayout) {
   EXPECT_EQ(j.at("http_status"), 200);
   EXPECT_EQ(j.at("from_cache"), true);
   EXPECT_EQ(j.at("endpoint_url"), "http://10.0.0.7:8000/v1");
+  EXPECT_EQ(j.at("prompt_token_ids"), json::array({151644, 872, 198, 0}));
+  EXPECT_FALSE(to_json(ChatResult{}).contains("prompt_token_ids"));  // left out when empty
 }
 
 TEST(ChatResultJson, MissingKeysReadAsDefaults) {

@@ -385,6 +385,7 @@ TEST(ParseResponse, VllmReasoningFieldAndTokenIds) {
   EXPECT_EQ(r.choices[0].finish_reason, "stop");
   EXPECT_TRUE(r.choices[0].logprobs.empty());
   EXPECT_EQ(r.choices[0].token_ids, (std::vector<std::int32_t>{785, 4226, 374, 220, 19, 13}));
+  EXPECT_EQ(r.prompt_token_ids, (std::vector<std::int32_t>{1, 2, 3}));
   EXPECT_EQ(r.usage.prompt_tokens, 18);
   EXPECT_EQ(r.usage.completion_tokens, 25);
   EXPECT_EQ(r.usage.cached_tokens, 0);
@@ -659,8 +660,15 @@ std::string vllm_chat_stream() {
     return sse_event(j);
   };
   std::string s;
-  s += chunk({{"index", 0}, {"delta", {{"role", "assistant"}, {"content", ""}}}, {"logprobs", nullptr},
-              {"finish_reason", nullptr}});
+  {
+    json first = base;  // vLLM with return_token_ids puts the prompt's ids on the first chunk
+    first["choices"] = json::array({{{"index", 0},
+                                     {"delta", {{"role", "assistant"}, {"content", ""}}},
+                                     {"logprobs", nullptr},
+                                     {"finish_reason", nullptr}}});
+    first["prompt_token_ids"] = {7, 8, 9};
+    s += sse_event(first);
+  }
   s += chunk({{"index", 0}, {"delta", {{"reasoning", "Two plus "}}}, {"finish_reason", nullptr},
               {"token_ids", {10, 11}}});
   s += chunk({{"index", 0}, {"delta", {{"reasoning", "two is four."}}}, {"finish_reason", nullptr},
@@ -705,6 +713,7 @@ void expect_vllm_result(const ChatResult& r) {
   EXPECT_FALSE(c.content_null);
   EXPECT_EQ(c.finish_reason, "stop");
   EXPECT_EQ(c.token_ids, (std::vector<std::int32_t>{10, 11, 12, 13, 14, 15}));
+  EXPECT_EQ(r.prompt_token_ids, (std::vector<std::int32_t>{7, 8, 9}));
   ASSERT_EQ(c.logprobs.size(), 3u);
   EXPECT_EQ(c.logprobs[0].token, "Quatre");
   ASSERT_EQ(c.logprobs[0].top.size(), 2u);

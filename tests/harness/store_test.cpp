@@ -146,15 +146,17 @@ TEST(StoreSchema, ReopenKeepsData) {
   EXPECT_EQ(again.cache_get("k"), std::optional<std::string>("v"));
 }
 
-TEST(StoreSchema, Version2FileGainsRoutingColumnsAndKeepsData) {
+TEST(StoreSchema, Version3FileGainsRoutingColumnsAndKeepsData) {
   ScratchDir dir("store");
   const auto db = dir / "run.db";
   {
     Store store(db);
     store.put_sample(make_sample("m", "t", "1", 0));
   }
-  // Turn the file back into a version-2 database.
-  exec_raw(db, "ALTER TABLE samples DROP COLUMN routing; ALTER TABLE turns DROP COLUMN routing; PRAGMA user_version=2");
+  // Turn the file back into a version-3 database.
+  exec_raw(db,
+           "ALTER TABLE samples DROP COLUMN routing; ALTER TABLE turns DROP COLUMN routing; "
+           "ALTER TABLE selfplay_rollouts DROP COLUMN routing; PRAGMA user_version=3");
   {
     Store store(db);
     EXPECT_EQ(store.schema_version(), kSchemaVersion);

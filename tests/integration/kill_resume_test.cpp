@@ -27,8 +27,7 @@
 #include "harness/store.h"
 #include "tests/support/command.h"
 #include "tests/support/fake_openai_server.h"
-
-extern char** environ;
+#include "tests/support/process.h"
 
 namespace {
 
@@ -39,6 +38,8 @@ using gauntlet::testing::FakeOpenAIServer;
 using gauntlet::testing::FakeServerOptions;
 using gauntlet::testing::read_file;
 using gauntlet::testing::TempDir;
+using gauntlet::testing::spawn;
+using gauntlet::testing::wait_exit;
 using namespace std::chrono_literals;
 
 const std::string kBinary = GAUNTLET_BINARY;
@@ -47,62 +48,6 @@ constexpr int kSamples = 2;
 constexpr int kPlanned = kItems * kSamples;
 constexpr int kSeed = 100;
 constexpr int kConcurrency = 8;  // the most requests the server can see in flight when the process dies
-
-// ---- processes -----------------------------------------------------------------------------------
-
-// Starts `args` with stdin from /dev/null and stdout/stderr into files; returns the pid, or -1 (with
-// a test failure naming the error).
-pid_t spawn(const std::vector<std::string>& args, const std::string& out_path, const std::string& err_path) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid = -1;
-  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    ADD_FAILURE() << "cannot start " << args[0] << ": " << std::strerror(rc);
-    return -1;
-  }
-  return pid;
-}
-
-struct Exit {
-  bool exited = false;   // WIFEXITED
-  int code = -1;         // exit status when exited
-  int signal = 0;        // terminating signal otherwise
-  bool timed_out = false;
-};
-
-// Reaps pid, waiting at most `timeout`; on timeout the process is SIGKILLed (and reaped).
-Exit wait_exit(pid_t pid, std::chrono::milliseconds timeout) {
-  Exit e;
-  int status = 0;
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid) break;
-    if (r < 0) return e;
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      e.timed_out = true;
-      break;
-    }
-    std::this_thread::sleep_for(2ms);
-  }
-  if (WIFEXITED(status)) {
-    e.exited = true;
-    e.code = WEXITSTATUS(status);
-  } else if (WIFSIGNALED(status)) {
-    e.signal = WTERMSIG(status);
-  }
-  return e;
-}
 
 // ---- the suite -------------------------------------------------------------------------------------
 

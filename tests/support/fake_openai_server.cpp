@@ -22,6 +22,8 @@
 #include <boost/beast/http.hpp>
 #include <fmt/format.h>
 
+#include "tests/support/selfplay_script.h"
+
 namespace gauntlet::testing {
 namespace {
 
@@ -258,6 +260,9 @@ void validate(const FakeServerOptions& o) {
       fail("unknown fault kind '" + f + "' (known: 429, 500, stall, malformed, reset, stream_cut)");
     }
   }
+  if (o.script != "arithmetic" && o.script != "selfplay") {
+    fail("unknown script '" + o.script + "' (known: arithmetic, selfplay)");
+  }
   if (!parse_reasoning_style(o.reasoning_style)) {
     fail("unknown reasoning_style '" + o.reasoning_style + "' (known: tags, reasoning_content, reasoning, none)");
   }
@@ -334,12 +339,17 @@ struct Generation {
   long long reasoning_tokens = 0;
 };
 
-Generation generate(const RequestContext& ctx, ReasoningStyle style, double wrong_rate) {
+Generation generate(const RequestContext& ctx, ReasoningStyle style, double wrong_rate, bool selfplay) {
   Generation g;
   g.prompt_tokens = static_cast<long long>(ctx.prompt.words);
   std::string thinking;
   std::string answer = "I don't know.";
-  if (const auto e = find_first_expression(ctx.prompt.text)) {
+  std::optional<ScriptedReply> scripted;
+  if (selfplay) scripted = selfplay_reply(ctx.prompt.text, ctx.prompt.key);
+  if (scripted) {
+    thinking = scripted->thinking;
+    answer = scripted->answer;
+  } else if (const auto e = find_first_expression(ctx.prompt.text)) {
     long long value = e->result;
     if (fake_key_is_wrong(ctx.prompt.key, wrong_rate) && __builtin_add_overflow(value, 1LL, &value)) value -= 1;
     thinking = fmt::format("working out {} {} {}", e->a, e->op, e->b);
@@ -448,12 +458,14 @@ std::string render_response(const RequestContext& ctx, const Generation& g) {
     if (ctx.token_ids) choice["token_ids"] = token_ids_of(g.pieces);
     choices.push_back(std::move(choice));
   }
-  return dump({{"id", ctx.id},
-               {"object", ctx.chat ? "chat.completion" : "text_completion"},
-               {"created", ctx.created},
-               {"model", ctx.model},
-               {"choices", std::move(choices)},
-               {"usage", usage_json(g, ctx.n)}});
+  json response = {{"id", ctx.id},
+                   {"object", ctx.chat ? "chat.completion" : "text_completion"},
+                   {"created", ctx.created},
+                   {"model", ctx.model},
+                   {"choices", std::move(choices)},
+                   {"usage", usage_json(g, ctx.n)}};
+  if (ctx.token_ids) response["prompt_token_ids"] = token_ids_of(split_pieces(ctx.prompt.text));
+  return dump(response);
 }
 
 // The JSON payloads of the SSE events, without "data: " and without [DONE].
@@ -466,6 +478,7 @@ std::vector<std::string> render_stream(const RequestContext& ctx, const Generati
                   {"model", ctx.model},
                   {"choices", json::array({std::move(choice)})}};
     if (ctx.include_usage) chunk["usage"] = nullptr;
+    if (ctx.token_ids && events.empty()) chunk["prompt_token_ids"] = token_ids_of(split_pieces(ctx.prompt.text));
     events.push_back(dump(chunk));
   };
   for (int i = 0; i < ctx.n; ++i) {
@@ -732,23 +745,28 @@ class Session : public std::enable_shared_from_this<Session> {
                                         ctx_.id)},
                            /*cut=*/false, /*valid=*/false);
       }
-      std::string valid = render_response(ctx_, generate(ctx_, state_->style(), options.wrong_rate));
+      std::string valid = render_response(ctx_, generation());
       valid.resize(valid.size() / 2);
       return send(http::status::ok, std::move(valid));
     }
     if (fault == "stall") return after(options.stall_ms, [this] { respond(); });
     if (fault == "stream_cut") {
       return after(options.latency_ms, [this] {
-        send_stream(render_stream(ctx_, generate(ctx_, state_->style(), state_->options().wrong_rate)),
+        send_stream(render_stream(ctx_, generation()),
                     /*cut=*/true, /*valid=*/false);
       });
     }
     after(options.latency_ms, [this] { respond(); });
   }
 
+  Generation generation() const {
+    const auto& o = state_->options();
+    return generate(ctx_, state_->style(), o.wrong_rate, o.script == "selfplay");
+  }
+
   // A successful response.
   void respond() {
-    const Generation g = generate(ctx_, state_->style(), state_->options().wrong_rate);
+    const Generation g = generation();
     if (ctx_.stream) return send_stream(render_stream(ctx_, g), /*cut=*/false, /*valid=*/true);
     std::string body = render_response(ctx_, g);
     state_->count_completed(ctx_.prompt.key);
@@ -923,6 +941,9 @@ std::optional<std::string> fake_prompt_key(const nlohmann::json& body, bool chat
 bool fake_key_is_faulted(std::string_view prompt_key, double fault_rate) {
   return fault_rate > 0.0 && unit_hash(prompt_key, "fault") < fault_rate;
 }
+
+std::uint64_t fake_hash(std::string_view key, std::string_view salt) { return salted_hash(key, salt); }
+double fake_unit_hash(std::string_view key, std::string_view salt) { return unit_hash(key, salt); }
 
 bool fake_key_is_wrong(std::string_view prompt_key, double wrong_rate) {
   return wrong_rate > 0.0 && unit_hash(prompt_key, "wrong") < wrong_rate;

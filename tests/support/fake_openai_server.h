@@ -3,6 +3,9 @@
 // answers and deterministic fault injection (429, 500, stalls, malformed bodies, connection resets,
 // streams cut short). Boost.Asio/Beast stay inside the .cpp; this header only needs nlohmann/json.
 //
+// With "return_token_ids": true the response carries vLLM's per-choice "token_ids" and top-level
+// "prompt_token_ids" (one id per whitespace-separated word, hashed).
+//
 // Endpoints: POST /v1/chat/completions, POST /v1/completions, GET /v1/models, GET /stats,
 // POST /reset-stats; anything else is a 404 JSON error, a body that is not a JSON object a 400.
 //
@@ -41,6 +44,11 @@ struct FakeServerOptions {
   // "tags" (<think>…</think> in the content), "reasoning_content" or "reasoning" (the thinking goes
   // in that message field), "none" (no thinking at all).
   std::string reasoning_style = "tags";
+
+  // "arithmetic": answer the first `A op B` of the prompt (above). "selfplay": answer Gauntlet's
+  // self-play prompts with the scripted mix of tests/support/selfplay_script.h (other prompts as
+  // "arithmetic"; wrong_rate does not apply to self-play prompts).
+  std::string script = "arithmetic";
 
   // 0: unlimited. Otherwise a completion request arriving while this many are already being
   // processed gets a 429 with Retry-After (counted in by_fault["429"]).
@@ -87,6 +95,9 @@ std::optional<long long> solve_first_expression(std::string_view text);
 std::optional<std::string> fake_prompt_key(const nlohmann::json& body, bool chat);
 // Whether a prompt key is among the fault_rate / wrong_rate fraction chosen by hash.
 bool fake_key_is_faulted(std::string_view prompt_key, double fault_rate);
+// The hashes behind those choices: 64 bits, and uniform in [0, 1), of a key under a salt.
+std::uint64_t fake_hash(std::string_view key, std::string_view salt);
+double fake_unit_hash(std::string_view key, std::string_view salt);
 bool fake_key_is_wrong(std::string_view prompt_key, double wrong_rate);
 
 }  // namespace gauntlet::testing
