@@ -35,10 +35,10 @@ RolloutRecord rollout(int step, const std::string& type, const std::string& role
   return r;
 }
 
-TEST(StoreSelfPlay, SchemaVersionThreeHasTheTables) {
+TEST(StoreSelfPlay, CurrentSchemaHasTheTables) {
   TempDir dir;
   Store store(dir.file("x.db"));
-  EXPECT_EQ(store.schema_version(), 3);
+  EXPECT_EQ(store.schema_version(), kSchemaVersion);
   EXPECT_TRUE(store.selfplay_runs().empty());
   EXPECT_TRUE(store.selfplay_buffer("run").empty());
   EXPECT_TRUE(store.selfplay_steps("run").empty());
@@ -56,15 +56,19 @@ TEST(StoreSelfPlay, VersionTwoFilesAreMigratedKeepingTheirData) {
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
                          "DROP TABLE selfplay_runs; DROP TABLE selfplay_buffer; DROP TABLE selfplay_rollouts; "
-                         "DROP TABLE selfplay_steps; PRAGMA user_version=2;",
+                         "DROP TABLE selfplay_steps; ALTER TABLE samples DROP COLUMN routing; "
+                         "ALTER TABLE turns DROP COLUMN routing; PRAGMA user_version=2;",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
   Store store(path);
-  EXPECT_EQ(store.schema_version(), 3);
+  EXPECT_EQ(store.schema_version(), kSchemaVersion);
   EXPECT_EQ(store.models().size(), 1u);
-  store.put_rollout(rollout(0, "deduction", "propose", 0, 0));
-  EXPECT_EQ(store.rollouts("run", 0).size(), 1u);
+  auto traced = rollout(0, "deduction", "propose", 0, 0);
+  traced.routing_json = R"({"tokens":4,"experts_per_token":2.0})";
+  store.put_rollout(traced);
+  ASSERT_EQ(store.rollouts("run", 0).size(), 1u);
+  EXPECT_EQ(store.rollouts("run", 0)[0].routing_json, traced.routing_json);  // engine routing aggregates
 }
 
 TEST(StoreSelfPlay, RunFingerprintGuardsResume) {
