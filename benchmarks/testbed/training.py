@@ -59,14 +59,19 @@ def batches(tok, stream, rng, batch_tokens, pool=2048):
             groups.append(current)
         rng.shuffle(groups)
         for group in groups:
-            T = max(len(p) + len(c) for p, c in group)
-            ids = torch.full((len(group), T), pad, dtype=torch.long)
-            labels = torch.full((len(group), T - 1), -100, dtype=torch.long)
-            for b, (p, c) in enumerate(group):
-                seq = p + c
-                ids[b, :len(seq)] = torch.tensor(seq)
-                labels[b, len(p) - 1:len(seq) - 1] = torch.tensor(c)
-            yield ids, labels
+            yield to_batch(group, pad)
+
+
+def to_batch(group, pad):
+    """[(prompt ids, completion ids)] -> (ids [B, T] right-padded, labels [B, T-1]: -100 outside completions)."""
+    T = max(len(p) + len(c) for p, c in group)
+    ids = torch.full((len(group), T), pad, dtype=torch.long)
+    labels = torch.full((len(group), T - 1), -100, dtype=torch.long)
+    for b, (p, c) in enumerate(group):
+        seq = p + c
+        ids[b, :len(seq)] = torch.tensor(seq)
+        labels[b, len(p) - 1:len(seq) - 1] = torch.tensor(c)
+    return ids, labels
 
 
 def lr_at(step, steps, peak, warmup, floor=0.1):
@@ -118,6 +123,22 @@ def write_jsonl(path, rows):
             f.write(json.dumps(row) + "\n")
 
 
+@torch.no_grad()
+def completion_ce(model, tok, problems, thinking):
+    """Teacher-forced cross-entropy per completion token (what training minimises) on `problems`."""
+    total, count = 0.0, 0
+    for i in range(0, len(problems), 100):
+        group = [(tok.encode(arith_data.prompt_text(p["question"], thinking)),
+                  tok.encode(arith_data.completion_text(p, thinking))) for p in problems[i:i + 100]]
+        ids, labels = to_batch(group, tok.token("<|endoftext|>"))
+        B, T = ids.shape
+        logits, _ = model(ids, torch.arange(T).unsqueeze(0).expand(B, T), causal_mask(T))
+        total += F.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), labels.reshape(-1), ignore_index=-100,
+                                 reduction="sum").item()
+        count += int((labels != -100).sum())
+    return total / max(1, count)
+
+
 def evaluate(model, tok, problems, args, log):
     """Greedy accuracy on `problems` in both modes (batched), overall and by op / operand length."""
     stops = {tok.token("<|im_end|>"), tok.token("<|endoftext|>")}
@@ -137,7 +158,8 @@ def evaluate(model, tok, problems, args, log):
                 n, k = by.get(key, (0, 0))
                 by[key] = (n + 1, k + int(ok))
         result[mode] = {"accuracy": sum(correct) / max(1, len(correct)), "n": len(correct),
-                        "by": {k: round(v[1] / v[0], 3) for k, v in sorted(by.items())}}
+                        "by": {k: round(v[1] / v[0], 3) for k, v in sorted(by.items())},
+                        "completion_ce": round(completion_ce(model, tok, problems, thinking), 5)}
         log(f"{mode}: {result[mode]}")
     return result
 
