@@ -55,6 +55,8 @@ def parse_args(argv):
             p.error(f"--{name.replace('_', '-')} must be >= 0")
     if a.eval_problems > a.heldout or a.reference_problems > a.heldout:
         p.error("--eval-problems and --reference-problems cannot exceed --heldout")
+    if a.eval_only and not os.path.isfile(os.path.join(a.out, "config.json")):
+        p.error(f"--eval-only: {a.out} has no config.json (train first, or point --out at a checkpoint)")
     if a.batch_tokens < 512:
         p.error("--batch-tokens must be >= 512 (the longest example is ~250 tokens)")
     return a
@@ -66,7 +68,11 @@ def main(argv):
         print("train.py: PyTorch is not installed (apt-get install python3-torch)", file=sys.stderr)
         return 3
     import training
-    training.run(args, argv)
+    try:
+        training.run(args, argv)
+    except (OSError, ValueError, KeyError) as e:  # unreadable or foreign checkpoint files, full disks
+        print(f"train.py: error: {e}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -82,7 +82,11 @@ TEST_F(TestbedTraining, BadArgumentsAreRefusedWithAMessage) {
   auto missing = run_command(kTrain + " --data-dir " + dir.file("d"));
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("--out"), std::string::npos) << missing.err;
+  auto no_checkpoint = run_command(kTrain + " --eval-only --out " + dir.file("m") + " --data-dir " + dir.file("d"));
+  EXPECT_EQ(no_checkpoint.exit_code, 2);
+  EXPECT_NE(no_checkpoint.err.find("has no config.json"), std::string::npos) << no_checkpoint.err;
   EXPECT_FALSE(std::filesystem::exists(dir.file("m")));
+  EXPECT_FALSE(std::filesystem::exists(dir.file("d")));
 }
 
 }  // namespace
