@@ -19,6 +19,9 @@ packages=(
   python3 python3-numpy
   python3-sympy
   stockfish
+  # benchmarks/testbed/train.py (the testbed model's training; its smoke test); OpenBLAS makes
+  # Debian's torch ~10x faster than the reference BLAS it otherwise gets through libblas.so.3.
+  python3-torch libopenblas0-pthread
 )
 
 missing=()

@@ -1,5 +1,6 @@
 // Peer test: our tokenizer against @lenml/tokenizers (transformers.js) on the real Qwen3
-// tokenizer.json and on the built-in default tokenizer, over a corpus of 2,000+ strings built here.
+// tokenizer.json, on the built-in default tokenizer and on the trained testbed model's tokenizer,
+// over a corpus of 2,000+ strings built here (plus, for the testbed, its own dataset).
 // scripts/install_peers.sh installs the pinned npm packages; without the npm registry the test skips.
 #include <gtest/gtest.h>
 
@@ -12,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/chat_template.h"
 #include "engine/tokenizer.h"
 #include "engine/tokenizer_writer.h"
 #include "engine/unicode.h"
@@ -110,8 +112,7 @@ class TokenizerPeer : public ::testing::Test {
   }
 
   // Encodes the corpus with both tokenizers; returns the number of strings compared.
-  std::size_t compare(const std::string& tokenizer_dir) {
-    auto corpus = build_corpus();
+  std::size_t compare(const std::string& tokenizer_dir, std::vector<std::string> corpus = build_corpus()) {
     EXPECT_GE(corpus.size(), 2000u);
     {
       std::ofstream out(tmp.file("corpus.jsonl"));
@@ -147,6 +148,37 @@ TEST_F(TokenizerPeer, DefaultTokenizerMatchesTransformersJs) {
   write_default_tokenizer(tmp.file("default"));
   std::size_t n = compare(tmp.file("default"));
   std::printf("compared %zu strings with the default tokenizer\n", n);
+}
+
+// The committed testbed checkpoint's tokenizer (trained BPE merges) on its own dataset: every
+// held-out prompt as the chat template renders it with and without thinking, and the prompts with
+// the torch model's full completions (traces and answers), then the generic corpus.
+TEST_F(TokenizerPeer, TestbedTokenizerMatchesTransformersJsOnItsDataset) {
+  const std::string testbed = std::string(GAUNTLET_SOURCE_DIR) + "/benchmarks/testbed";
+  ChatTemplate chat = ChatTemplate::load(testbed + "/model");
+  std::vector<std::string> corpus;
+  for (const auto& line : read_lines(testbed + "/data/heldout.jsonl")) {
+    auto row = nlohmann::json::parse(line);
+    for (bool thinking : {true, false}) {
+      RenderOptions options;
+      options.enable_thinking = thinking;
+      corpus.push_back(chat.render({{"user", row.at("question").get<std::string>(), std::nullopt}}, options));
+    }
+  }
+  ASSERT_GE(corpus.size(), 1000u);
+  std::size_t with_completions = 0;
+  for (const auto& line : read_lines(testbed + "/data/torch_greedy.jsonl")) {
+    auto row = nlohmann::json::parse(line);
+    RenderOptions options;
+    options.enable_thinking = row.at("mode") == "thinking";
+    corpus.push_back(chat.render({{"user", row.at("question").get<std::string>(), std::nullopt}}, options) +
+                     row.at("text").get<std::string>() + "<|im_end|>\n");
+    ++with_completions;
+  }
+  ASSERT_GE(with_completions, 200u);
+  for (auto& s : build_corpus()) corpus.push_back(std::move(s));
+  std::size_t n = compare(testbed + "/model", std::move(corpus));
+  std::printf("compared %zu strings with the testbed tokenizer\n", n);
 }
 
 }  // namespace
