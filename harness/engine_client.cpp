@@ -59,6 +59,7 @@ ChatResult EngineClient::answer(const ChatRequest& request) {
     choice.finish_reason = out.finish_reason;
     // The generation prompt ends at "assistant\n": with thinking on, the model opens <think> itself.
     split_reasoning(out.text, std::nullopt, std::nullopt, choice);
+    const bool choice_reasoning_empty = choice.reasoning.empty();
     auto ids = out.token_ids();
     choice.token_ids.assign(ids.begin(), ids.end());
     if (trace_) choice.routing = routing_summary(out.routing, engine_->config().num_experts);
@@ -76,6 +77,18 @@ ChatResult EngineClient::answer(const ChatRequest& request) {
     result.prompt_token_ids.assign(out.prompt_ids.begin(), out.prompt_ids.end());
     result.usage.prompt_tokens = static_cast<std::int64_t>(out.prompt_ids.size());
     result.usage.completion_tokens = static_cast<std::int64_t>(out.tokens.size());
+    // Reasoning tokens: those up to and including the </think> the model wrote (all of them when it
+    // never closed the block), as servers that split reasoning report them.
+    if (!choice_reasoning_empty) {
+      const auto close = engine_->tokenizer().token_id("</think>");
+      std::int64_t n = static_cast<std::int64_t>(out.tokens.size());
+      for (std::size_t i = 0; close && i < out.tokens.size(); ++i)
+        if (out.tokens[i].id == *close) {
+          n = static_cast<std::int64_t>(i) + 1;
+          break;
+        }
+      result.usage.reasoning_tokens = n;
+    }
     result.choices.push_back(std::move(choice));
     result.http_status = 200;
   } catch (const std::exception& e) {

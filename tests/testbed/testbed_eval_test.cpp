@@ -51,6 +51,10 @@ TEST(TestbedEval, ThinkingBeatsNoThinkingWithSeparateConfidenceIntervals) {
   // With thinking the model writes a column-by-column trace; without it, only "The answer is \\boxed{...}".
   EXPECT_GT(think.at("mean_completion_tokens").get<double>(), 40.0);
   EXPECT_LT(nothink.at("mean_completion_tokens").get<double>(), 20.0);
+  // The engine counts the tokens of the thinking block as reasoning tokens, as servers do.
+  EXPECT_GT(think.at("mean_reasoning_tokens").get<double>(), 40.0);
+  EXPECT_LT(think.at("mean_reasoning_tokens").get<double>(), think.at("mean_completion_tokens").get<double>());
+  EXPECT_EQ(nothink.at("mean_reasoning_tokens").get<double>(), 0.0);
 }
 
 }  // namespace
