@@ -14,6 +14,7 @@
 #include "harness/report.h"
 #include "harness/rollout_export.h"
 #include "harness/sample_export.h"
+#include "harness/selfplay_stats.h"
 #include "harness/store.h"
 #include "harness/suite_config.h"
 #include "harness/suite_runner.h"
@@ -92,10 +93,25 @@ std::vector<GameLeaderboard> leaderboards(Store& store) {
   return out;
 }
 
+// Self-play runs in the database: run name → the stats of each finished step (selfplay_stats.h).
+std::vector<std::pair<std::string, std::vector<nlohmann::json>>> selfplay_steps(Store& store) {
+  std::vector<std::pair<std::string, std::vector<nlohmann::json>>> runs;
+  for (const auto& run : store.selfplay_runs()) {
+    std::vector<nlohmann::json> steps;
+    for (const auto& row : store.selfplay_steps(run.name)) {
+      auto stats = nlohmann::json::parse(row.stats_json, nullptr, false);
+      if (!stats.is_discarded()) steps.push_back(std::move(stats));
+    }
+    runs.emplace_back(run.name, std::move(steps));
+  }
+  return runs;
+}
+
 int cmd_report(const std::string& db, bool json, const std::string& html) {
   Store store = open_existing(db);
   auto cells = build_report(store.samples(), report_options(store));
   auto boards = leaderboards(store);
+  auto selfplay = selfplay_steps(store);
   if (!html.empty()) {
     std::string page =
         render_html(cells, fmt::format("Gauntlet report: {}", std::filesystem::path(db).filename().string()));
@@ -116,12 +132,20 @@ int cmd_report(const std::string& db, bool json, const std::string& html) {
       j["tournaments"] = nlohmann::json::object();
       for (const auto& b : boards) j["tournaments"][b.game] = render_ratings_json(b.table)["ratings"];
     }
+    if (!selfplay.empty()) {
+      j["selfplay"] = nlohmann::json::object();
+      for (const auto& [run, steps] : selfplay) j["selfplay"][run] = steps;
+    }
     std::cout << j.dump(2) << "\n";
   } else if (html.empty()) {
-    if (!cells.empty() || boards.empty()) std::cout << render_text(cells);
+    if (!cells.empty() || (boards.empty() && selfplay.empty())) std::cout << render_text(cells);
     for (const auto& b : boards)
       std::cout << fmt::format("\n== {} ({} matches)\n", b.game, b.matches)
                 << render_ratings_text(b.table, b.wdl, b.description);
+    for (const auto& [run, steps] : selfplay) {
+      std::cout << fmt::format("\n== self-play {} ({} steps finished)\n", run, steps.size());
+      for (const auto& stats : steps) std::cout << format_step_line(stats, static_cast<int>(steps.size())) << "\n";
+    }
   }
   return 0;
 }

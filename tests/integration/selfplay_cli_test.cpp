@@ -197,6 +197,19 @@ TEST(SelfPlayCli, ScriptedEndpointRunGrowsBuffersAndRewardsByTheRules) {
   EXPECT_EQ(buffered, store.selfplay_buffer("azr").size());
   EXPECT_GT(stats["tokens"]["completion"].get<long>(), 0);
 
+  // `report` shows each finished step of the run, in text and JSON.
+  auto report = run_command(kBinary + " report --db " + db);
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_NE(report.out.find("== self-play "), std::string::npos) << report.out;
+  EXPECT_NE(report.out.find("step 1/"), std::string::npos) << report.out;
+  auto report_json = run_command(kBinary + " report --db " + db + " --json");
+  ASSERT_EQ(report_json.exit_code, 0) << report_json.err;
+  const auto report_doc = nlohmann::json::parse(report_json.out);
+  ASSERT_TRUE(report_doc.contains("selfplay")) << report_json.out;
+  ASSERT_EQ(report_doc["selfplay"].size(), 1u);
+  EXPECT_GE(report_doc["selfplay"].begin()->size(), 1u);
+  EXPECT_TRUE(report_doc["selfplay"].begin()->front().contains("valid_rate"));
+
   // The export: one line per rollout with the trainer's fields.
   auto exported = run_command(kBinary + " export --db " + db + " --rollouts " + dir.file("r.jsonl"));
   ASSERT_EQ(exported.exit_code, 0) << exported.err;
