@@ -88,6 +88,10 @@ const ChatTemplate& Engine::chat_template() const {
   return *chat_template_;
 }
 
+std::string Engine::render_chat(const std::vector<ChatTurn>& turns, const RenderOptions& options) const {
+  return chat_template_ ? chat_template_->render(turns, options) : ChatTemplate(ChatFormat::kChatML).render(turns, options);
+}
+
 std::vector<GenerationResult> Engine::generate(const std::vector<GenerationRequest>& requests) {
   std::vector<GenerationResult> results;
   results.reserve(requests.size());

@@ -90,6 +90,8 @@ class Engine {
   bool has_chat_template() const { return chat_template_.has_value(); }
   // Throws TokenizerError when the model directory has no chat template.
   const ChatTemplate& chat_template() const;
+  // The turns rendered with the model's chat template, or as plain ChatML when it has none.
+  std::string render_chat(const std::vector<ChatTurn>& turns, const RenderOptions& options) const;
   Forward& forward() { return forward_; }
 
  private:

@@ -2,9 +2,15 @@
 // CLI command groups. Each group registers its subcommands on the app and, for each, a function
 // that runs it once parsing succeeded. run_cli() (cli.h) owns parsing and error-to-exit-code mapping.
 #include <functional>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
+
+namespace gauntlet::engine {
+class Engine;
+}
 
 namespace gauntlet::harness {
 
@@ -39,6 +45,8 @@ void add_tokenizer_commands(CLI::App& app, CliCommands& commands);
 
 // make-model, generate (cli_engine_commands.cpp)
 void add_engine_commands(CLI::App& app, CliCommands& commands);
+// Loads --model for an engine command; UsageError naming the directory when it cannot.
+std::unique_ptr<engine::Engine> open_cli_engine(const std::string& model_dir, int threads);
 
 // experts npmi, experts super (cli_expert_commands.cpp)
 void add_expert_commands(CLI::App& app, CliCommands& commands);

@@ -22,6 +22,7 @@
 #include "engine/engine.h"
 #include "engine/model_weights.h"
 #include "engine/tokenizer_writer.h"
+#include "harness/chat.h"
 #include "harness/cli_command.h"
 #include "harness/errors.h"
 #include "harness/json_file.h"
@@ -163,14 +164,7 @@ std::vector<int> parse_ids(const std::string& text) {
 int cmd_generate(const GenerateArgs& a) {
   if (a.prompt.empty() == a.prompt_ids.empty()) throw UsageError("generate: give exactly one of --prompt or --prompt-ids");
   if (a.chat && !a.prompt_ids.empty()) throw UsageError("generate: --chat renders --prompt text, not --prompt-ids");
-  engine::EngineOptions options;
-  options.threads = a.threads;
-  std::unique_ptr<engine::Engine> model;
-  try {
-    model = std::make_unique<engine::Engine>(a.model, options);
-  } catch (const std::exception& e) {
-    throw UsageError(fmt::format("--model {}: {}", a.model, e.what()));
-  }
+  auto model = open_cli_engine(a.model, a.threads);
   engine::GenerationRequest request;
   if (!a.prompt_ids.empty()) {
     request.prompt_ids = parse_ids(a.prompt_ids);
@@ -178,8 +172,7 @@ int cmd_generate(const GenerateArgs& a) {
     engine::RenderOptions render;
     render.enable_thinking = !a.no_think;
     std::vector<engine::ChatTurn> turns = {{"user", a.prompt, std::nullopt}};
-    request.prompt = model->has_chat_template() ? model->chat_template().render(turns, render)
-                                                : engine::ChatTemplate(engine::ChatFormat::kChatML).render(turns, render);
+    request.prompt = model->render_chat(turns, render);
   } else {
     request.prompt = a.prompt;
   }
@@ -225,11 +218,21 @@ int cmd_generate(const GenerateArgs& a) {
     j["routing_summary"] = routing_summary(out.routing, model->config().num_experts);
   }
   if (request.trace_prompt_routing) j["prompt_routing"] = routing_trace_json(out.prompt_routing);
-  std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  std::cout << dump_json(j) << "\n";
   return 0;
 }
 
 }  // namespace
+
+std::unique_ptr<engine::Engine> open_cli_engine(const std::string& model_dir, int threads) {
+  engine::EngineOptions options;
+  options.threads = threads;
+  try {
+    return std::make_unique<engine::Engine>(model_dir, options);
+  } catch (const std::exception& e) {
+    throw UsageError(fmt::format("--model {}: {}", model_dir, e.what()));
+  }
+}
 
 void add_engine_commands(CLI::App& app, CliCommands& commands) {
   auto a = std::make_shared<MakeModelArgs>();

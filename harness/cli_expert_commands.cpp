@@ -82,24 +82,13 @@ struct ProbeArgs {
   double layer_fraction = 0.75;
 };
 
-std::unique_ptr<engine::Engine> load_engine(const ProbeArgs& a) {
-  engine::EngineOptions options;
-  options.threads = a.threads;
-  try {
-    return std::make_unique<engine::Engine>(a.model, options);
-  } catch (const std::exception& e) {
-    throw UsageError(fmt::format("--model {}: {}", a.model, e.what()));
-  }
-}
-
 std::vector<int> prompt_ids(engine::Engine& model, const ProbeArgs& a, const PromptLine& line) {
   std::string text = line.prompt;
   if (a.chat) {
     engine::RenderOptions render;
     render.enable_thinking = !a.no_think;
     std::vector<engine::ChatTurn> turns = {{"user", line.prompt, std::nullopt}};
-    text = model.has_chat_template() ? model.chat_template().render(turns, render)
-                                     : engine::ChatTemplate(engine::ChatFormat::kChatML).render(turns, render);
+    text = model.render_chat(turns, render);
   }
   auto ids = model.tokenizer().encode(text);
   if (ids.empty()) throw UsageError(fmt::format("--prompts: an empty prompt ('{}')", line.prompt));
@@ -108,7 +97,7 @@ std::vector<int> prompt_ids(engine::Engine& model, const ProbeArgs& a, const Pro
 
 int cmd_npmi(const ProbeArgs& a) {
   const auto prompts = read_prompts(a.prompts, a.field);
-  auto model = load_engine(a);
+  auto model = open_cli_engine(a.model, a.threads);
   std::vector<int> targets;
   std::vector<std::string> target_names;
   std::stringstream list(a.target_tokens);
@@ -205,7 +194,7 @@ int cmd_super(const ProbeArgs& a) {
   if (!(a.layer_fraction > 0 && a.layer_fraction <= 1))
     throw UsageError(fmt::format("--layer-fraction {}: must be in (0, 1]", a.layer_fraction));
   const auto prompts = read_prompts(a.prompts, a.field);
-  auto model = load_engine(a);
+  auto model = open_cli_engine(a.model, a.threads);
   const auto controls = a.routing.controls();
   engine::ExpertProbe probe(model->config());
   std::int64_t tokens = 0;

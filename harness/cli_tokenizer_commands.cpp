@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/tokenizer.h"
+#include "harness/chat.h"
 #include "harness/cli_command.h"
 #include "harness/errors.h"
 
@@ -49,8 +50,6 @@ std::vector<int> parse_ids(const std::string& list) {
   }
   return ids;
 }
-
-std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
 int run_tokenize(const TokenizeOptions& o) {
   engine::Tokenizer tok = load_tokenizer(o.model);
@@ -95,7 +94,7 @@ int run_detokenize(const TokenizeOptions& o, const std::string& ids) {
       throw DatasetError(o.jsonl, number, std::string("expected a JSON array of token ids: ") + e.what());
     }
     try {
-      std::cout << dump(tok.decode(list, o.no_special)) << "\n";
+      std::cout << dump_json(tok.decode(list, o.no_special)) << "\n";
     } catch (const engine::TokenizerError& e) {
       throw DatasetError(o.jsonl, number, e.what());
     }

@@ -38,8 +38,7 @@ ChatResult EngineClient::answer(const ChatRequest& request) {
       for (const auto& m : request.messages) turns.push_back({m.role, m.content, std::nullopt});
       engine::RenderOptions render;
       render.enable_thinking = thinking_;
-      g.prompt = engine_->has_chat_template() ? engine_->chat_template().render(turns, render)
-                                              : engine::ChatTemplate(engine::ChatFormat::kChatML).render(turns, render);
+      g.prompt = engine_->render_chat(turns, render);
     } else {
       g.prompt = request.prompt;
     }

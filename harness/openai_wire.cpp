@@ -128,7 +128,7 @@ std::optional<std::string> error_message(const json& j) {
   if (const json* e = find_key(j, "error"); e != nullptr && !e->is_null()) {
     if (e->is_string()) return e->get<std::string>();
     if (auto m = opt_string(*e, "message")) return *m;
-    return e->dump(-1, ' ', false, json::error_handler_t::replace);
+    return dump_json(*e);
   }
   if (opt_string(j, "object") == std::optional<std::string>("error")) {
     return opt_string(j, "message").value_or("unknown error");

@@ -1,5 +1,7 @@
 #include "harness/sample_export.h"
 
+#include "harness/chat.h"
+
 namespace gauntlet::harness {
 
 nlohmann::json sample_to_json(const SampleRecord& r) {
@@ -49,7 +51,7 @@ nlohmann::json sample_to_json(const SampleRecord& r) {
 std::int64_t export_samples(Store& store, std::ostream& out) {
   std::int64_t n = 0;
   store.for_each_sample([&](const SampleRecord& r) {
-    out << sample_to_json(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    out << dump_json(sample_to_json(r)) << '\n';
     ++n;
   });
   return n;

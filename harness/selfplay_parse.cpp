@@ -67,9 +67,13 @@ std::optional<std::string> answer_part(std::string_view text) {
   return std::string(text.substr(start, close - start));
 }
 
+bool well_formed(std::string_view reasoning, std::string_view text, bool require_think) {
+  if (require_think && trim(reasoning).empty()) return false;
+  return answer_part(text).has_value();
+}
+
 bool well_formed(const Choice& choice, bool require_think) {
-  if (require_think && trim(choice.reasoning).empty()) return false;
-  return answer_part(choice.text).has_value();
+  return well_formed(choice.reasoning, choice.text, require_think);
 }
 
 ProposalText parse_proposal(TaskType type, std::string_view answer, int induction_inputs) {

@@ -25,6 +25,7 @@ std::optional<std::string> answer_part(std::string_view text);
 
 // AZR's format rule on a parsed choice: reasoning (a think block, or the server's reasoning field)
 // followed by a closed <answer> block. With require_think false only the answer block is needed.
+bool well_formed(std::string_view reasoning, std::string_view text, bool require_think);
 bool well_formed(const Choice& choice, bool require_think);
 
 struct ProposalText {

@@ -204,11 +204,8 @@ class Step {
       const auto& refs = references_.at(p.key);
       json details = {{"references", json::array()}};
       for (const auto* ref : refs) details["references"].push_back(ref->id);
-      Choice choice;
-      choice.text = r.answer_text;
-      choice.reasoning = r.reasoning;
       r.checked = true;
-      r.format_ok = well_formed(choice, c_.require_think);
+      r.format_ok = well_formed(r.reasoning, r.answer_text, c_.require_think);
       r.score = 0.0;
       auto answer = answer_part(r.answer_text);
       ProposalText text;
@@ -310,11 +307,8 @@ class Step {
       if (r.checked) continue;
       changed.push_back(&r);
       const CodeTask& task = *problem_of_.at(s.key);
-      Choice choice;
-      choice.text = r.answer_text;
-      choice.reasoning = r.reasoning;
       r.checked = true;
-      r.format_ok = well_formed(choice, c_.require_think);
+      r.format_ok = well_formed(r.reasoning, r.answer_text, c_.require_think);
       r.score = 0.0;
       if (!r.format_ok) {
         r.outcome = "format";

@@ -13,6 +13,7 @@
 #include "engine/checkpoint.h"
 #include "engine/checkpoint_error.h"
 #include "engine/checkpoint_writer.h"
+#include "engine/kernels_reference.h"
 #include "engine/model_weights.h"
 #include "tests/support/command.h"
 
@@ -45,17 +46,7 @@ bool same_bytes(const TensorView& a, const TensorView& b) {
   return a.dtype == b.dtype && a.shape == b.shape && std::memcmp(a.data, b.data, a.nbytes()) == 0;
 }
 
-float element(const TensorView& t, std::int64_t i) {
-  const auto* p = static_cast<const unsigned char*>(t.data) + i * static_cast<std::int64_t>(dtype_size(t.dtype));
-  std::uint16_t h;
-  float f;
-  switch (t.dtype) {
-    case DType::kF32: std::memcpy(&f, p, 4); return f;
-    case DType::kBF16: std::memcpy(&h, p, 2); return bf16_to_f32(h);
-    case DType::kF16: std::memcpy(&h, p, 2); return f16_to_f32(h);
-  }
-  return 0;
-}
+using reference::element;  // any dtype, as f32
 
 void expect_sane(const TensorView& t, double max_abs) {
   ASSERT_NE(t.data, nullptr) << t.name;

@@ -16,6 +16,7 @@
 #include "engine/checkpoint_writer.h"
 #include "engine/forward.h"
 #include "engine/kernels.h"
+#include "engine/kernels_reference.h"
 #include "engine/model_weights.h"
 #include "engine/thread_pool.h"
 #include "tests/support/command.h"
@@ -28,17 +29,7 @@ using Vec = std::vector<double>;
 
 // ---- Naive reference (plain loops, double) ------------------------------------------------------
 
-double at(const TensorView& t, std::int64_t i) {
-  const auto* p = static_cast<const unsigned char*>(t.data) + i * static_cast<std::int64_t>(dtype_size(t.dtype));
-  std::uint16_t h;
-  float f;
-  switch (t.dtype) {
-    case DType::kF32: std::memcpy(&f, p, 4); return f;
-    case DType::kBF16: std::memcpy(&h, p, 2); return bf16_to_f32(h);
-    case DType::kF16: std::memcpy(&h, p, 2); return f16_to_f32(h);
-  }
-  return 0;
-}
+double at(const TensorView& t, std::int64_t i) { return reference::element(t, i); }  // any dtype
 
 // y = W x (+ b); W [out, in].
 Vec linear(const TensorView& w, const Vec& x, const TensorView* b = nullptr) {
