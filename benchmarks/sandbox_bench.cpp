@@ -4,7 +4,8 @@
 // in flight (one per lane). Prints jobs/s for both and the ratio, and checks that both produced the
 // same stdout for every job.
 //
-//   sandbox_bench [--jobs N] [--lanes L]     (defaults: 2000 jobs, one lane per core)
+//   sandbox_bench [--jobs N] [--lanes L] [--pool-only]   (defaults: 2000 jobs, one lane per core;
+//                                                          --pool-only skips the baseline and its ratio)
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -137,14 +138,43 @@ double zygotes_ms() {
   return total;
 }
 
+struct PoolRun {
+  std::vector<gauntlet::sandbox::ExecResult> results;
+  double seconds = 0, supervisor_ms = 0, zygote_ms = 0, job_ms = 0;
+  int ok = 0;
+  double cpu_ms() const { return supervisor_ms + zygote_ms + job_ms; }
+};
+
+// One batch through the pool, with the CPU each side spent on it.
+PoolRun run_pool(Sandbox& box, const std::vector<Job>& jobs) {
+  PoolRun run;
+  double self0 = rusage_ms(RUSAGE_SELF), zyg0 = zygotes_ms();
+  auto t0 = Clock::now();
+  run.results = box.run_batch(jobs);
+  run.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  run.supervisor_ms = rusage_ms(RUSAGE_SELF) - self0;
+  run.zygote_ms = zygotes_ms() - zyg0;
+  for (const auto& r : run.results) {
+    run.ok += r.status == Status::ok;
+    run.job_ms += r.cpu_ms;
+  }
+  return run;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   int jobs_n = 2000;
   int lanes = 0;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--jobs")) jobs_n = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--lanes")) lanes = std::atoi(argv[i + 1]);
+  bool pool_only = false;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--pool-only")) pool_only = true;
+    else if (!std::strcmp(argv[i], "--jobs") && i + 1 < argc) jobs_n = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--lanes") && i + 1 < argc) lanes = std::atoi(argv[++i]);
+    else {
+      std::fprintf(stderr, "sandbox_bench: unknown or incomplete option '%s'\n", argv[i]);
+      return 2;
+    }
   }
   if (lanes <= 0) lanes = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   auto jobs = make_jobs(jobs_n);
@@ -153,23 +183,33 @@ int main(int argc, char** argv) {
   options.lanes = lanes;
   Sandbox box(options);
   box.run_batch(std::vector<Job>(jobs.begin(), jobs.begin() + std::min<size_t>(jobs.size(), 2 * lanes)));  // warm
-  double self0 = rusage_ms(RUSAGE_SELF), zyg0 = zygotes_ms();
-  auto t0 = Clock::now();
-  auto pooled = box.run_batch(jobs);
-  double pool_s = std::chrono::duration<double>(Clock::now() - t0).count();
-  double pool_super_ms = rusage_ms(RUSAGE_SELF) - self0, pool_zygote_ms = zygotes_ms() - zyg0, pool_job_ms = 0;
-  int pool_ok = 0;
-  for (const auto& r : pooled) {
-    pool_ok += r.status == Status::ok;
-    pool_job_ms += r.cpu_ms;
-  }
+  PoolRun pool = run_pool(box, jobs);
+  // The same number of empty jobs: what the pool costs per job before any job code runs (fork,
+  // confinement, result, exit); the floor under the ratio.
+  std::vector<Job> empty = jobs;
+  for (auto& job : empty) job.code = "pass\n";
+  PoolRun floor = run_pool(box, empty);
+
+  double n = static_cast<double>(jobs.size());
+  double pool_cpu = pool.cpu_ms() / n;
+  double pool_rate = n / pool.seconds;
+  int pool_ok = pool.ok;
+  const auto& pooled = pool.results;
+  std::printf("sandbox_bench: %zu small jobs, %d lanes, isolation %s\n", jobs.size(), lanes,
+              box.isolated() ? "namespaces+seccomp" : "NONE");
+  std::printf("  pool (warm zygotes, full isolation)     %8.1f jobs/s  (%6.2f s, %d ok)\n", pool_rate, pool.seconds, pool_ok);
+  std::printf("  CPU ms/job pool                         %8.3f  (supervisor %.3f, zygotes %.3f, jobs %.3f)\n", pool_cpu,
+              pool.supervisor_ms / n, pool.zygote_ms / n, pool.job_ms / n);
+  std::printf("  pool, empty jobs ('pass')               %8.1f jobs/s  (CPU ms/job %.3f: zygotes %.3f, jobs %.3f)\n",
+              n / floor.seconds, floor.cpu_ms() / n, floor.zygote_ms / n, floor.job_ms / n);
+  if (pool_only) return pool_ok == static_cast<int>(jobs.size()) ? 0 : 1;
 
   std::vector<std::string> fresh(jobs.size());
   std::atomic<int> fresh_ok{0};
   std::atomic<size_t> next{0};
-  self0 = rusage_ms(RUSAGE_SELF);
+  double self0 = rusage_ms(RUSAGE_SELF);
   double children0 = rusage_ms(RUSAGE_CHILDREN);
-  t0 = Clock::now();
+  auto t0 = Clock::now();
   std::vector<std::thread> threads;
   for (int t = 0; t < lanes; ++t)
     threads.emplace_back([&] {
@@ -185,18 +225,10 @@ int main(int argc, char** argv) {
 
   int same = 0;
   for (size_t i = 0; i < jobs.size(); ++i) same += pooled[i].stdout_text == fresh[i];
-  double pool_rate = jobs.size() / pool_s;
-  double fresh_rate = jobs.size() / fresh_s;
-  std::printf("sandbox_bench: %zu small jobs, %d lanes, isolation %s\n", jobs.size(), lanes,
-              box.isolated() ? "namespaces+seccomp" : "NONE");
-  std::printf("  pool (warm zygotes, full isolation)     %8.1f jobs/s  (%6.2f s, %d ok)\n", pool_rate, pool_s, pool_ok);
+  double fresh_rate = n / fresh_s;
   std::printf("  baseline (python3 -I -S per job)        %8.1f jobs/s  (%6.2f s, %d ok)\n", fresh_rate, fresh_s,
               fresh_ok.load());
   std::printf("  ratio pool / baseline                   %8.1fx  (target >= 15x)\n", pool_rate / fresh_rate);
-  double n = static_cast<double>(jobs.size());
-  double pool_cpu = (pool_super_ms + pool_zygote_ms + pool_job_ms) / n;
-  std::printf("  CPU ms/job pool                         %8.3f  (supervisor %.3f, zygotes %.3f, jobs %.3f)\n", pool_cpu,
-              pool_super_ms / n, pool_zygote_ms / n, pool_job_ms / n);
   std::printf("  CPU ms/job baseline                     %8.3f\n", fresh_cpu_ms / n);
   std::printf("  CPU ratio baseline / pool               %8.1fx\n", fresh_cpu_ms / n / pool_cpu);
   std::printf("  identical stdout                        %d / %zu\n", same, jobs.size());

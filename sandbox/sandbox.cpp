@@ -42,7 +42,7 @@ void validate(const Job& job) {
 
 Sandbox::Sandbox(SandboxOptions options) : options_(std::move(options)) {
   int lanes = options_.lanes > 0 ? options_.lanes : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  std::string bpf = SeccompPolicy::compile();
+  std::string bpf = SeccompPolicy::compile().serialize();
   bpf_fd_ = memfd_create("gauntlet-seccomp-bpf", MFD_CLOEXEC);
   if (bpf_fd_ < 0) throw SandboxError(std::string("sandbox: memfd_create: ") + std::strerror(errno));
   if (write(bpf_fd_, bpf.data(), bpf.size()) != static_cast<ssize_t>(bpf.size())) {

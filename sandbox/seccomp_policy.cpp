@@ -7,11 +7,13 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstring>
 #include <memory>
 
@@ -53,21 +55,22 @@ constexpr const char* kAllowed[] = {
 
 struct Ctx {
   scmp_filter_ctx ctx;
-  ~Ctx() { seccomp_release(ctx); }
+  explicit Ctx(scmp_filter_ctx c) : ctx(c) {}
+  Ctx(Ctx&& other) noexcept : ctx(other.ctx) { other.ctx = nullptr; }
+  Ctx(const Ctx&) = delete;
+  Ctx& operator=(const Ctx&) = delete;
+  Ctx& operator=(Ctx&&) = delete;
+  ~Ctx() {
+    if (ctx) seccomp_release(ctx);
+  }
 };
 
 void check(int rc, const char* what) {
   if (rc < 0) throw SandboxError(std::string("seccomp: ") + what + ": " + std::strerror(-rc));
 }
 
-}  // namespace
-
-std::string SeccompPolicy::compile() {
-  Ctx c{seccomp_init(SCMP_ACT_KILL_PROCESS)};
-  if (!c.ctx) throw SandboxError("seccomp: seccomp_init failed");
-  scmp_filter_ctx ctx = c.ctx;
-  // A binary tree over syscall numbers instead of a linear list: every syscall the job makes runs this.
-  check(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2), "optimize");
+// The job policy's rules (default action: kill).
+void add_job_rules(scmp_filter_ctx ctx) {
   for (const char* name : kAllowed) {
     int nr = seccomp_syscall_resolve_name(name);
     if (nr == __NR_SCMP_ERROR) continue;  // not on this architecture
@@ -102,7 +105,39 @@ std::string SeccompPolicy::compile() {
   // Local socket pairs only (asyncio); socket(), connect(), bind() stay forbidden.
   check(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socketpair), 1, SCMP_A0(SCMP_CMP_EQ, AF_UNIX)),
         "socketpair");
+}
 
+// What the worker itself needs beyond the job policy, between two jobs and in a fresh child before
+// the job filter is on: fork (clone without CLONE_THREAD), the stdin memfd, waiting for and killing
+// the child, setting the child's limits and CPU timer, installing the job filter.
+// Each is either not in the job policy at all or allowed there only with the argument tested in
+// add_job_delta_rules, which the job filter puts back.
+void add_worker_extras(scmp_filter_ctx ctx) {
+  check(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+                         SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0)), "worker clone");
+  for (int nr : {SCMP_SYS(memfd_create), SCMP_SYS(pidfd_open), SCMP_SYS(wait4)})
+    check(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0), "worker syscall");
+  check(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1, SCMP_A1(SCMP_CMP_EQ, SIGKILL)), "worker kill");
+  check(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 2, SCMP_A0(SCMP_CMP_EQ, 0), SCMP_A2(SCMP_CMP_GT, 0)),
+        "worker prlimit64");
+  check(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(setitimer), 1, SCMP_A0(SCMP_CMP_EQ, ITIMER_PROF)),
+        "worker setitimer");
+  check(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1, SCMP_A0(SCMP_CMP_EQ, PR_SET_SECCOMP)),
+        "worker prctl");
+}
+
+// The job filter (default action: allow): kills exactly what add_worker_extras added.
+void add_job_delta_rules(scmp_filter_ctx ctx) {
+  check(seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(clone), 1,
+                         SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0)), "job clone");
+  for (int nr : {SCMP_SYS(memfd_create), SCMP_SYS(pidfd_open), SCMP_SYS(wait4), SCMP_SYS(kill), SCMP_SYS(prctl)})
+    check(seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, nr, 0), "job syscall");
+  check(seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(prlimit64), 1, SCMP_A2(SCMP_CMP_GT, 0)), "job prlimit64");
+  check(seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(setitimer), 1, SCMP_A0(SCMP_CMP_EQ, ITIMER_PROF)),
+        "job setitimer");
+}
+
+std::string export_bpf(scmp_filter_ctx ctx) {
   int fd = memfd_create("gauntlet-seccomp", MFD_CLOEXEC);
   if (fd < 0) throw SandboxError(std::string("seccomp: memfd_create: ") + std::strerror(errno));
   std::string bpf;
@@ -115,6 +150,46 @@ std::string SeccompPolicy::compile() {
   close(fd);
   check(rc, "export");
   return bpf;
+}
+
+// A fresh filter context; `tree` lays the rules out as a binary tree over syscall numbers instead of
+// a linear list (every syscall the job makes runs the worker filter).
+Ctx make(uint32_t default_action, bool tree) {
+  Ctx c{seccomp_init(default_action)};
+  if (!c.ctx) throw SandboxError("seccomp: seccomp_init failed");
+  check(seccomp_attr_set(c.ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS), "bad-arch action");
+  if (tree) check(seccomp_attr_set(c.ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2), "optimize");
+  return c;
+}
+
+}  // namespace
+
+std::string SeccompPolicy::job_policy() {
+  Ctx c = make(SCMP_ACT_KILL_PROCESS, true);
+  add_job_rules(c.ctx);
+  return export_bpf(c.ctx);
+}
+
+SeccompPrograms SeccompPolicy::compile() {
+  SeccompPrograms programs;
+  {
+    Ctx c = make(SCMP_ACT_KILL_PROCESS, true);
+    add_job_rules(c.ctx);
+    add_worker_extras(c.ctx);
+    programs.worker = export_bpf(c.ctx);
+  }
+  {
+    Ctx c = make(SCMP_ACT_ALLOW, false);
+    add_job_delta_rules(c.ctx);
+    programs.job = export_bpf(c.ctx);
+  }
+  return programs;
+}
+
+std::string SeccompPrograms::serialize() const {
+  auto n = static_cast<std::uint32_t>(worker.size());
+  std::string out(reinterpret_cast<const char*>(&n), sizeof(n));
+  return out + worker + job;
 }
 
 }  // namespace gauntlet::sandbox

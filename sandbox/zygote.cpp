@@ -367,7 +367,11 @@ void Zygote::start() {
   std::vector<std::string> args = {"gauntlet-zygote", plan.python_in_root, workdir, std::to_string(config_.hash_seed),
                                    site_path, preload, config_.warmup};
   std::vector<std::string> env = {"PYTHONHASHSEED=" + std::to_string(config_.hash_seed), "LC_ALL=C.UTF-8",
-                                  "PATH=/usr/bin:/bin", "HOME=" + workdir, "MALLOC_ARENA_MAX=1"};
+                                  "PATH=/usr/bin:/bin", "HOME=" + workdir, "MALLOC_ARENA_MAX=1",
+                                  // Bind every symbol at load: otherwise each child resolves (and
+                                  // copies the GOT page of) every libc/libpython function the
+                                  // zygote had not called before the fork.
+                                  "LD_BIND_NOW=1"};
   std::vector<char*> argv, envp;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

@@ -1,18 +1,20 @@
 // gauntlet-zygote: the program a Zygote execs inside its namespaces. It embeds CPython: initialises
 // the interpreter once (as `python3 -s -S -P -B` would: no site, no user site, no implicit sys.path
-// entry, no bytecode writing, the hash seed from the command line), runs kZygoteRunner (the warm
-// imports and the Python-level job runner), then serves jobs: read one job from the control socket,
-// fork() in C, and in the child PyOS_AfterFork_Child(), stdin, rlimits, the CPU timer and the
-// seccomp filter (the sock_fprog is built once here from the BPF the supervisor compiled; the child
-// only makes the prctl call), then run_job(code, call, has_call), which writes the result frame and
-// _exits. The parent waits, wipes the working directory and reports the wait status and CPU time.
+// entry, no bytecode writing, the hash seed from the command line) with its object arenas on huge
+// pages (huge_page_arenas.h), runs kZygoteRunner (the warm imports and the Python-level job runner),
+// installs the worker seccomp filter on itself (seccomp_policy.h), then serves jobs: read one job
+// from the control socket, compile it here (prepare), fork() in C, and in the child
+// PyOS_AfterFork_Child(), stdin, rlimits, the CPU timer and the small job filter stacked on the
+// worker's, then run_job(prepared, code, call, has_call), which writes the result frame and _exits.
+// The parent waits, empties the working directory if the job left anything there, and reports the
+// wait status and CPU time.
 //
 //   gauntlet-zygote PYTHON WORKDIR HASH_SEED SITE_PATH PRELOAD WARMUP
 // PYTHON is the interpreter path whose prefix holds the standard library (sys.executable);
 // SITE_PATH extra sys.path entries (':'-separated, may be empty); PRELOAD modules to import before
 // the first job (','-separated, may be empty); WARMUP Python source run once after them (may be empty);
 // descriptors (set up by Zygote::start, zygote.cpp): 0 /dev/null, 1 stdout, 2 stderr, 3 result frame, 4 control
-// in, 5 control out, 6 seccomp BPF.
+// in, 5 control out, 6 seccomp programs (SeccompPrograms::serialize).
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
@@ -27,6 +29,7 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,6 +40,7 @@
 #include <string>
 #include <vector>
 
+#include "sandbox/huge_page_arenas.h"
 #include "sandbox/zygote_program.h"
 
 namespace {
@@ -127,9 +131,36 @@ struct Job {
   std::vector<char> code, call, input;
 };
 
+// True when the working directory is as the last wipe left it: mode 0700 and no entries. Only then
+// may the wipe be skipped; anything else (an entry, a chmod) gets the full wipe.
+bool workdir_pristine(const char* workdir) {
+  int fd = open(workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st{};
+  bool pristine = fstat(fd, &st) == 0 && (st.st_mode & 07777) == 0700;
+  if (pristine) {
+    alignas(8) char buf[512];
+    long n = syscall(SYS_getdents64, fd, buf, sizeof(buf));
+    pristine = n > 0;
+    for (long at = 0; pristine && at < n;) {
+      auto* entry = reinterpret_cast<const char*>(buf + at);
+      std::uint16_t reclen;
+      std::memcpy(&reclen, entry + 16, sizeof(reclen));  // struct linux_dirent64: ino, off, reclen, type, name
+      const char* name = entry + 19;
+      pristine = !std::strcmp(name, ".") || !std::strcmp(name, "..");
+      at += reclen;
+    }
+    // Both entries came in one read; a second must be empty (end of directory).
+    if (pristine) pristine = syscall(SYS_getdents64, fd, buf, sizeof(buf)) == 0;
+  }
+  close(fd);
+  return pristine;
+}
+
 // ---- the forked child: confine, then run the job's code. Never returns. ----------------------------
 
-[[noreturn]] void child(const Job& job, int infd, const sock_fprog& filter, rlim_t nproc, PyObject* run_job) {
+[[noreturn]] void child(const Job& job, int infd, const sock_fprog& filter, rlim_t nproc, PyObject* run_job,
+                        PyObject* prepared) {
   PyOS_AfterFork_Child();
   if (dup2(infd, 0) != 0) _exit(121);
   if (syscall(SYS_close_range, 4, ~0U, 0) != 0) _exit(121);
@@ -146,7 +177,8 @@ struct Job {
   timer.it_value.tv_usec = static_cast<suseconds_t>(job.h.cpu_ms % 1000) * 1000;
   if (setitimer(ITIMER_PROF, &timer, nullptr) != 0) _exit(121);
   if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter, 0, 0) != 0) _exit(121);  // never run half-confined
-  PyObject* result = PyObject_CallFunction(run_job, "y#y#i", job.code.data(), static_cast<Py_ssize_t>(job.code.size()),
+  PyObject* result = PyObject_CallFunction(run_job, "Oy#y#i", prepared, job.code.data(),
+                                           static_cast<Py_ssize_t>(job.code.size()),
                                            job.call.data(), static_cast<Py_ssize_t>(job.call.size()),
                                            static_cast<int>(job.h.has_call));
   (void)result;
@@ -169,7 +201,8 @@ int main(int argc, char** argv) {
   const char* preload = argv[5];
   const char* warmup = argv[6];
 
-  // The seccomp filter, read once; each child only installs it.
+  // The seccomp programs, read once: the worker filter goes on this process before the first job,
+  // each child only installs the job filter.
   std::vector<char> bpf;
   char chunk[65536];
   while (true) {
@@ -180,12 +213,22 @@ int main(int argc, char** argv) {
     bpf.insert(bpf.end(), chunk, chunk + n);
   }
   close(kBpfFd);
-  if (bpf.empty() || bpf.size() % sizeof(sock_filter) != 0 || bpf.size() / sizeof(sock_filter) > BPF_MAXINSNS) {
+  std::uint32_t worker_len = 0;
+  if (bpf.size() >= sizeof(worker_len)) std::memcpy(&worker_len, bpf.data(), sizeof(worker_len));
+  auto program = [&](size_t offset, size_t size) {
+    if (size == 0 || size % sizeof(sock_filter) != 0 || size / sizeof(sock_filter) > BPF_MAXINSNS) {
+      errno = EINVAL;
+      die("the seccomp programs");
+    }
+    return sock_fprog{static_cast<unsigned short>(size / sizeof(sock_filter)),
+                      reinterpret_cast<sock_filter*>(bpf.data() + offset)};
+  };
+  if (bpf.size() < sizeof(worker_len) + worker_len) {
     errno = EINVAL;
-    die("the seccomp filter");
+    die("the seccomp programs");
   }
-  sock_fprog filter{static_cast<unsigned short>(bpf.size() / sizeof(sock_filter)),
-                    reinterpret_cast<sock_filter*>(bpf.data())};
+  sock_fprog worker_filter = program(sizeof(worker_len), worker_len);
+  sock_fprog job_filter = program(sizeof(worker_len) + worker_len, bpf.size() - sizeof(worker_len) - worker_len);
 
   int empty[2];
   if (pipe2(empty, O_CLOEXEC) != 0) die("pipe");
@@ -194,6 +237,7 @@ int main(int argc, char** argv) {
   getrlimit(RLIMIT_NPROC, &nproc_limit);
   rlim_t nproc = nproc_limit.rlim_max == RLIM_INFINITY ? 1024 : std::min<rlim_t>(nproc_limit.rlim_max, 1024);
 
+  gauntlet::sandbox::HugePageArenas::install(size_t{32} << 20);
   init_python(python, hash_seed);
   PyObject* module = PyImport_AddModule("_gauntlet_zygote");  // borrowed
   if (!module) die_python("cannot create the runner module");
@@ -203,12 +247,15 @@ int main(int argc, char** argv) {
   if (!loaded) die_python("the runner failed to load");
   Py_DECREF(loaded);
   PyObject* run_job = runner_function(globals, "run_job");
+  PyObject* prepare = runner_function(globals, "prepare");
   PyObject* wipe = runner_function(globals, "wipe_workdir");
   PyObject* start = runner_function(globals, "start");
   PyObject* started = PyObject_CallFunction(start, "ssss", workdir, site_path, preload, warmup);
   if (!started) die_python("the runner failed to start");
   Py_DECREF(started);
   Py_DECREF(start);
+  gauntlet::sandbox::HugePageArenas::seal();
+  if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &worker_filter, 0, 0) != 0) die("install the worker seccomp filter");
 
   Reply ready{static_cast<std::int32_t>(kReadyMagic), 0, getpid(), 0};
   if (!write_all(kControlOut, &ready, sizeof(ready))) _exit(0);
@@ -228,10 +275,18 @@ int main(int argc, char** argv) {
       if (infd < 0 || !write_all(infd, job.input.data(), job.input.size()) || lseek(infd, 0, SEEK_SET) != 0)
         die("stdin memfd");
     }
+    PyObject* prepared = PyObject_CallFunction(prepare, "y#y#i", job.code.data(), static_cast<Py_ssize_t>(job.code.size()),
+                                               job.call.data(), static_cast<Py_ssize_t>(job.call.size()),
+                                               static_cast<int>(job.h.has_call));
+    if (!prepared) {  // the child compiles it instead
+      PyErr_Clear();
+      prepared = Py_NewRef(Py_None);
+    }
     PyOS_BeforeFork();
     pid_t pid = fork();
-    if (pid == 0) child(job, infd, filter, nproc, run_job);
+    if (pid == 0) child(job, infd, job_filter, nproc, run_job, prepared);
     PyOS_AfterFork_Parent();
+    Py_DECREF(prepared);
     if (infd != empty[0]) close(infd);
     Reply reply{};
     if (pid < 0) {
@@ -267,10 +322,13 @@ int main(int argc, char** argv) {
     reply.cpu_us = static_cast<std::int64_t>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
                    ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
     reply.maxrss_kib = ru.ru_maxrss;
-    PyObject* wiped = PyObject_CallFunction(wipe, nullptr);
-    bool ok = wiped != nullptr;
-    Py_XDECREF(wiped);
-    PyErr_Clear();
+    bool ok = true;
+    if (!workdir_pristine(workdir)) {
+      PyObject* wiped = PyObject_CallFunction(wipe, nullptr);
+      ok = wiped != nullptr;
+      Py_XDECREF(wiped);
+      PyErr_Clear();
+    }
     if (!write_all(kControlOut, &reply, sizeof(reply))) _exit(0);
     if (!ok) _exit(3);  // the supervisor starts a fresh worker with an empty /tmp
   }

@@ -5,17 +5,21 @@ namespace gauntlet::sandbox {
 // Loaded once by gauntlet-zygote (zygote_main.cpp) into a module of its own after CPython is
 // initialised: the warm imports, then the functions the C++ loop calls. start(WORKDIR, SITE_PATH,
 // PRELOAD, WARMUP) once before the first job (puts SITE_PATH on sys.path, imports the PRELOAD
-// modules, runs WARMUP); run_job(code, call, has_call) in each forked child after it is confined
-// (writes the result frame on fd 3 and _exits); wipe_workdir() in the zygote after each job.
+// modules, runs WARMUP, makes the jobs' __main__); prepare(code, call, has_call) in the zygote for
+// each job (the compiled code, or None); run_job(prepared, code, call, has_call) in each forked
+// child after it is confined (writes the result frame on fd 3 and _exits); wipe_workdir() in the
+// zygote after a job that left something in the working directory.
 // Result frame on fd 3, written once by the job process after the code (and call) finished:
 // b"GNTF" <BIII> kind (0 ok, 1 exception), len(repr), len(type), len(message), then the three.
 const char* const kZygoteRunner = R"PY(
-import os, sys, gc, struct, resource, signal, builtins, types, atexit, select
+import os, sys, gc, struct, signal, builtins, types, atexit, select
 import collections, itertools, functools, math, re, json, heapq, bisect, string, operator, random
 
 RESULT_FD = 3
 FRAME = struct.Struct("<4sBIII")
 WORKDIR = None
+MAIN = None  # the jobs' __main__, made once; each child changes only its own copy
+PRECOMPILE_LIMIT = 64 * 1024  # source bytes compiled in the zygote; larger jobs compile in their child
 
 
 def wipe(path):
@@ -40,19 +44,38 @@ def type_name(t):
     return q if m == "builtins" else m + "." + q
 
 
-def run_job(code, call, has_call, _exit=os._exit, _write=os.write, _len=len, _repr=repr, _str=str,
+def prepare(code, call, has_call):
+    # In the zygote, before the fork: compile the job here so the child does not pay for the
+    # compiler's allocations page by page. Compiling runs no job code; a compile-time warning goes
+    # to the job's stderr from here, as it would from the child. Large sources, and any that fail
+    # to compile, are left to the child (which then raises the same error under the job's limits).
+    # An empty code or call arrives as None.
+    try:
+        code = code or b""
+        call = call or b""
+        if len(code) + len(call) > PRECOMPILE_LIMIT:
+            return None
+        return (compile(code, "<job>", "exec"), compile(call, "<call>", "eval") if has_call else None)
+    except BaseException:
+        return None
+    finally:
+        sys.stderr.flush()  # a warning's text must not wait in a buffer the child inherits
+
+
+def run_job(prepared, code, call, has_call, _exit=os._exit, _write=os.write, _len=len, _repr=repr, _str=str,
             _isinstance=isinstance, _type=type, _print=print, _mv=memoryview, _compile=compile, _exec=exec, _eval=eval):
-    main = types.ModuleType("__main__")
-    g = main.__dict__
-    g["__builtins__"] = builtins
-    sys.modules["__main__"] = main
-    sys.argv = [""]
+    g = MAIN.__dict__
     gc.enable()
     kind, ret, etype, emsg = 0, b"", b"", b""
     try:
-        _exec(_compile(code, "<job>", "exec"), g)
-        if has_call:
-            ret = enc(_repr(_eval(_compile(call, "<call>", "eval"), g)))
+        if prepared is None:
+            _exec(_compile(code, "<job>", "exec"), g)
+            if has_call:
+                ret = enc(_repr(_eval(_compile(call, "<call>", "eval"), g)))
+        else:
+            _exec(prepared[0], g)
+            if has_call:
+                ret = enc(_repr(_eval(prepared[1], g)))
     except SystemExit as e:
         c = e.code
         if not (c is None or (_isinstance(c, int) and c == 0)):
@@ -139,12 +162,17 @@ def preload(site_path, modules, warmup):
 
 
 def start(workdir, site_path, modules, warmup):
-    global WORKDIR
+    global WORKDIR, MAIN
     WORKDIR = workdir
     os.chdir(workdir)
     wipe(workdir)
     warm()
     preload(site_path, modules, warmup)
+    MAIN = types.ModuleType("__main__")
+    MAIN.__dict__["__builtins__"] = builtins
+    sys.modules["__main__"] = MAIN
+    sys.argv = [""]
+    prepare(b"x = 1\n", b"x", 1)
     gc.collect()
     gc.freeze()
     gc.disable()

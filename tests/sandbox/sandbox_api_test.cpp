@@ -111,6 +111,53 @@ TEST_F(SandboxApi, NoStateCarriesOverBetweenJobs) {
   }
 }
 
+// The worker skips emptying /tmp only when it is exactly as it left it: a changed mode, a nested
+// directory or a file left behind each get the full wipe before the next job (one lane, so the
+// next job surely runs in the same worker).
+TEST(SandboxWorkdir, EveryJobStartsWithAnEmptyPrivateTmp) {
+  SandboxOptions options;
+  options.lanes = 1;
+  Sandbox box(options);
+  const std::string check = "import os\nprint(oct(os.stat('/tmp').st_mode & 0o777), os.listdir('/tmp'))";
+  for (const std::string& leave : {
+           std::string("import os\nos.chmod('/tmp', 0o755)"),
+           std::string("import os\nos.makedirs('/tmp/a/b')\nopen('/tmp/a/b/f', 'w').write('x')\nos.chmod('/tmp/a', 0o500)"),
+           std::string("open('/tmp/.hidden', 'w').write('x')"),
+           std::string("import os\nopen('/tmp/x', 'w').close()\nos.rename('/tmp/x', '/tmp/y')"),
+           std::string("import os\nos.chmod('/tmp', 0o500)"),
+       }) {
+    auto a = box.run(job(leave));
+    ASSERT_EQ(a.status, Status::ok) << leave << "\n" << a.stderr_text;
+    auto b = box.run(job(check));
+    ASSERT_EQ(b.status, Status::ok) << b.stderr_text;
+    EXPECT_EQ(b.stdout_text, "0o700 []\n") << "after: " << leave;
+  }
+}
+
+// Jobs are compiled in the worker before the fork; what compiling says must still reach each job's
+// own stderr, every time, exactly as a fresh python3 would print it, and bad syntax is the job's error.
+TEST(SandboxWorkdir, CompileWarningsAndErrorsBelongToTheirJob) {
+  SandboxOptions options;
+  options.lanes = 1;
+  Sandbox box(options);
+  for (int i = 0; i < 3; ++i) {
+    auto r = box.run(job("x = 1\nprint(x is 1)\nimport sys\nprint('after', file=sys.stderr)"));
+    ASSERT_EQ(r.status, Status::ok) << r.stderr_text;
+    EXPECT_EQ(r.stdout_text, "True\n");
+    EXPECT_EQ(r.stderr_text, "<job>:2: SyntaxWarning: \"is\" with a literal. Did you mean \"==\"?\nafter\n");
+    auto bad = box.run(job("def f(:\n    pass\n"));
+    EXPECT_EQ(bad.status, Status::error);
+    EXPECT_EQ(bad.error_type, "SyntaxError");
+    auto quiet = box.run(job("print('quiet')"));
+    EXPECT_EQ(quiet.stderr_text, "");
+  }
+  auto call = box.run(job("def f(x):\n    return x * 2", "f(21)"));
+  EXPECT_EQ(call.return_repr.value_or("(none)"), "42");
+  auto bad_call = box.run(job("def f(x):\n    return x", "f(("));
+  EXPECT_EQ(bad_call.status, Status::error);
+  EXPECT_EQ(bad_call.error_type, "SyntaxError");
+}
+
 TEST_F(SandboxApi, DeterminismCheck) {
   auto stable = box_->check_determinism(job("print(sorted({'b', 'a', 'c'}), sum(range(100)))"));
   EXPECT_TRUE(stable.deterministic);
