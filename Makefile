@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
-.PHONY: all setup configure build run test bench bench-engine clean
+.PHONY: all setup configure build run test bench bench-engine bench-sandbox clean
 
 all: build
 
@@ -34,6 +34,10 @@ bench: build
 # In-tree engine vs llama.cpp (node-llama-cpp) on a random 0.75 B qwen3_moe, 1 and 2 threads.
 bench-engine: build
 	GAUNTLET=$(BUILD_DIR)/gauntlet BENCH_DIR=$(BUILD_DIR)/bench-engine ./benchmarks/engine_vs_llamacpp.sh
+
+# The sandbox pool vs a fresh python3 -I -S per job: 2,000 small jobs, one lane per core.
+bench-sandbox: build
+	./$(BUILD_DIR)/benchmarks/sandbox_bench
 
 clean:
 	rm -rf $(BUILD_DIR)
