@@ -55,6 +55,11 @@ def prepare(code, call, has_call):
         call = call or b""
         if len(code) + len(call) > PRECOMPILE_LIMIT:
             return None
+        # A source-encoding declaration (lines 1-2) makes compile() import a codec; that import
+        # would stay in the zygote for later jobs, so such jobs compile in their child.
+        line2 = code.find(b"\n", code.find(b"\n") + 1)
+        if code.find(b"coding", 0, len(code) if line2 < 0 else line2) >= 0:
+            return None
         return (compile(code, "<job>", "exec"), compile(call, "<call>", "eval") if has_call else None)
     except BaseException:
         return None

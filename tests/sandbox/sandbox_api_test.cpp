@@ -156,6 +156,11 @@ TEST(SandboxWorkdir, CompileWarningsAndErrorsBelongToTheirJob) {
   auto bad_call = box.run(job("def f(x):\n    return x", "f(("));
   EXPECT_EQ(bad_call.status, Status::error);
   EXPECT_EQ(bad_call.error_type, "SyntaxError");
+  // A source encoding works as in python3, and the codec it imports does not stay for the next job.
+  auto cp1252 = box.run(job("# -*- coding: cp1252 -*-\nprint('\x80')"));
+  EXPECT_EQ(cp1252.stdout_text, "\xe2\x82\xac\n") << cp1252.stderr_text;  // the euro sign, in UTF-8
+  auto after = box.run(job("import sys\nprint([m for m in sys.modules if m == 'encodings.cp1252'])"));
+  EXPECT_EQ(after.stdout_text, "[]\n");
 }
 
 TEST_F(SandboxApi, DeterminismCheck) {
