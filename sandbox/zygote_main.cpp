@@ -286,12 +286,12 @@ int main(int argc, char** argv) {
     pid_t pid = fork();
     if (pid == 0) child(job, infd, job_filter, nproc, run_job, prepared);
     PyOS_AfterFork_Parent();
-    Py_DECREF(prepared);
     if (infd != empty[0]) close(infd);
     Reply reply{};
     if (pid < 0) {
       // Reported like a job whose setup failed; the supervisor never sees a frame.
       reply.status = 121 << 8;
+      Py_DECREF(prepared);
       if (!write_all(kControlOut, &reply, sizeof(reply))) _exit(0);
       continue;
     }
@@ -322,6 +322,9 @@ int main(int argc, char** argv) {
     reply.cpu_us = static_cast<std::int64_t>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
                    ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
     reply.maxrss_kib = ru.ru_maxrss;
+    // Only now, with the child gone: a write to a huge page the child still shares would split it
+    // for good (the huge-page arenas would then cost a page-table entry per 4 KiB at every fork).
+    Py_DECREF(prepared);
     bool ok = true;
     if (!workdir_pristine(workdir)) {
       PyObject* wiped = PyObject_CallFunction(wipe, nullptr);
