@@ -73,14 +73,9 @@ def run_job(prepared, code, call, has_call, _exit=os._exit, _write=os.write, _le
     gc.enable()
     kind, ret, etype, emsg = 0, b"", b"", b""
     try:
-        if prepared is None:
-            _exec(_compile(code, "<job>", "exec"), g)
-            if has_call:
-                ret = enc(_repr(_eval(_compile(call, "<call>", "eval"), g)))
-        else:
-            _exec(prepared[0], g)
-            if has_call:
-                ret = enc(_repr(_eval(prepared[1], g)))
+        _exec(prepared[0] if prepared else _compile(code, "<job>", "exec"), g)
+        if has_call:
+            ret = enc(_repr(_eval(prepared[1] if prepared else _compile(call, "<call>", "eval"), g)))
     except SystemExit as e:
         c = e.code
         if not (c is None or (_isinstance(c, int) and c == 0)):
