@@ -11,9 +11,9 @@
 #include <memory>
 #include <unistd.h>
 
-#include "engine/checkpoint_writer.h"
+#include "engine/model/checkpoint_writer.h"
 #include "engine/engine.h"
-#include "engine/tokenizer_writer.h"
+#include "engine/text/tokenizer_writer.h"
 
 namespace {
 

@@ -38,11 +38,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/chat.h"
-#include "harness/openai_client.h"
-#include "harness/store.h"
-#include "harness/suite_config.h"
-#include "harness/suite_runner.h"
+#include "harness/clients/chat.h"
+#include "harness/clients/openai_client.h"
+#include "harness/store/store.h"
+#include "harness/eval/suite_config.h"
+#include "harness/eval/suite_runner.h"
 
 namespace {
 

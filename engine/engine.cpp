@@ -5,8 +5,8 @@
 #include <stdexcept>
 
 #include "engine/kv_cache.h"
-#include "engine/stream_decoder.h"
-#include "engine/tokenizer_error.h"
+#include "engine/text/stream_decoder.h"
+#include "engine/text/tokenizer_error.h"
 
 namespace gauntlet::engine {
 

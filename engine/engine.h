@@ -12,14 +12,14 @@
 #include <string>
 #include <vector>
 
-#include "engine/chat_template.h"
-#include "engine/checkpoint.h"
+#include "engine/text/chat_template.h"
+#include "engine/model/checkpoint.h"
 #include "engine/forward.h"
-#include "engine/model_weights.h"
+#include "engine/model/weights.h"
 #include "engine/routing.h"
 #include "engine/sampler.h"
-#include "engine/thread_pool.h"
-#include "engine/tokenizer.h"
+#include "engine/cpu/thread_pool.h"
+#include "engine/text/tokenizer.h"
 
 namespace gauntlet::engine {
 

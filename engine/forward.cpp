@@ -6,8 +6,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "engine/kernels.h"
-#include "engine/thread_pool.h"
+#include "engine/cpu/kernels.h"
+#include "engine/cpu/thread_pool.h"
 
 namespace gauntlet::engine {
 

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "engine/kv_cache.h"
-#include "engine/model_weights.h"
+#include "engine/model/weights.h"
 #include "engine/routing.h"
 
 namespace gauntlet::engine {

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine/model_config.h"
+#include "engine/model/config.h"
 
 namespace gauntlet::engine {
 

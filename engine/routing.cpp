@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "engine/kernels.h"
+#include "engine/cpu/kernels.h"
 
 namespace gauntlet::engine {
 

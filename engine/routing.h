@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/model_config.h"
+#include "engine/model/config.h"
 
 namespace gauntlet::engine {
 

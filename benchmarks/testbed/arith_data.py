@@ -12,7 +12,7 @@ column, so every step is a local lookup:
     4+
     4+0+1=5 r5200 c0
 
-The rendering is exactly what engine/chat_template.cpp produces for a single user turn, with the
+The rendering is exactly what engine/text/chat_template.cpp produces for a single user turn, with the
 generation prompt, plus `<think>\\n\\n</think>\\n\\n` when thinking is off (enable_thinking=false).
 """
 

@@ -13,7 +13,7 @@ import collections
 import json
 import re
 
-# The exact Qwen2/Qwen3 split regex (engine/pretokenizer.cpp recognises it by this text).
+# The exact Qwen2/Qwen3 split regex (engine/text/pretokenizer.cpp recognises it by this text).
 QWEN2_REGEX = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|"
                r"\s*[\r\n]+|\s+(?!\S)|\s+")
 # The same regex over ASCII text: \p{L} = [A-Za-z], \p{N} = [0-9].
@@ -180,7 +180,7 @@ class Tokenizer:
         return tok
 
 
-# Qwen3 template semantics (the same Jinja as engine/tokenizer_writer.cpp's, which the engine's
+# Qwen3 template semantics (the same Jinja as engine/text/tokenizer_writer.cpp's, which the engine's
 # ChatTemplate recognises as the Qwen3 family by its <think> handling).
 CHAT_TEMPLATE = (
     "{%- set ns = namespace(last_query_index=messages|length - 1, found=false) %}"

@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "engine/checkpoint_writer.h"
+#include "engine/model/checkpoint_writer.h"
 #include "engine/engine.h"
-#include "engine/tokenizer_writer.h"
+#include "engine/text/tokenizer_writer.h"
 #include "tests/support/command.h"
 
 namespace {

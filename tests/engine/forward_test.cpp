@@ -12,13 +12,13 @@
 #include <random>
 #include <vector>
 
-#include "engine/checkpoint.h"
-#include "engine/checkpoint_writer.h"
+#include "engine/model/checkpoint.h"
+#include "engine/model/checkpoint_writer.h"
 #include "engine/forward.h"
-#include "engine/kernels.h"
-#include "engine/kernels_reference.h"
-#include "engine/model_weights.h"
-#include "engine/thread_pool.h"
+#include "engine/cpu/kernels.h"
+#include "engine/cpu/kernels_reference.h"
+#include "engine/model/weights.h"
+#include "engine/cpu/thread_pool.h"
 #include "tests/support/command.h"
 
 namespace {

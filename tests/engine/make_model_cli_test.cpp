@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/checkpoint.h"
-#include "engine/model_weights.h"
+#include "engine/model/checkpoint.h"
+#include "engine/model/weights.h"
 #include "tests/support/command.h"
 
 namespace {

@@ -12,10 +12,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/checkpoint_writer.h"
+#include "engine/model/checkpoint_writer.h"
 #include "engine/engine.h"
 #include "engine/expert_stats.h"
-#include "engine/tokenizer_writer.h"
+#include "engine/text/tokenizer_writer.h"
 #include "tests/support/command.h"
 
 namespace {

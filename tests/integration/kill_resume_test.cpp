@@ -24,7 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/store.h"
+#include "harness/store/store.h"
 #include "tests/support/command.h"
 #include "tests/support/fake_openai_server.h"
 #include "tests/support/process.h"

@@ -21,9 +21,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "harness/rollout_record.h"
-#include "harness/selfplay_rewards.h"
-#include "harness/store.h"
+#include "harness/store/rollout_record.h"
+#include "harness/selfplay/rewards.h"
+#include "harness/store/store.h"
 #include "tests/support/command.h"
 #include "tests/support/fake_openai_server.h"
 #include "tests/support/process.h"

@@ -7,10 +7,10 @@
 
 #include <sqlite3.h>
 
-#include "harness/openai_client.h"
-#include "harness/store.h"
-#include "harness/suite_config.h"
-#include "harness/suite_runner.h"
+#include "harness/clients/openai_client.h"
+#include "harness/store/store.h"
+#include "harness/eval/suite_config.h"
+#include "harness/eval/suite_runner.h"
 #include "tests/support/command.h"
 #include "tests/support/fake_openai_server.h"
 

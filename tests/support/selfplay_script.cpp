@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "harness/selfplay_prompts.h"
+#include "harness/selfplay/prompts.h"
 #include "tests/support/fake_openai_server.h"
 
 namespace gauntlet::testing {

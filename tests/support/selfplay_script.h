@@ -1,6 +1,6 @@
 #pragma once
 // The scripted self-play "model" of the fake OpenAI server (FakeServerOptions::script = "selfplay").
-// It recognises Gauntlet's self-play prompts by their titles (harness/selfplay_prompts.h) and
+// It recognises Gauntlet's self-play prompts by their titles (harness/selfplay/prompts.h) and
 // answers deterministically from a hash of the prompt key (prompt text + seed), so every request
 // of a self-play run gets a fixed answer while different samples of one problem differ.
 //

@@ -1,0 +1,231 @@
+#include "harness/cli/command.h"
+
+#include <fstream>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "harness/cli/run_setup.h"
+#include "harness/errors/errors.h"
+#include "harness/report/html_escape.h"
+#include "harness/tournament/match_battles.h"
+#include "harness/ratings/ratings_report.h"
+#include "harness/report/report.h"
+#include "harness/selfplay/rollout_export.h"
+#include "harness/eval/sample_export.h"
+#include "harness/selfplay/stats.h"
+#include "harness/store/store.h"
+#include "harness/eval/suite_config.h"
+#include "harness/eval/suite_runner.h"
+
+#ifndef GAUNTLET_VERSION
+#define GAUNTLET_VERSION "dev"
+#endif
+
+namespace gauntlet::harness {
+namespace {
+
+ReportOptions report_options(Store& store) {
+  ReportOptions options;
+  for (const auto& task : store.tasks()) {
+    auto config = nlohmann::json::parse(task.config_json, nullptr, false);
+    if (config.is_object() && config.contains("pass_at_k") && config["pass_at_k"].is_array() &&
+        !config["pass_at_k"].empty())
+      options.pass_at_k[task.name] = config["pass_at_k"].get<std::vector<int>>();
+  }
+  return options;
+}
+
+Store open_existing(const std::string& db) {
+  if (!std::filesystem::exists(db)) throw UsageError(fmt::format("--db {}: no such database", db));
+  return Store(db);
+}
+
+int cmd_eval(const std::string& suite_path, const std::string& db_arg, bool resume, const std::string& shard_arg,
+             bool no_progress, const std::string& command_line) {
+  auto suite = load_suite(suite_path);
+  auto [db, options] = cli_run_setup(suite.name, db_arg, shard_arg, no_progress, command_line);
+  auto store_ptr = open_run_store(db, resume);
+  Store& store = *store_ptr;
+  auto summary = run_suite(suite, store, options);
+  std::cerr << fmt::format(
+      "gauntlet: run {} on {}: {} samples planned, {} already done, {} completed, {} failed, {} retries, {} from cache{}\n",
+      summary.run_id, db.string(), summary.planned, summary.already_done, summary.completed, summary.failed,
+      summary.retries, summary.cached, summary.interrupted ? " (interrupted)" : "");
+  std::cout << render_text(build_report(store.samples(), report_options(store)));
+  if (summary.interrupted) {
+    std::cerr << "gauntlet: interrupted; rerun the same command to finish the missing samples\n";
+    return 130;
+  }
+  if (summary.failed > 0) {
+    std::cerr << fmt::format("gauntlet: {} samples failed after retries (errors are in the store); rerun the same "
+                             "command to retry only those\n",
+                             summary.failed);
+    return 1;
+  }
+  return 0;
+}
+
+// Tournament leaderboards (one per game) for the report, when the database holds matches.
+struct GameLeaderboard {
+  std::string game;
+  std::size_t matches = 0;
+  RatingTable table;
+  WdlMatrix wdl;
+  std::string description;
+};
+
+std::vector<GameLeaderboard> leaderboards(Store& store) {
+  std::vector<GameLeaderboard> out;
+  RatingOptions options;
+  for (const auto& [game, matches] : matches_by_game(store.matches())) {
+    auto battles = battles_from_matches(matches);
+    if (battles.empty()) continue;
+    GameLeaderboard board;
+    board.game = game;
+    board.matches = matches.size();
+    board.table = compute_ratings(battles, options);
+    board.wdl = wdl_matrix(battles);
+    board.description = describe_ratings(options, board.table.bootstrap);
+    out.push_back(std::move(board));
+  }
+  return out;
+}
+
+// Self-play runs in the database: run name → the stats of each finished step (selfplay_stats.h).
+std::vector<std::pair<std::string, std::vector<nlohmann::json>>> selfplay_steps(Store& store) {
+  std::vector<std::pair<std::string, std::vector<nlohmann::json>>> runs;
+  for (const auto& run : store.selfplay_runs()) {
+    std::vector<nlohmann::json> steps;
+    for (const auto& row : store.selfplay_steps(run.name)) {
+      auto stats = nlohmann::json::parse(row.stats_json, nullptr, false);
+      if (!stats.is_discarded()) steps.push_back(std::move(stats));
+    }
+    runs.emplace_back(run.name, std::move(steps));
+  }
+  return runs;
+}
+
+int cmd_report(const std::string& db, bool json, const std::string& html) {
+  Store store = open_existing(db);
+  auto cells = build_report(store.samples(), report_options(store));
+  auto boards = leaderboards(store);
+  auto selfplay = selfplay_steps(store);
+  if (!html.empty()) {
+    std::string page =
+        render_html(cells, fmt::format("Gauntlet report: {}", std::filesystem::path(db).filename().string()));
+    std::string sections;
+    for (const auto& b : boards)
+      sections += fmt::format("<h2>Tournament: {} ({} matches)</h2>\n", html_escape(b.game), b.matches) +
+                  render_ratings_html_section(b.table, b.wdl, b.description);
+    auto body_end = page.rfind("</body>");
+    page.insert(body_end == std::string::npos ? page.size() : body_end, sections);
+    std::ofstream out(html, std::ios::binary);
+    if (!out) throw UsageError(fmt::format("--html {}: cannot write", html));
+    out << page;
+    if (!out) throw GauntletError(fmt::format("--html {}: write failed", html));
+  }
+  if (json) {
+    auto j = render_json(cells);
+    if (!boards.empty()) {
+      j["tournaments"] = nlohmann::json::object();
+      for (const auto& b : boards) j["tournaments"][b.game] = render_ratings_json(b.table)["ratings"];
+    }
+    if (!selfplay.empty()) {
+      j["selfplay"] = nlohmann::json::object();
+      for (const auto& [run, steps] : selfplay) j["selfplay"][run] = steps;
+    }
+    std::cout << j.dump(2) << "\n";
+  } else if (html.empty()) {
+    if (!cells.empty() || (boards.empty() && selfplay.empty())) std::cout << render_text(cells);
+    for (const auto& b : boards)
+      std::cout << fmt::format("\n== {} ({} matches)\n", b.game, b.matches)
+                << render_ratings_text(b.table, b.wdl, b.description);
+    for (const auto& [run, steps] : selfplay) {
+      std::cout << fmt::format("\n== self-play {} ({} steps finished)\n", run, steps.size());
+      for (const auto& stats : steps) std::cout << format_step_line(stats, static_cast<int>(steps.size())) << "\n";
+    }
+  }
+  return 0;
+}
+
+// Writes one export to `path` ('-' = stdout); returns the lines written.
+template <typename Export>
+std::int64_t export_to(const std::string& option, const std::string& path, Export&& write) {
+  if (path == "-") return write(std::cout);
+  std::ofstream out(path, std::ios::binary);
+  if (!out) throw UsageError(fmt::format("{} {}: cannot write", option, path));
+  auto n = write(out);
+  if (!out) throw GauntletError(fmt::format("{} {}: write failed", option, path));
+  return n;
+}
+
+int cmd_export(const std::string& db, const std::string& samples_path, const std::string& rollouts_path) {
+  if (samples_path.empty() && rollouts_path.empty())
+    throw UsageError("export: give --samples OUT.jsonl and/or --rollouts OUT.jsonl");
+  if (samples_path == "-" && rollouts_path == "-")
+    throw UsageError("export: --samples and --rollouts cannot both write to stdout");
+  Store store = open_existing(db);
+  if (!samples_path.empty()) {
+    auto n = export_to("--samples", samples_path, [&](std::ostream& out) { return export_samples(store, out); });
+    std::cerr << fmt::format("gauntlet: exported {} samples\n", n);
+  }
+  if (!rollouts_path.empty()) {
+    auto n = export_to("--rollouts", rollouts_path, [&](std::ostream& out) { return export_rollouts(store, out); });
+    std::cerr << fmt::format("gauntlet: exported {} rollouts\n", n);
+  }
+  return 0;
+}
+
+int cmd_merge(const std::string& out_path, const std::vector<std::string>& inputs) {
+  for (const auto& in : inputs)
+    if (!std::filesystem::exists(in)) throw UsageError(fmt::format("merge: {}: no such database", in));
+  Store out(out_path);
+  for (const auto& in : inputs) {
+    auto added = out.merge_from(in);
+    std::cerr << fmt::format("gauntlet: merged {}: {} new samples\n", in, added);
+  }
+  std::cerr << fmt::format("gauntlet: {} now holds {} samples\n", out_path, out.sample_count());
+  return 0;
+}
+
+}  // namespace
+
+void add_eval_commands(CLI::App& app, CliCommands& commands, const std::string& command_line) {
+  struct Args {
+    std::string suite_path, db, shard, html, samples, rollouts, merge_out;
+    std::vector<std::string> merge_inputs;
+    bool resume = false, json = false, no_progress = false;
+  };
+  auto a = std::make_shared<Args>();
+
+  auto* eval = app.add_subcommand("eval", "Run a benchmark suite; reruns do only the missing work");
+  eval->add_option("suite", a->suite_path, "Suite file (YAML)")->required();
+  eval->add_option("--db", a->db, "SQLite run database (default: runs/<suite name>.db)");
+  eval->add_flag("--resume", a->resume, "Continue an earlier run on the same --db (rerunning does the same)");
+  eval->add_option("--shard", a->shard, "Run only slice i of n (i taken mod n, so 0..n-1 or 1..n): for Slurm arrays");
+  eval->add_flag("--no-progress", a->no_progress, "No progress output on stderr");
+  commands.push_back({eval, [a, command_line] {
+                        return cmd_eval(a->suite_path, a->db, a->resume, a->shard, a->no_progress, command_line);
+                      }});
+
+  auto* report = app.add_subcommand("report", "Per model x task results from a run database");
+  report->add_option("--db", a->db, "Run database")->required();
+  report->add_flag("--json", a->json, "Print JSON: {\"results\":[...]}");
+  report->add_option("--html", a->html, "Also write a self-contained HTML report to this file");
+  commands.push_back({report, [a] { return cmd_report(a->db, a->json, a->html); }});
+
+  auto* exporter = app.add_subcommand("export", "Write every sample or self-play rollout as JSON lines");
+  exporter->add_option("--db", a->db, "Run database")->required();
+  exporter->add_option("--samples", a->samples, "Samples to this JSONL file ('-' for stdout)");
+  exporter->add_option("--rollouts", a->rollouts, "Self-play rollouts to this JSONL file ('-' for stdout)");
+  commands.push_back({exporter, [a] { return cmd_export(a->db, a->samples, a->rollouts); }});
+
+  auto* merge = app.add_subcommand("merge", "Merge shard databases into one");
+  merge->add_option("out", a->merge_out, "Output database (created if missing)")->required();
+  merge->add_option("inputs", a->merge_inputs, "Input databases")->required();
+  commands.push_back({merge, [a] { return cmd_merge(a->merge_out, a->merge_inputs); }});
+}
+
+}  // namespace gauntlet::harness

@@ -1,0 +1,94 @@
+#pragma once
+// Chat requests and results: the vocabulary every ModelClient speaks.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace gauntlet::harness {
+
+struct ChatMessage {
+  std::string role;     // "system" | "user" | "assistant"
+  std::string content;
+};
+
+// Sampling parameters; unset fields are not sent (the server's defaults apply).
+struct SamplingParams {
+  std::optional<double> temperature;
+  std::optional<double> top_p;
+  std::optional<int> top_k;
+  std::optional<double> min_p;
+  std::optional<double> presence_penalty;
+  std::optional<double> frequency_penalty;
+  std::optional<std::int64_t> seed;
+  std::optional<int> max_tokens;
+  std::vector<std::string> stop;
+  bool logprobs = false;
+  std::optional<int> top_logprobs;  // 0..20
+};
+
+enum class Endpoint { kChat, kCompletions };
+
+struct ChatRequest {
+  std::vector<ChatMessage> messages;  // used by the chat endpoint
+  std::string prompt;                 // used by the completions endpoint (raw text)
+  SamplingParams params;
+  int n = 1;
+  int sample_index = 0;               // repeat index; part of the cache key, never sent
+  nlohmann::json extra_body = nlohmann::json::object();  // merged into the request body last
+};
+
+struct Usage {
+  std::int64_t prompt_tokens = 0;
+  std::int64_t completion_tokens = 0;
+  std::int64_t reasoning_tokens = 0;
+  std::int64_t cached_tokens = 0;
+};
+
+struct TopLogprob {
+  std::string token;
+  double logprob = 0.0;
+};
+
+struct TokenLogprob {
+  std::string token;
+  double logprob = 0.0;
+  std::vector<std::uint8_t> bytes;
+  std::vector<TopLogprob> top;
+};
+
+struct Choice {
+  std::string text;        // final answer text, thinking removed
+  std::string reasoning;   // thinking text, from the server field or the <think> tags
+  bool content_null = false;  // the server sent content: null
+  std::string finish_reason;
+  std::vector<TokenLogprob> logprobs;
+  std::vector<std::int32_t> token_ids;   // when the server returns them
+  nlohmann::json routing;                // in-tree engine with tracing on: harness/clients/routing_config.h's
+                                         // routing_summary of this completion; null otherwise
+};
+
+struct ChatResult {
+  std::vector<Choice> choices;
+  std::vector<std::int32_t> prompt_token_ids;  // the rendered prompt's ids, when the backend returns them
+  Usage usage;
+  double latency_s = 0.0;   // submit to final byte, retries and backoff included
+  int retries = 0;          // attempts beyond the first
+  int http_status = 0;      // status of the last attempt (0: no HTTP response)
+  bool from_cache = false;
+  std::string error;        // empty on success; otherwise why the last attempt failed
+  std::string endpoint_url; // the base URL that served the last attempt
+
+  bool ok() const { return error.empty(); }
+};
+
+nlohmann::json to_json(const ChatResult& result);
+
+// Compact JSON text in which invalid UTF-8 is replaced by U+FFFD. Use it for anything holding model
+// output or model-derived text: a model may emit any bytes, and nlohmann's plain dump() throws on them.
+std::string dump_json(const nlohmann::json& j);
+ChatResult chat_result_from_json(const nlohmann::json& j);
+
+}  // namespace gauntlet::harness

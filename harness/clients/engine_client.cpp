@@ -1,0 +1,100 @@
+#include "harness/clients/engine_client.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "engine/engine.h"
+#include "harness/errors/errors.h"
+#include "harness/clients/openai_wire.h"
+#include "harness/clients/routing_config.h"
+
+namespace gauntlet::harness {
+
+EngineClient::EngineClient(const ModelConfig& config) : config_(config) {
+  if (config.chat_template_kwargs.is_object() && config.chat_template_kwargs.contains("enable_thinking") &&
+      config.chat_template_kwargs["enable_thinking"].is_boolean())
+    thinking_ = config.chat_template_kwargs["enable_thinking"].get<bool>();
+  engine::EngineOptions options;
+  options.threads = config.threads;
+  options.routing = routing_controls(config.routing);
+  trace_ = routing_trace_enabled(config.routing);
+  try {
+    engine_ = std::make_unique<engine::Engine>(config.model_path, options);
+  } catch (const std::exception& e) {
+    throw ConfigError(fmt::format("model '{}': cannot load {}: {}", config.name, config.model_path.string(), e.what()));
+  }
+}
+
+EngineClient::~EngineClient() { stop(); }
+
+ChatResult EngineClient::answer(const ChatRequest& request) {
+  ChatResult result;
+  auto start = std::chrono::steady_clock::now();
+  try {
+    engine::GenerationRequest g;
+    if (!request.messages.empty()) {
+      std::vector<engine::ChatTurn> turns;
+      for (const auto& m : request.messages) turns.push_back({m.role, m.content, std::nullopt});
+      engine::RenderOptions render;
+      render.enable_thinking = thinking_;
+      g.prompt = engine_->render_chat(turns, render);
+    } else {
+      g.prompt = request.prompt;
+    }
+    const auto& p = request.params;
+    g.max_tokens = p.max_tokens.value_or(512);
+    g.sampling.temperature = p.temperature.value_or(1.0);
+    g.sampling.top_p = p.top_p.value_or(1.0);
+    g.sampling.top_k = p.top_k.value_or(0);
+    g.sampling.min_p = p.min_p.value_or(0.0);
+    g.sampling.seed = static_cast<std::uint64_t>(p.seed.value_or(request.sample_index));
+    g.sampling.top_logprobs = p.logprobs ? p.top_logprobs.value_or(0) : 0;
+    g.stop_strings = p.stop;
+    g.trace_routing = trace_;
+    auto out = engine_->generate(g);
+
+    Choice choice;
+    choice.finish_reason = out.finish_reason;
+    // The generation prompt ends at "assistant\n": with thinking on, the model opens <think> itself.
+    split_reasoning(out.text, std::nullopt, std::nullopt, choice);
+    const bool choice_reasoning_empty = choice.reasoning.empty();
+    auto ids = out.token_ids();
+    choice.token_ids.assign(ids.begin(), ids.end());
+    if (trace_) choice.routing = routing_summary(out.routing, engine_->config().num_experts);
+    if (p.logprobs) {
+      const auto& tok = engine_->tokenizer();
+      auto text_of = [&](int id) { return tok.decode(std::span<const int>(&id, 1)); };
+      for (const auto& t : out.tokens) {
+        TokenLogprob lp;
+        lp.token = text_of(t.id);
+        lp.logprob = t.logprob;
+        for (const auto& alt : t.top) lp.top.push_back(TopLogprob{text_of(alt.id), alt.logprob});
+        choice.logprobs.push_back(std::move(lp));
+      }
+    }
+    result.prompt_token_ids.assign(out.prompt_ids.begin(), out.prompt_ids.end());
+    result.usage.prompt_tokens = static_cast<std::int64_t>(out.prompt_ids.size());
+    result.usage.completion_tokens = static_cast<std::int64_t>(out.tokens.size());
+    // Reasoning tokens: those up to and including the </think> the model wrote (all of them when it
+    // never closed the block), as servers that split reasoning report them.
+    if (!choice_reasoning_empty) {
+      const auto close = engine_->tokenizer().token_id("</think>");
+      std::int64_t n = static_cast<std::int64_t>(out.tokens.size());
+      for (std::size_t i = 0; close && i < out.tokens.size(); ++i)
+        if (out.tokens[i].id == *close) {
+          n = static_cast<std::int64_t>(i) + 1;
+          break;
+        }
+      result.usage.reasoning_tokens = n;
+    }
+    result.choices.push_back(std::move(choice));
+    result.http_status = 200;
+  } catch (const std::exception& e) {
+    result.error = fmt::format("engine: {}", e.what());
+  }
+  result.latency_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace gauntlet::harness

@@ -1,0 +1,39 @@
+#pragma once
+// OpenAIClient: a ModelClient for any OpenAI-compatible server (vLLM, SGLang, llama.cpp server,
+// hosted APIs) on libcurl's multi interface. One I/O thread drives every request of the model:
+// adaptive concurrency (ConcurrencyLimiter), retries with exponential backoff and jitter on 429,
+// 5xx, timeouts, connection errors and malformed bodies, Retry-After, and an endpoint pool where
+// each request goes to the base URL with the fewest in flight and a failing URL is skipped for a
+// cooldown. The API key is read from the named environment variable and never logged.
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "harness/clients/model_client.h"
+#include "harness/eval/suite_config.h"
+
+namespace gauntlet::harness {
+
+class OpenAIClient : public ModelClient {
+ public:
+  // Throws ConfigError when api_key_env names a variable that is not set.
+  explicit OpenAIClient(const ModelConfig& config, double shrink_debounce_s = 5.0);
+  ~OpenAIClient() override;
+
+  void submit_async(ChatRequest request, Callback done) override;
+  ClientStats stats() const override;
+  void drain() override;
+
+  // (seconds since start, limit) after each change of the adaptive limit.
+  std::vector<std::pair<double, int>> limit_history() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gauntlet::harness

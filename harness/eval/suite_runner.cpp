@@ -1,0 +1,340 @@
+#include "harness/eval/suite_runner.h"
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "harness/clients/cached_client.h"
+#include "harness/eval/dataset.h"
+#include "harness/clients/engine_client.h"
+#include "harness/errors/errors.h"
+#include "harness/clients/openai_client.h"
+#include "harness/run/progress.h"
+#include "harness/eval/prompt_template.h"
+#include "harness/digest/sha256.h"
+#include "harness/clients/toy_client.h"
+#include "verifiers/scorer.h"
+
+#ifndef GAUNTLET_VERSION
+#define GAUNTLET_VERSION "dev"
+#endif
+
+namespace gauntlet::harness {
+namespace {
+
+struct WorkItem {
+  const TaskConfig* task = nullptr;
+  const verifiers::Scorer* scorer = nullptr;
+  std::string item_id;
+  std::string reference;
+  std::string prompt_text;  // what is stored as the sample's prompt
+  ChatRequest request;
+};
+
+struct ModelLane {
+  const ModelConfig* config = nullptr;
+  std::unique_ptr<ModelClient> client;
+  std::deque<WorkItem> pending;
+  int outstanding = 0;
+  int window = 8;
+};
+
+std::string fingerprint(const nlohmann::json& j) { return sha256_hex(j.dump()).substr(0, 16); }
+
+std::string logprobs_to_json(const std::vector<TokenLogprob>& lps) {
+  if (lps.empty()) return "";
+  auto a = nlohmann::json::array();
+  for (const auto& lp : lps) {
+    nlohmann::json e = {{"token", lp.token}, {"logprob", lp.logprob}};
+    if (!lp.bytes.empty()) e["bytes"] = lp.bytes;
+    if (!lp.top.empty()) {
+      auto top = nlohmann::json::array();
+      for (const auto& t : lp.top) top.push_back({{"token", t.token}, {"logprob", t.logprob}});
+      e["top_logprobs"] = top;
+    }
+    a.push_back(std::move(e));
+  }
+  return dump_json(a);
+}
+
+}  // namespace
+
+std::string Shard::to_string() const { return fmt::format("{}/{}", index, count); }
+
+Shard Shard::parse(const std::string& text) {
+  auto slash = text.find('/');
+  Shard s;
+  try {
+    if (slash == std::string::npos) throw std::invalid_argument("no slash");
+    std::size_t p1 = 0, p2 = 0;
+    s.index = std::stoi(text.substr(0, slash), &p1);
+    s.count = std::stoi(text.substr(slash + 1), &p2);
+    if (p1 != slash || p2 != text.size() - slash - 1) throw std::invalid_argument("trailing text");
+  } catch (const std::exception&) {
+    throw UsageError(fmt::format("--shard '{}': expected i/n, e.g. 0/4", text));
+  }
+  if (s.count < 1 || s.index < 0 || s.index > s.count)
+    throw UsageError(fmt::format("--shard '{}': need n >= 1 and 0 <= i <= n", text));
+  s.index %= s.count;  // n/n is 0/n: 0-based (0..n-1) and 1-based (1..n) numbering both cover every item once
+  return s;
+}
+
+std::unique_ptr<ModelClient> make_default_client(const ModelConfig& config) {
+  if (config.provider == "toy") return std::make_unique<ToyClient>(config);
+  if (config.provider == "engine") return std::make_unique<EngineClient>(config);
+  return std::make_unique<OpenAIClient>(config);
+}
+
+RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& options) {
+  RunSummary summary;
+
+  // 1. Validate everything that can be validated before a single request: datasets, templates,
+  //    and that the store's earlier runs used the same model and task definitions.
+  std::map<std::string, std::unique_ptr<verifiers::Scorer>> scorers;
+  std::map<std::string, std::vector<DatasetItem>> datasets;
+  for (const auto& task : suite.tasks) {
+    scorers[task.name] = verifiers::make_scorer(task.scorer, task.scorer_options);
+    auto items = load_dataset(task.dataset, task.answer_field, task.id_field);
+    if (task.limit > 0 && static_cast<int>(items.size()) > task.limit) items.resize(task.limit);
+    datasets[task.name] = std::move(items);
+  }
+  for (const auto& model : suite.models)
+    store.record_model({model.name, fingerprint(model.fingerprint_json()), model.fingerprint_json().dump()});
+  for (const auto& task : suite.tasks) {
+    auto config = task.fingerprint_json();
+    config["dataset"] = task.dataset.string();
+    config["samples"] = task.samples;
+    config["pass_at_k"] = task.pass_at_k;
+    store.record_task({task.name, fingerprint(task.fingerprint_json()), config.dump()});
+    std::vector<ItemRow> rows;
+    int position = 0;
+    for (const auto& item : datasets[task.name])
+      rows.push_back({item.id, position++, dump_json(item.fields), item.reference});
+    store.record_items(task.name, rows);
+  }
+
+  // 2. Expand into work items, skipping what is already committed.
+  std::vector<ModelLane> lanes(suite.models.size());
+  for (std::size_t m = 0; m < suite.models.size(); ++m) {
+    lanes[m].config = &suite.models[m];
+    lanes[m].window = std::max(8, suite.models[m].concurrency * 2);
+  }
+  std::int64_t pair_index = 0;
+  for (const auto& task : suite.tasks) {
+    PromptTemplate user_template(task.prompt);
+    PromptTemplate system_template(task.system);
+    std::vector<std::set<std::pair<std::string, int>>> done(suite.models.size());
+    for (std::size_t m = 0; m < suite.models.size(); ++m) done[m] = store.done_samples(suite.models[m].name, task.name);
+    for (const auto& item : datasets[task.name]) {
+      bool mine = !options.shard || pair_index % options.shard->count == options.shard->index;
+      ++pair_index;
+      if (!mine) continue;
+      std::string user_text, system_text;
+      try {
+        user_text = user_template.render(item.fields);
+        system_text = system_template.render(item.fields);
+      } catch (const std::out_of_range& e) {
+        throw DatasetError(task.dataset.string(), item.line, fmt::format("task '{}' prompt: {}", task.name, e.what()));
+      }
+      for (std::size_t m = 0; m < suite.models.size(); ++m) {
+        const auto& model = suite.models[m];
+        for (int s = 0; s < task.samples; ++s) {
+          ++summary.planned;
+          if (done[m].count({item.id, s})) {
+            ++summary.already_done;
+            continue;
+          }
+          WorkItem w;
+          w.task = &task;
+          w.scorer = scorers[task.name].get();
+          w.item_id = item.id;
+          w.reference = item.reference;
+          w.request.sample_index = s;
+          w.request.params = merge_params(model.params, task.params);
+          if (w.request.params.seed) *w.request.params.seed += s;
+          if (model.endpoint == Endpoint::kChat) {
+            if (!system_text.empty()) w.request.messages.push_back({"system", system_text});
+            w.request.messages.push_back({"user", user_text});
+            auto msgs = nlohmann::json::array();
+            for (const auto& msg : w.request.messages) msgs.push_back({{"role", msg.role}, {"content", msg.content}});
+            w.prompt_text = dump_json(msgs);
+          } else {
+            w.request.prompt = system_text.empty() ? user_text : system_text + "\n\n" + user_text;
+            w.prompt_text = w.request.prompt;
+          }
+          lanes[m].pending.push_back(std::move(w));
+        }
+      }
+    }
+  }
+
+  RunInfo info;
+  info.suite = suite.name;
+  info.config_path = suite.path.string();
+  info.command = options.command_line;
+  info.shard = options.shard ? options.shard->to_string() : "";
+  info.version = GAUNTLET_VERSION;
+  summary.run_id = store.begin_run(info);
+
+  // 3. Clients, wrapped in the response cache.
+  std::unique_ptr<Store> separate_cache;
+  Store* cache = nullptr;
+  if (suite.cache) cache = &store;
+  if (!suite.cache_path.empty()) {
+    separate_cache = std::make_unique<Store>(suite.cache_path);
+    cache = separate_cache.get();
+  }
+  auto factory = options.make_client ? options.make_client : make_default_client;
+  try {
+    for (auto& lane : lanes) {
+      if (lane.pending.empty()) continue;
+      auto client = factory(*lane.config);
+      if (cache)
+        client = std::make_unique<CachedClient>(std::move(client), *cache, lane.config->name,
+                                                lane.config->fingerprint_json());
+      lane.client = std::move(client);
+    }
+  } catch (...) {
+    store.end_run(summary.run_id, "failed");
+    throw;
+  }
+
+  // 4. Feed each model up to its window; commit each result as it arrives.
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::string fatal;  // a store failure stops the run
+  ProgressCounts counts;
+  counts.total = summary.planned;
+  counts.done = summary.already_done;
+  std::int64_t remaining = summary.planned - summary.already_done;
+
+  auto on_result = [&](ModelLane& lane, const WorkItem& w, ChatResult result) {
+    SampleRecord r;
+    r.key = {lane.config->name, w.task->name, w.item_id, w.request.sample_index};
+    r.run_id = summary.run_id;
+    r.prompt = w.prompt_text;
+    r.reference = w.reference;
+    r.usage = result.usage;
+    r.latency_s = result.latency_s;
+    r.retries = result.retries;
+    r.cached = result.from_cache;
+    r.error = result.error;
+    if (result.ok() && result.choices.empty()) r.error = "response had no choices";
+    if (r.error.empty()) try {
+      const Choice& c = result.choices.front();
+      r.completion = c.text;
+      r.reasoning = c.reasoning;
+      r.finish_reason = c.finish_reason;
+      auto verdict = w.scorer->score(c.text, w.reference);
+      r.answer = verdict.extracted;
+      r.score = verdict.score;
+      r.correct = verdict.correct;
+      r.logprobs_json = logprobs_to_json(c.logprobs);
+      if (!c.token_ids.empty()) r.token_ids_json = nlohmann::json(c.token_ids).dump();
+      if (!c.routing.is_null()) r.routing_json = c.routing.dump();
+    } catch (const std::exception& e) {
+      // Scoring or serialising a strange completion must cost that sample, never the run.
+      r.error = std::string("could not record the completion: ") + e.what();
+      r.score = 0;
+      r.correct = false;
+    }
+    std::string store_error;
+    try {
+      store.put_sample(r);
+    } catch (const std::exception& e) {
+      store_error = e.what();
+    }
+    std::lock_guard lock(mutex);
+    --lane.outstanding;
+    --remaining;
+    if (!store_error.empty()) {
+      if (fatal.empty()) fatal = store_error;
+    } else {
+      ++counts.done;
+      if (r.error.empty()) ++summary.completed;
+      else ++summary.failed;
+      if (r.cached) ++summary.cached;
+    }
+    counts.errors = summary.failed;
+    counts.cached = summary.cached;
+    changed.notify_all();
+  };
+
+  std::unique_ptr<Progress> progress;
+  if (options.progress_out) progress = std::make_unique<Progress>(*options.progress_out, options.progress_live,
+                                                                  suite.progress_interval_s);
+  if (progress) progress->tick(counts);  // fixes the rate's starting point before any work
+  auto live_counts = [&] {
+    ProgressCounts c = counts;
+    c.in_flight = 0;
+    c.limit = 0;
+    c.retries = 0;
+    for (auto& lane : lanes) {
+      if (!lane.client) continue;
+      auto stats = lane.client->stats();
+      c.in_flight += stats.in_flight;
+      c.limit += stats.concurrency_limit;
+      c.retries += stats.retries;
+    }
+    return c;
+  };
+
+  std::unique_lock lock(mutex);
+  for (;;) {
+    bool stop_requested = options.stop && options.stop->load();
+    if (stop_requested && !summary.interrupted) {
+      summary.interrupted = true;
+      for (auto& lane : lanes) {
+        remaining -= static_cast<std::int64_t>(lane.pending.size());
+        lane.pending.clear();
+      }
+    }
+    if (!fatal.empty() && !summary.interrupted) {
+      summary.interrupted = true;
+      for (auto& lane : lanes) {
+        remaining -= static_cast<std::int64_t>(lane.pending.size());
+        lane.pending.clear();
+      }
+    }
+    bool submitted = false;
+    for (auto& lane : lanes) {
+      while (!lane.pending.empty() && lane.outstanding < lane.window) {
+        auto w = std::make_shared<WorkItem>(std::move(lane.pending.front()));
+        lane.pending.pop_front();
+        ++lane.outstanding;
+        ChatRequest request = w->request;
+        lock.unlock();  // a cache hit runs the callback inside submit_async
+        lane.client->submit_async(std::move(request),
+                                  [&, w, lane_ptr = &lane](ChatResult r) { on_result(*lane_ptr, *w, std::move(r)); });
+        lock.lock();
+        submitted = true;
+      }
+    }
+    if (remaining <= 0) break;
+    if (!submitted) changed.wait_for(lock, std::chrono::milliseconds(200));
+    if (progress) {
+      auto c = live_counts();
+      lock.unlock();
+      progress->tick(c);
+      lock.lock();
+    }
+  }
+  auto final_counts = live_counts();
+  summary.retries = final_counts.retries;
+  lock.unlock();
+  for (auto& lane : lanes)
+    if (lane.client) lane.client->drain();
+  if (progress) progress->finish(final_counts);
+
+  if (!fatal.empty()) {
+    store.end_run(summary.run_id, "failed");
+    throw StoreError(fatal);
+  }
+  store.end_run(summary.run_id, summary.interrupted ? "interrupted" : "finished");
+  return summary;
+}
+
+}  // namespace gauntlet::harness

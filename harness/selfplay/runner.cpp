@@ -1,0 +1,157 @@
+#include "harness/selfplay/runner.h"
+
+#include <chrono>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "harness/errors/errors.h"
+#include "harness/run/progress.h"
+#include "harness/selfplay/stats.h"
+#include "harness/selfplay/step.h"
+#include "harness/digest/sha256.h"
+#include "harness/eval/suite_runner.h"
+
+#ifndef GAUNTLET_VERSION
+#define GAUNTLET_VERSION "dev"
+#endif
+
+namespace gauntlet::harness {
+namespace {
+
+std::string fingerprint(const nlohmann::json& j) { return sha256_hex(j.dump()).substr(0, 16); }
+
+}  // namespace
+
+SelfPlaySummary run_selfplay(const SelfPlayConfig& config, Store& store, const sandbox::SandboxOptions& sandbox_options,
+                             const SelfPlayOptions& options) {
+  SelfPlaySummary summary;
+  summary.steps_planned = config.steps;
+
+  // 1. The database must hold this run (if at all) with the same configuration.
+  store.record_model({config.proposer.name, fingerprint(config.proposer.fingerprint_json()),
+                      config.proposer.fingerprint_json().dump()});
+  if (!config.same_model)
+    store.record_model(
+        {config.solver.name, fingerprint(config.solver.fingerprint_json()), config.solver.fingerprint_json().dump()});
+  store.record_selfplay_run({config.name, fingerprint(config.fingerprint_json()), config.fingerprint_json().dump()});
+  std::vector<BufferRow> seeds;
+  for (TaskType type : all_task_types()) {
+    CodeTask seed = seed_task(type);
+    seeds.push_back({to_string(type), 0, -1, seed.id, dump_json(seed.to_json())});
+  }
+  store.seed_selfplay_buffer(config.name, seeds);
+
+  int next = 0;
+  for (const auto& row : store.selfplay_steps(config.name)) {
+    if (row.step != next) break;
+    ++next;
+  }
+  summary.already_done = std::min(next, config.steps);
+
+  RunInfo info;
+  info.suite = config.name;
+  info.config_path = config.path.string();
+  info.command = options.command_line;
+  info.version = GAUNTLET_VERSION;
+  summary.run_id = store.begin_run(info);
+
+  std::unique_ptr<ModelClient> proposer, solver;
+  auto factory = options.make_client ? options.make_client : make_default_client;
+  try {
+    proposer = factory(config.proposer);
+    if (!config.same_model) solver = factory(config.solver);
+  } catch (...) {
+    store.end_run(summary.run_id, "failed");
+    throw;
+  }
+  std::unique_ptr<sandbox::Sandbox> sandbox, other_seed;
+  try {
+    sandbox = std::make_unique<sandbox::Sandbox>(sandbox_options);
+    auto second_options = sandbox_options;
+    second_options.hash_seed = sandbox_options.hash_seed + 1;
+    other_seed = std::make_unique<sandbox::Sandbox>(second_options);
+  } catch (...) {
+    store.end_run(summary.run_id, "failed");
+    throw;
+  }
+  verifiers::CodeLimits code_limits{config.limits.timeout_ms, config.limits.memory_mb};
+  ProposalValidator validator(*sandbox, *other_seed, config.limits);
+  verifiers::CodeReasoningVerifier verifier(*sandbox, code_limits);
+
+  // Request progress over this invocation's steps.
+  std::unique_ptr<Progress> progress;
+  std::mutex progress_mutex;
+  ProgressCounts counts;
+  if (options.progress_out)
+    progress = std::make_unique<Progress>(*options.progress_out, options.progress_live, config.progress_interval_s);
+  auto tick = [&] {
+    if (!progress) return;
+    std::lock_guard lock(progress_mutex);
+    auto s = proposer->stats();
+    counts.in_flight = s.in_flight + (solver ? solver->stats().in_flight : 0);
+    counts.retries = s.retries + (solver ? solver->stats().retries : 0);
+    counts.errors = s.errors + (solver ? solver->stats().errors : 0);
+    progress->tick(counts);
+  };
+
+  StepContext context{config,
+                      store,
+                      *proposer,
+                      solver ? *solver : *proposer,
+                      validator,
+                      verifier,
+                      summary.run_id,
+                      options.stop,
+                      tick,
+                      [&](std::int64_t n) {
+                        std::lock_guard lock(progress_mutex);
+                        counts.total += n;
+                      },
+                      [&] {
+                        std::lock_guard lock(progress_mutex);
+                        ++counts.done;
+                      }};
+
+  auto started = std::chrono::steady_clock::now();
+  std::string failure;
+  for (int step = next; step < config.steps; ++step) {
+    if (options.stop && options.stop->load()) {
+      summary.interrupted = true;
+      break;
+    }
+    StepResult result;
+    try {
+      result = run_selfplay_step(context, step);
+    } catch (...) {
+      store.end_run(summary.run_id, "failed");
+      throw;
+    }
+    if (!result.finished) {
+      failure = result.failure;
+      summary.interrupted = failure.empty();
+      break;
+    }
+    ++summary.finished;
+    if (options.progress_out) {
+      std::lock_guard lock(progress_mutex);
+      *options.progress_out << (options.progress_live ? "\r\033[K" : "")
+                            << "selfplay: " << format_step_line(result.stats, config.steps) << "\n"
+                            << std::flush;
+    }
+  }
+  summary.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  summary.sandbox_execs = validator.executions() + verifier.executions();
+  if (progress) {
+    counts.in_flight = 0;  // every request has completed (pump_requests waits for them)
+    progress->finish(counts);
+  }
+  if (!failure.empty()) {
+    store.end_run(summary.run_id, "failed");
+    throw GauntletError(failure);
+  }
+  store.end_run(summary.run_id, summary.interrupted ? "interrupted" : "finished");
+  return summary;
+}
+
+}  // namespace gauntlet::harness

@@ -1,0 +1,158 @@
+#include "harness/tournament/config.h"
+
+#include <set>
+
+#include <fmt/format.h>
+
+#include "games/bot.h"
+#include "games/game.h"
+#include "harness/input/yaml_reader.h"
+
+namespace gauntlet::harness {
+namespace {
+
+PlayerConfig read_player(const YAML::Node& node, const std::string& file, std::size_t index) {
+  const std::string where = fmt::format("players[{}]", index);
+  MapReader r(node, file, where);
+  PlayerConfig p;
+  p.name = r.req_string("name");
+  auto bot = r.opt<std::string>("bot");
+  bool has_model = r.has("model");
+  auto model_node = r.get("model");
+  if (bot.has_value() == has_model)
+    r.fail(r.node(), where, "a player needs exactly one of `bot:` (random, heuristic, stockfish) or `model:`");
+  if (bot) {
+    p.bot = *bot;
+    if (p.bot != "random" && p.bot != "heuristic" && p.bot != "stockfish")
+      r.fail(r.node()["bot"], r.path("bot"), fmt::format("unknown bot '{}' (valid: random, heuristic, stockfish)", p.bot));
+    p.bot_options = read_json_block(r, "options", nlohmann::json::object());
+  } else {
+    if (!model_node.IsMap()) r.fail(model_node, r.path("model"), "expected a mapping of model settings");
+    YAML::Node with_name = YAML::Clone(model_node);
+    if (!with_name["name"]) with_name["name"] = p.name;
+    p.model = read_model_config(with_name, file, r.path("model"));
+    r.get("options");
+    if (r.has("options")) r.fail(r.node()["options"], r.path("options"), "options are for bots; model settings go under model:");
+  }
+  r.finish();
+  return p;
+}
+
+bool plays(const PlayerConfig& p, const std::string& game) {
+  if (!p.bot.empty()) return games::bot_supports(p.bot, game);
+  return true;
+}
+
+GameEntry read_game(const YAML::Node& node, const std::string& file, std::size_t index,
+                    const std::vector<PlayerConfig>& players) {
+  MapReader r(node, file, fmt::format("games[{}]", index));
+  GameEntry g;
+  g.game = r.req_string("game");
+  auto names = games::game_names();
+  if (std::find(names.begin(), names.end(), g.game) == names.end())
+    r.fail(r.node()["game"], r.path("game"), fmt::format("unknown game '{}' (valid: {})", g.game, fmt::join(names, ", ")));
+  g.name = r.opt<std::string>("name").value_or(g.game);
+  g.options = read_json_block(r, "options", nlohmann::json::object());
+  try {
+    games::make_game(g.game, g.options, 0);  // validates the options
+  } catch (const games::GameConfigError& e) {
+    r.fail(r.node()["options"] ? r.node()["options"] : r.node(), r.path("options"), e.what());
+  }
+  if (g.options.contains("players") && g.options["players"].is_number_integer()) g.seats = g.options["players"];
+  g.rounds = r.opt<int>("rounds").value_or(1);
+  if (g.rounds < 1) r.fail(r.node()["rounds"], r.path("rounds"), "must be >= 1");
+  if (r.has("players")) {
+    auto list = r.get("players");
+    if (!list.IsSequence()) r.fail(list, r.path("players"), "expected a list of player names");
+    for (const auto& e : list) {
+      if (!e.IsScalar()) r.fail(e, r.path("players"), "expected a player name");
+      auto name = e.Scalar();
+      auto it = std::find_if(players.begin(), players.end(), [&](const PlayerConfig& p) { return p.name == name; });
+      if (it == players.end()) r.fail(e, r.path("players"), fmt::format("no player named '{}'", name));
+      if (!plays(*it, g.game))
+        r.fail(e, r.path("players"), fmt::format("bot '{}' ({}) cannot play {}", name, it->bot, g.game));
+      g.players.push_back(name);
+    }
+  } else {
+    r.get("players");
+    for (const auto& p : players)
+      if (plays(p, g.game)) g.players.push_back(p.name);
+  }
+  std::set<std::string> unique(g.players.begin(), g.players.end());
+  if (unique.size() != g.players.size()) r.fail(r.node()["players"], r.path("players"), "a player is listed twice");
+  if (static_cast<int>(g.players.size()) < g.seats)
+    r.fail(r.node(), r.path("players"),
+           fmt::format("{} needs {} players per match but only {} can play it", g.name, g.seats, g.players.size()));
+  r.finish();
+  return g;
+}
+
+}  // namespace
+
+const PlayerConfig& TournamentConfig::player(const std::string& player_name) const {
+  for (const auto& p : players)
+    if (p.name == player_name) return p;
+  throw ConfigError(fmt::format("{}: no player named '{}'", path.string(), player_name));
+}
+
+TournamentConfig load_tournament(const std::filesystem::path& path) {
+  const std::string file = path.string();
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(file);
+  } catch (const YAML::BadFile&) {
+    throw ConfigError(file, 0, "file", "cannot read the tournament file");
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(file, e.mark.line + 1, "yaml", e.msg);
+  }
+  if (!root || root.IsNull()) throw ConfigError(file, 0, "file", "the tournament file is empty");
+  MapReader r(root, file, "");
+  TournamentConfig t;
+  t.path = std::filesystem::absolute(path);
+  t.name = r.opt<std::string>("name").value_or(path.stem().string());
+  t.concurrency = r.opt<int>("concurrency").value_or(t.concurrency);
+  if (t.concurrency < 1) r.fail(root["concurrency"], "concurrency", "must be >= 1");
+  t.seed = r.opt<std::uint64_t>("seed").value_or(t.seed);
+  t.progress_interval_s = r.opt<double>("progress_interval").value_or(t.progress_interval_s);
+  if (t.progress_interval_s <= 0) r.fail(root["progress_interval"], "progress_interval", "must be > 0 seconds");
+
+  auto players = r.get("players");
+  if (!players || !players.IsSequence() || players.size() < 2)
+    r.fail(players ? players : root, "players", "expected a list of at least two players");
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < players.size(); ++i) {
+    t.players.push_back(read_player(players[i], file, i));
+    if (!names.insert(t.players.back().name).second)
+      r.fail(players[i], fmt::format("players[{}].name", i), fmt::format("duplicate player name '{}'", t.players.back().name));
+  }
+  auto game_list = r.get("games");
+  if (!game_list || !game_list.IsSequence() || game_list.size() == 0)
+    r.fail(game_list ? game_list : root, "games", "expected a non-empty list of games");
+  std::set<std::string> game_names;
+  for (std::size_t i = 0; i < game_list.size(); ++i) {
+    t.games.push_back(read_game(game_list[i], file, i, t.players));
+    if (!game_names.insert(t.games.back().name).second)
+      r.fail(game_list[i], fmt::format("games[{}].name", i),
+             fmt::format("two games are named '{}'; give one a `name:`", t.games.back().name));
+  }
+  if (r.has("rules")) {
+    MapReader m(r.get("rules"), file, "rules");
+    t.rules.max_attempts_per_turn = m.opt<int>("max_attempts_per_turn").value_or(t.rules.max_attempts_per_turn);
+    t.rules.max_attempts_per_game = m.opt<int>("max_attempts_per_game").value_or(t.rules.max_attempts_per_game);
+    t.rules.move_timeout_s = m.opt<double>("move_timeout").value_or(t.rules.move_timeout_s);
+    t.rules.max_turns = m.opt<int>("max_turns").value_or(t.rules.max_turns);
+    if (t.rules.max_attempts_per_turn < 1)
+      m.fail(m.node()["max_attempts_per_turn"], m.path("max_attempts_per_turn"), "must be >= 1");
+    if (t.rules.max_attempts_per_game < 1)
+      m.fail(m.node()["max_attempts_per_game"], m.path("max_attempts_per_game"), "must be >= 1");
+    if (t.rules.move_timeout_s <= 0) m.fail(m.node()["move_timeout"], m.path("move_timeout"), "must be > 0 seconds");
+    if (t.rules.max_turns < 1) m.fail(m.node()["max_turns"], m.path("max_turns"), "must be >= 1");
+    m.finish();
+  } else {
+    r.get("rules");
+  }
+  r.finish();
+  return t;
+}
+
+}  // namespace gauntlet::harness

@@ -1,0 +1,55 @@
+#pragma once
+// TournamentConfig: a tournament file (YAML) naming players (models and built-in bots), the games
+// they play and the match rules. Validated on load like suites: errors name file:line:key.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/eval/suite_config.h"
+
+namespace gauntlet::harness {
+
+struct PlayerConfig {
+  std::string name;
+  std::string bot;                   // "random" | "heuristic" | "stockfish"; "" for a model player
+  nlohmann::json bot_options = nlohmann::json::object();
+  std::optional<ModelConfig> model;  // set for model players
+};
+
+struct GameEntry {
+  std::string name;                  // label, unique in the tournament (default: the game)
+  std::string game;                  // chess | liars_dice | poker
+  nlohmann::json options = nlohmann::json::object();
+  int seats = 2;                     // players per match (options.players for dice and poker)
+  int rounds = 1;                    // each seat rotation of each player set plays this many times
+  std::vector<std::string> players;  // the players in this game (default: every player able to play it)
+};
+
+struct MatchRules {
+  int max_attempts_per_turn = 3;     // invalid moves allowed in one turn (resets after a valid move)
+  int max_attempts_per_game = 10;    // invalid moves allowed per player over the whole match
+  double move_timeout_s = 300.0;     // a slower answer counts as an invalid attempt
+  int max_turns = 2000;              // safety cap on actions per match: adjudicated as a draw
+};
+
+struct TournamentConfig {
+  std::filesystem::path path;
+  std::string name;
+  std::vector<PlayerConfig> players;
+  std::vector<GameEntry> games;
+  MatchRules rules;
+  int concurrency = 4;               // matches played at once
+  std::uint64_t seed = 1;
+  double progress_interval_s = 30.0;
+
+  const PlayerConfig& player(const std::string& name) const;
+};
+
+// Throws ConfigError.
+TournamentConfig load_tournament(const std::filesystem::path& path);
+
+}  // namespace gauntlet::harness

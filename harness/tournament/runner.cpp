@@ -1,0 +1,150 @@
+#include "harness/tournament/runner.h"
+
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "harness/errors/errors.h"
+#include "harness/tournament/match_runner.h"
+#include "harness/tournament/match_schedule.h"
+#include "harness/run/progress.h"
+#include "harness/digest/sha256.h"
+
+#ifndef GAUNTLET_VERSION
+#define GAUNTLET_VERSION "dev"
+#endif
+
+namespace gauntlet::harness {
+
+TournamentSummary run_tournament(const TournamentConfig& config, Store& store, const TournamentOptions& options) {
+  TournamentSummary summary;
+  for (const auto& p : config.players)
+    if (p.model)
+      store.record_model({p.name, sha256_hex(p.model->fingerprint_json().dump()).substr(0, 16),
+                          p.model->fingerprint_json().dump()});
+
+  // Bots are checked before anything runs (e.g. a missing stockfish binary is a config error).
+  for (const auto& game : config.games)
+    for (const auto& name : game.players) {
+      const auto& p = config.player(name);
+      if (p.bot.empty()) continue;
+      try {
+        games::make_bot(p.bot, game.game, p.bot_options, 0);
+      } catch (const std::exception& e) {
+        throw ConfigError(fmt::format("{}: player '{}' cannot play {}: {}", config.path.string(), name, game.name,
+                                      e.what()));
+      }
+    }
+
+  auto schedule = schedule_matches(config);
+  std::set<std::string> finished;
+  for (const auto& m : store.matches(config.name)) finished.insert(m.id);
+  std::vector<const ScheduledMatch*> todo;
+  for (std::size_t i = 0; i < schedule.size(); ++i) {
+    if (options.shard && static_cast<int>(i % options.shard->count) != options.shard->index) continue;
+    ++summary.planned;
+    if (finished.count(schedule[i].id)) ++summary.already_done;
+    else todo.push_back(&schedule[i]);
+  }
+
+  RunInfo info;
+  info.suite = config.name;
+  info.config_path = config.path.string();
+  info.command = options.command_line;
+  info.shard = options.shard ? options.shard->to_string() : "";
+  info.version = GAUNTLET_VERSION;
+  summary.run_id = store.begin_run(info);
+
+  // One client per model player, shared by its concurrent matches.
+  std::map<std::string, std::unique_ptr<ModelClient>> clients;
+  auto factory = options.make_client ? options.make_client : make_default_client;
+  try {
+    for (const auto& p : config.players)
+      if (p.model) clients[p.name] = factory(*p.model);
+  } catch (...) {
+    store.end_run(summary.run_id, "failed");
+    throw;
+  }
+
+  std::mutex mutex;
+  std::size_t next = 0;
+  std::string fatal;
+  ProgressCounts counts;
+  counts.total = summary.planned;
+  counts.done = summary.already_done;
+  std::unique_ptr<Progress> progress;
+  if (options.progress_out)
+    progress = std::make_unique<Progress>(*options.progress_out, options.progress_live, config.progress_interval_s);
+  if (progress) progress->tick(counts);
+  std::atomic<bool> abort{false};
+
+  auto worker = [&] {
+    MatchRunner runner(store, config.rules, config.name, summary.run_id);
+    for (;;) {
+      const ScheduledMatch* match = nullptr;
+      {
+        std::lock_guard lock(mutex);
+        if (next >= todo.size() || abort || (options.stop && options.stop->load())) return;
+        match = todo[next++];
+        ++counts.in_flight;
+      }
+      try {
+        std::vector<SeatPlayer> seats;
+        for (std::size_t s = 0; s < match->seats.size(); ++s) {
+          const auto& pc = config.player(match->seats[s]);
+          SeatPlayer seat;
+          seat.name = pc.name;
+          if (pc.model) {
+            seat.client = clients.at(pc.name).get();
+            seat.model = &*pc.model;
+          } else {
+            seat.bot = games::make_bot(pc.bot, match->game->game, pc.bot_options, match->seed + 7919 * (s + 1));
+          }
+          seats.push_back(std::move(seat));
+        }
+        auto record = runner.play(*match, seats, options.stop);
+        std::lock_guard lock(mutex);
+        --counts.in_flight;
+        if (record) {
+          ++summary.played;
+          ++counts.done;
+          if (record->status == "forfeit") ++summary.forfeits;
+        }
+      } catch (const std::exception& e) {
+        std::lock_guard lock(mutex);
+        --counts.in_flight;
+        if (fatal.empty()) fatal = fmt::format("match {}: {}", match->id, e.what());
+        abort = true;
+        return;
+      }
+    }
+  };
+
+  std::vector<std::thread> threads;
+  const int n = std::max(1, std::min<int>(config.concurrency, static_cast<int>(todo.size())));
+  for (int i = 0; i < n; ++i) threads.emplace_back(worker);
+  if (progress) {
+    for (;;) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      std::lock_guard lock(mutex);
+      bool over = (next >= todo.size() || abort || (options.stop && options.stop->load())) && counts.in_flight == 0;
+      progress->tick(counts);
+      if (over) break;
+    }
+  }
+  for (auto& t : threads) t.join();
+  if (progress) progress->finish(counts);
+
+  summary.interrupted = options.stop && options.stop->load() && summary.already_done + summary.played < summary.planned;
+  if (!fatal.empty()) {
+    store.end_run(summary.run_id, "failed");
+    throw GauntletError(fatal);
+  }
+  store.end_run(summary.run_id, summary.interrupted ? "interrupted" : "finished");
+  return summary;
+}
+
+}  // namespace gauntlet::harness

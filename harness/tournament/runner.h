@@ -1,0 +1,32 @@
+#pragma once
+// TournamentRunner: plays the scheduled matches of a tournament that are not yet in the store,
+// `concurrency` at a time, and records each as it ends. Rerunning the same tournament on the same
+// database plays only the missing matches (a match interrupted mid-way is replayed from the start).
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <ostream>
+
+#include "harness/clients/model_client.h"
+#include "harness/store/store.h"
+#include "harness/eval/suite_runner.h"
+#include "harness/tournament/config.h"
+
+namespace gauntlet::harness {
+
+// Same knobs as a suite run (shard = a slice of the match schedule, in schedule order).
+using TournamentOptions = RunOptions;
+
+struct TournamentSummary {
+  std::int64_t run_id = 0;
+  std::int64_t planned = 0;       // matches in this run's slice
+  std::int64_t already_done = 0;
+  std::int64_t played = 0;
+  std::int64_t forfeits = 0;
+  bool interrupted = false;
+};
+
+TournamentSummary run_tournament(const TournamentConfig& config, Store& store, const TournamentOptions& options);
+
+}  // namespace gauntlet::harness
