@@ -10,6 +10,7 @@
 #include "harness/errors/errors.h"
 #include "harness/report/html_escape.h"
 #include "harness/tournament/match_battles.h"
+#include "harness/tournament/match_export.h"
 #include "harness/ratings/ratings_report.h"
 #include "harness/report/report.h"
 #include "harness/selfplay/rollout_export.h"
@@ -161,11 +162,12 @@ std::int64_t export_to(const std::string& option, const std::string& path, Expor
   return n;
 }
 
-int cmd_export(const std::string& db, const std::string& samples_path, const std::string& rollouts_path) {
-  if (samples_path.empty() && rollouts_path.empty())
-    throw UsageError("export: give --samples OUT.jsonl and/or --rollouts OUT.jsonl");
-  if (samples_path == "-" && rollouts_path == "-")
-    throw UsageError("export: --samples and --rollouts cannot both write to stdout");
+int cmd_export(const std::string& db, const std::string& samples_path, const std::string& rollouts_path,
+               const std::string& matches_path) {
+  if (samples_path.empty() && rollouts_path.empty() && matches_path.empty())
+    throw UsageError("export: give --samples OUT.jsonl, --rollouts OUT.jsonl and/or --matches OUT.jsonl");
+  if ((samples_path == "-") + (rollouts_path == "-") + (matches_path == "-") > 1)
+    throw UsageError("export: only one of --samples, --rollouts and --matches can write to stdout");
   Store store = open_existing(db);
   if (!samples_path.empty()) {
     auto n = export_to("--samples", samples_path, [&](std::ostream& out) { return export_samples(store, out); });
@@ -174,6 +176,10 @@ int cmd_export(const std::string& db, const std::string& samples_path, const std
   if (!rollouts_path.empty()) {
     auto n = export_to("--rollouts", rollouts_path, [&](std::ostream& out) { return export_rollouts(store, out); });
     std::cerr << fmt::format("gauntlet: exported {} rollouts\n", n);
+  }
+  if (!matches_path.empty()) {
+    auto n = export_to("--matches", matches_path, [&](std::ostream& out) { return export_matches(store, out); });
+    std::cerr << fmt::format("gauntlet: exported {} matches\n", n);
   }
   return 0;
 }
@@ -194,7 +200,7 @@ int cmd_merge(const std::string& out_path, const std::vector<std::string>& input
 
 void add_eval_commands(CLI::App& app, CliCommands& commands, const std::string& command_line) {
   struct Args {
-    std::string suite_path, db, shard, html, samples, rollouts, merge_out;
+    std::string suite_path, db, shard, html, samples, rollouts, matches, merge_out;
     std::vector<std::string> merge_inputs;
     bool resume = false, json = false, no_progress = false;
   };
@@ -216,11 +222,14 @@ void add_eval_commands(CLI::App& app, CliCommands& commands, const std::string& 
   report->add_option("--html", a->html, "Also write a self-contained HTML report to this file");
   commands.push_back({report, [a] { return cmd_report(a->db, a->json, a->html); }});
 
-  auto* exporter = app.add_subcommand("export", "Write every sample or self-play rollout as JSON lines");
+  auto* exporter =
+      app.add_subcommand("export", "Write every sample, self-play rollout or tournament match as JSON lines");
   exporter->add_option("--db", a->db, "Run database")->required();
   exporter->add_option("--samples", a->samples, "Samples to this JSONL file ('-' for stdout)");
   exporter->add_option("--rollouts", a->rollouts, "Self-play rollouts to this JSONL file ('-' for stdout)");
-  commands.push_back({exporter, [a] { return cmd_export(a->db, a->samples, a->rollouts); }});
+  exporter->add_option("--matches", a->matches,
+                       "Tournament matches, each with its transcript of turns, to this JSONL file ('-' for stdout)");
+  commands.push_back({exporter, [a] { return cmd_export(a->db, a->samples, a->rollouts, a->matches); }});
 
   auto* merge = app.add_subcommand("merge", "Merge shard databases into one");
   merge->add_option("out", a->merge_out, "Output database (created if missing)")->required();

@@ -354,9 +354,14 @@ std::int64_t Store::sample_count() {
 
 void Store::begin_match(const std::string& match_id) {
   std::lock_guard lock(mutex_);
-  Statement s(db_, "DELETE FROM turns WHERE match_id=? AND match_id NOT IN (SELECT id FROM matches)", path_);
+  Statement s(db_,
+              "DELETE FROM turns WHERE match_id=? AND match_id NOT IN (SELECT id FROM matches WHERE status != 'error')",
+              path_);
   s.bind(1, match_id);
   s.step();
+  Statement e(db_, "DELETE FROM matches WHERE id=? AND status='error'", path_);
+  e.bind(1, match_id);
+  e.step();
 }
 
 void Store::put_turn(const TurnRecord& t) {
@@ -499,10 +504,13 @@ std::int64_t Store::merge_from(const std::filesystem::path& other) {
   exec("BEGIN IMMEDIATE");
   try {
     for (const auto& r : source.samples()) put_sample(r);
-    std::set<std::string> have;
-    for (const auto& m : matches()) have.insert(m.id);
+    std::map<std::string, std::string> have;  // id -> status
+    for (const auto& m : matches()) have[m.id] = m.status;
     for (const auto& m : source.matches()) {
-      if (have.count(m.id)) continue;  // a match is immutable once finished: keep ours
+      auto it = have.find(m.id);
+      // A match is immutable once finished: keep ours, unless ours ended in an error and theirs did not.
+      if (it != have.end() && (it->second != "error" || m.status == "error")) continue;
+      if (it != have.end()) begin_match(m.id);
       for (const auto& t : source.turns(m.id)) put_turn(t);
       finish_match(m);
     }

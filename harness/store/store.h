@@ -58,7 +58,7 @@ struct MatchRecord {
   std::uint64_t seed = 0;
   std::vector<std::string> players;  // in seat (role) order
   std::vector<std::string> roles;
-  std::string status;                // finished | forfeit | error
+  std::string status;                // finished | forfeit | error (a referee failure: replayed by the next run)
   std::vector<double> scores;        // per seat, after forfeits are applied
   std::string result_json;           // reason, forfeits, plies, attempts and time per seat, final state
   std::int64_t run_id = 0;
@@ -126,7 +126,8 @@ class Store {
   void for_each_sample(const std::function<void(const SampleRecord&)>& visit);
   std::int64_t sample_count();
 
-  // Tournaments. begin_match clears turns left by an unfinished earlier attempt of the match.
+  // Tournaments. begin_match clears what an earlier attempt of the match left: the turns of an
+  // unfinished one, and the row and turns of one that ended with status "error".
   void begin_match(const std::string& match_id);
   void put_turn(const TurnRecord& turn);
   void finish_match(const MatchRecord& match);
@@ -162,7 +163,8 @@ class Store {
   void cache_put(const std::string& key, const std::string& model, const std::string& value);
 
   // Merge another store's models, tasks, items, samples, matches (with their turns) and cache into
-  // this one. Returns samples added.
+  // this one (a match of ours that ended in an error gives way to their finished one). Returns
+  // samples added.
   // Fingerprint conflicts throw StoreError; identical keys keep the error-free copy.
   std::int64_t merge_from(const std::filesystem::path& other);
 

@@ -1,0 +1,23 @@
+#pragma once
+// Reading a model judge's reply: the last JSON object in it (fenced or bare, after any prose),
+// then the scores or the yes/no answer it must hold. Lenient in form (keys in any case, "4" for 4,
+// "yes" for true), strict in content (every aspect of every candidate, integers on the scale).
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/judges/judge.h"
+
+namespace gauntlet::harness {
+
+// The last complete top-level JSON object in `reply` (at most 64 levels deep, in its last 64 KiB), or nullopt.
+std::optional<nlohmann::json> last_json_object(std::string_view reply);
+
+// Fills out->scores, totals and reasoning; returns "" or what is wrong with the reply.
+std::string read_rubric_reply(std::string_view reply, const RubricTask& task, RubricJudgement* out);
+// Fills out->yes and reasoning; returns "" or what is wrong with the reply.
+std::string read_verdict_reply(std::string_view reply, VerdictJudgement* out);
+
+}  // namespace gauntlet::harness
