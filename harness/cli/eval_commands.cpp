@@ -20,10 +20,6 @@
 #include "harness/eval/suite_config.h"
 #include "harness/eval/suite_runner.h"
 
-#ifndef GAUNTLET_VERSION
-#define GAUNTLET_VERSION "dev"
-#endif
-
 namespace gauntlet::harness {
 namespace {
 

@@ -11,18 +11,16 @@
 
 namespace gauntlet::harness {
 
-EngineClient::EngineClient(const ModelConfig& config) : config_(config) {
-  if (config.chat_template_kwargs.is_object() && config.chat_template_kwargs.contains("enable_thinking") &&
-      config.chat_template_kwargs["enable_thinking"].is_boolean())
-    thinking_ = config.chat_template_kwargs["enable_thinking"].get<bool>();
+EngineClient::EngineClient(const ModelSpec& config) : config_(config) {
+  thinking_ = config.thinking();
   engine::EngineOptions options;
-  options.threads = config.threads;
-  options.routing = routing_controls(config.routing);
-  trace_ = routing_trace_enabled(config.routing);
+  options.threads = config.engine().threads;
+  options.routing = routing_controls(config.engine().routing);
+  trace_ = routing_trace_enabled(config.engine().routing);
   try {
-    engine_ = std::make_unique<engine::Engine>(config.model_path, options);
+    engine_ = std::make_unique<engine::Engine>(config.engine().model_path, options);
   } catch (const std::exception& e) {
-    throw ConfigError(fmt::format("model '{}': cannot load {}: {}", config.name, config.model_path.string(), e.what()));
+    throw ConfigError(fmt::format("model '{}': cannot load {}: {}", config.name, config.engine().model_path.string(), e.what()));
   }
 }
 

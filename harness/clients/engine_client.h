@@ -9,7 +9,7 @@
 #include <memory>
 
 #include "harness/clients/serial_client.h"
-#include "harness/eval/suite_config.h"
+#include "harness/clients/model_spec.h"
 
 namespace gauntlet::engine {
 class Engine;
@@ -20,7 +20,7 @@ namespace gauntlet::harness {
 class EngineClient : public SerialClient {
  public:
   // Loads the model; throws ConfigError naming the model and the checkpoint problem.
-  explicit EngineClient(const ModelConfig& config);
+  explicit EngineClient(const ModelSpec& config);
   ~EngineClient() override;
 
   ChatResult answer(const ChatRequest& request);  // synchronous, for tests
@@ -28,7 +28,7 @@ class EngineClient : public SerialClient {
  private:
   ChatResult respond(const ChatRequest& request) override { return answer(request); }
 
-  ModelConfig config_;
+  ModelSpec config_;
   std::unique_ptr<engine::Engine> engine_;
   bool thinking_ = true;
   bool trace_ = false;  // routing.trace: attach a routing summary to every choice

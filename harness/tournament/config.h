@@ -10,7 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/eval/suite_config.h"
+#include "harness/clients/model_spec.h"
+#include "harness/clients/model_spec_reader.h"
 
 namespace gauntlet::harness {
 
@@ -18,7 +19,7 @@ struct PlayerConfig {
   std::string name;
   std::string bot;                   // "random" | "heuristic" | "stockfish"; "" for a model player
   nlohmann::json bot_options = nlohmann::json::object();
-  std::optional<ModelConfig> model;  // set for model players
+  std::optional<ModelSpec> model;  // set for model players
 };
 
 // A judge of judged games (debate; gandalf with options.judge): a model, or the built-in
@@ -26,7 +27,7 @@ struct PlayerConfig {
 struct JudgeConfig {
   std::string name;                  // unique among players and judges
   std::string bot;                   // "heuristic" or "" for a model judge
-  std::optional<ModelConfig> model;
+  std::optional<ModelSpec> model;
   int attempts = 3;                  // replies read per judgement before the judge counts as failed
 };
 

@@ -15,13 +15,10 @@
 #include "harness/tournament/match_runner.h"
 #include "harness/tournament/match_schedule.h"
 #include "harness/run/progress.h"
-#include "harness/digest/sha256.h"
+#include "harness/run/run_lifecycle.h"
+#include "harness/digest/fingerprint.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/sandbox_error.h"
-
-#ifndef GAUNTLET_VERSION
-#define GAUNTLET_VERSION "dev"
-#endif
 
 namespace gauntlet::harness {
 
@@ -50,12 +47,11 @@ TournamentSummary run_tournament(const TournamentConfig& config, Store& store, c
   auto sandbox = start_sandbox(config);
   for (const auto& p : config.players)
     if (p.model)
-      store.record_model({p.name, sha256_hex(p.model->fingerprint_json().dump()).substr(0, 16),
+      store.record_model({p.name, fingerprint(p.model->fingerprint_json()),
                           p.model->fingerprint_json().dump()});
   for (const auto& j : config.judges)
     if (j.model)
-      store.record_model({j.name, sha256_hex(j.model->fingerprint_json().dump()).substr(0, 16),
-                          j.model->fingerprint_json().dump()});
+      store.record_model({j.name, fingerprint(j.model->fingerprint_json()), j.model->fingerprint_json().dump()});
 
   // Bots are checked before anything runs (e.g. a missing stockfish binary is a config error).
   for (const auto& game : config.games)
@@ -86,7 +82,7 @@ TournamentSummary run_tournament(const TournamentConfig& config, Store& store, c
   }
   std::vector<const ScheduledMatch*> todo;
   for (std::size_t i = 0; i < schedule.size(); ++i) {
-    if (options.shard && static_cast<int>(i % options.shard->count) != options.shard->index) continue;
+    if (options.shard && !options.shard->contains(static_cast<long long>(i))) continue;
     ++summary.planned;
     if (finished.count(schedule[i].id)) ++summary.already_done;
     else todo.push_back(&schedule[i]);
@@ -97,36 +93,31 @@ TournamentSummary run_tournament(const TournamentConfig& config, Store& store, c
   info.config_path = config.path.string();
   info.command = options.command_line;
   info.shard = options.shard ? options.shard->to_string() : "";
-  info.version = GAUNTLET_VERSION;
-  summary.run_id = store.begin_run(info);
+  RunLifecycle run(store, info);
+  summary.run_id = run.id();
 
   // One client per model player, shared by its concurrent matches.
   std::map<std::string, std::unique_ptr<ModelClient>> clients;
-  auto factory = options.make_client ? options.make_client : make_default_client;
   // Judges: model judges behind the run database's response cache, or the text-statistics judge;
   // each game entry gets its panel and rubric.
   std::map<std::string, std::unique_ptr<Judge>> judges;
   std::map<const GameEntry*, RefereeSetup> setups;
-  try {
-    for (const auto& p : config.players)
-      if (p.model) clients[p.name] = factory(*p.model);
-    for (const auto& j : config.judges) {
-      if (!j.model) {
-        judges[j.name] = std::make_unique<TextStatsJudge>(j.name);
-        continue;
-      }
-      clients[j.name] = std::make_unique<CachedClient>(factory(*j.model), store, j.name, j.model->fingerprint_json());
-      judges[j.name] = std::make_unique<ModelJudge>(
-          j.name, *clients[j.name], ModelJudgeOptions{j.model->params, j.model->endpoint, j.attempts});
+  for (const auto& p : config.players)
+    if (p.model) clients[p.name] = options.client_for(*p.model);
+  for (const auto& j : config.judges) {
+    if (!j.model) {
+      judges[j.name] = std::make_unique<TextStatsJudge>(j.name);
+      continue;
     }
-    for (const auto& g : config.games) {
-      RefereeSetup& setup = setups[&g];
-      for (const auto& name : g.judges) setup.judges.push_back(judges.at(name).get());
-      if (!g.rubric.is_null()) setup.rubric = Rubric::from_json(g.rubric);
-    }
-  } catch (...) {
-    store.end_run(summary.run_id, "failed");
-    throw;
+    clients[j.name] = std::make_unique<CachedClient>(options.client_for(*j.model), store, j.name,
+                                                     j.model->fingerprint_json());
+    judges[j.name] = std::make_unique<ModelJudge>(
+        j.name, *clients[j.name], ModelJudgeOptions{j.model->params, j.model->endpoint, j.attempts});
+  }
+  for (const auto& g : config.games) {
+    RefereeSetup& setup = setups[&g];
+    for (const auto& name : g.judges) setup.judges.push_back(judges.at(name).get());
+    if (!g.rubric.is_null()) setup.rubric = Rubric::from_json(g.rubric);
   }
   Referee referee(sandbox.get());
 
@@ -148,7 +139,7 @@ TournamentSummary run_tournament(const TournamentConfig& config, Store& store, c
       const ScheduledMatch* match = nullptr;
       {
         std::lock_guard lock(mutex);
-        if (next >= todo.size() || abort || (options.stop && options.stop->load())) return;
+        if (next >= todo.size() || abort || options.stop_requested()) return;
         match = todo[next++];
         ++counts.in_flight;
       }
@@ -194,7 +185,7 @@ TournamentSummary run_tournament(const TournamentConfig& config, Store& store, c
     for (;;) {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
       std::lock_guard lock(mutex);
-      bool over = (next >= todo.size() || abort || (options.stop && options.stop->load())) && counts.in_flight == 0;
+      bool over = (next >= todo.size() || abort || options.stop_requested()) && counts.in_flight == 0;
       progress->tick(counts);
       if (over) break;
     }
@@ -202,12 +193,9 @@ TournamentSummary run_tournament(const TournamentConfig& config, Store& store, c
   for (auto& t : threads) t.join();
   if (progress) progress->finish(counts);
 
-  summary.interrupted = options.stop && options.stop->load() && summary.already_done + summary.played < summary.planned;
-  if (!fatal.empty()) {
-    store.end_run(summary.run_id, "failed");
-    throw GauntletError(fatal);
-  }
-  store.end_run(summary.run_id, summary.interrupted ? "interrupted" : "finished");
+  summary.interrupted = options.stop_requested() && summary.already_done + summary.played < summary.planned;
+  if (!fatal.empty()) throw GauntletError(fatal);  // the run is marked failed
+  run.finish(summary.interrupted);
   return summary;
 }
 

@@ -25,7 +25,9 @@ void expect_no_flag(const PyJailGame& g) {
     EXPECT_EQ(g.conversation_message(role).find(g.flag()), std::string::npos) << role;
   }
   EXPECT_EQ(g.state().find(g.flag()), std::string::npos);
-  if (auto c = g.pending_check()) EXPECT_EQ(c->input.dump().find(g.flag()), std::string::npos);
+  if (auto c = g.pending_check()) {
+    EXPECT_EQ(c->input.dump().find(g.flag()), std::string::npos);
+  }
 }
 
 TEST(PyJail, ProgramsAreReadFromMarkersOrFences) {

@@ -147,7 +147,7 @@ TEST(ZseTournament, ModelPlayersKeepOneConversationPerMatch) {
   Store store(dir.file("t.db"));
   auto log = std::make_shared<RequestLog>();
   TournamentOptions options;
-  options.make_client = [&](const ModelConfig&) -> std::unique_ptr<ModelClient> {
+  options.make_client = [&](const ModelSpec&) -> std::unique_ptr<ModelClient> {
     // The first answer of each match breaks the single-line rule, then plain lines.
     return std::make_unique<ScriptedClient>(
         [](const ChatRequest& r, std::size_t) {
@@ -184,7 +184,7 @@ TEST(ZseTournament, TheFlagNeverReachesTheAttackerOrTheStore) {
   Store store(dir.file("t.db"));
   auto log = std::make_shared<RequestLog>();
   TournamentOptions options;
-  options.make_client = [&](const ModelConfig&) -> std::unique_ptr<ModelClient> {
+  options.make_client = [&](const ModelSpec&) -> std::unique_ptr<ModelClient> {
     // As defender, a jail that hands out the flag for "open"; as attacker, the classic payloads.
     return std::make_unique<ScriptedClient>(
         [](const ChatRequest& r, std::size_t) {
@@ -225,7 +225,7 @@ TEST(ZseTournament, DebateVerdictsFromHandComputedJudgesAndTies) {
   {
     Store store(dir.file("for.db"));
     TournamentOptions options;
-    options.make_client = [](const ModelConfig& m) -> std::unique_ptr<ModelClient> {
+    options.make_client = [](const ModelSpec& m) -> std::unique_ptr<ModelClient> {
       return std::make_unique<ScriptedClient>(std::vector<std::string>{m.name == "j1" ? sheet(5, 1) : sheet(2, 4)});
     };
     run_tournament(config, store, options);
@@ -249,12 +249,12 @@ TEST(ZseTournament, DebateVerdictsFromHandComputedJudgesAndTies) {
   {
     Store store(dir.file("tie.db"));
     TournamentOptions options;
-    options.make_client = [](const ModelConfig& m) -> std::unique_ptr<ModelClient> {
+    options.make_client = [](const ModelSpec& m) -> std::unique_ptr<ModelClient> {
       return std::make_unique<ScriptedClient>(std::vector<std::string>{m.name == "j1" ? sheet(5, 1) : sheet(1, 5)});
     };
     run_tournament(config, store, options);
     for (const auto& m : store.matches("deb")) EXPECT_EQ(m.scores, (std::vector<double>{0.5, 0.5})) << m.id;
-    for (const auto& b : battles_from_matches(store.matches("deb"))) EXPECT_EQ(b.winner, Battle::Winner::kDraw);
+    for (const auto& b : battles_from_matches(store.matches("deb"))) EXPECT_EQ(b.winner, Battle::Winner::kTie);
   }
 }
 
@@ -268,7 +268,7 @@ TEST(ZseTournament, AFailingJudgeMakesErrorsThatTheNextRunReplays) {
   auto log = std::make_shared<RequestLog>();
   bool healthy = false;
   TournamentOptions options;
-  options.make_client = [&](const ModelConfig&) -> std::unique_ptr<ModelClient> {
+  options.make_client = [&](const ModelSpec&) -> std::unique_ptr<ModelClient> {
     return std::make_unique<ScriptedClient>(
         [&healthy](const ChatRequest&, std::size_t) {
           return healthy ? text_result(sheet(3, 2)) : error_result("HTTP 503 after 6 retries");
