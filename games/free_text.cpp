@@ -1,5 +1,6 @@
 #include "games/free_text.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include <fmt/format.h>
@@ -21,13 +22,53 @@ std::string to_lower(std::string_view text) {
   return out;
 }
 
+std::string dedent(std::string_view text) {
+  std::vector<std::string_view> lines;
+  for (std::size_t at = 0;;) {
+    auto nl = text.find('\n', at);
+    lines.push_back(text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at));
+    if (nl == std::string_view::npos) break;
+    at = nl + 1;
+  }
+  auto blank = [](std::string_view line) { return trim(line).empty(); };
+  std::size_t b = 0, e = lines.size();
+  while (b < e && blank(lines[b])) ++b;
+  while (e > b && blank(lines[e - 1])) --e;
+  std::size_t common = std::string_view::npos;
+  std::string_view prefix;
+  for (std::size_t i = b; i < e; ++i) {
+    if (blank(lines[i])) continue;
+    std::size_t n = 0;
+    while (n < lines[i].size() && (lines[i][n] == ' ' || lines[i][n] == '\t')) ++n;
+    if (common == std::string_view::npos) {
+      common = n;
+      prefix = lines[i].substr(0, n);
+    } else {
+      std::size_t k = 0;  // the whitespace prefix shared with what is common so far (tabs and spaces exactly)
+      while (k < std::min(common, n) && lines[i][k] == prefix[k]) ++k;
+      common = k;
+      prefix = prefix.substr(0, k);
+    }
+  }
+  std::string out;
+  for (std::size_t i = b; i < e; ++i) {
+    std::string_view line = lines[i];
+    if (blank(line)) line = {};
+    else line.remove_prefix(common);
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.remove_suffix(1);
+    out.append(line);
+    if (i + 1 < e) out += '\n';
+  }
+  return out;
+}
+
 std::optional<std::string> between_markers(std::string_view text, std::string_view start, std::string_view end) {
   auto s = text.rfind(start);
   if (s == std::string_view::npos) return std::nullopt;
   s += start.size();
   auto e = text.find(end, s);
   if (e == std::string_view::npos) return std::nullopt;
-  return trim(text.substr(s, e - s));
+  return std::string(text.substr(s, e - s));
 }
 
 std::optional<std::string> fenced_block(std::string_view text) {

@@ -13,7 +13,10 @@ namespace gauntlet::games {
 
 std::string trim(std::string_view text);
 std::string to_lower(std::string_view text);
-// The text between the last `start` marker and the next `end` after it (trimmed), or nullopt.
+// A program block as written inside a reply: blank lines at either end dropped, the indentation
+// common to every non-blank line removed (Python's textwrap.dedent), trailing whitespace dropped.
+std::string dedent(std::string_view text);
+// The text between the last `start` marker and the next `end` after it (untrimmed), or nullopt.
 std::optional<std::string> between_markers(std::string_view text, std::string_view start, std::string_view end);
 // The body of the last ``` fenced block (its language tag dropped), or nullopt.
 std::optional<std::string> fenced_block(std::string_view text);

@@ -1,5 +1,6 @@
 // MathQuizHeuristicBot: as teacher, asks seeded arithmetic whose value is the target ("What is
-// 412 + 111?", "What is 17 * 30 + 13?", or a word problem with a product in it) and answers it
+// 412 + 111?", "What is 17 * 30 + 13?", or a word problem with a product in it, sometimes with a
+// distracting number) and answers it
 // with the target; as student, evaluates the first arithmetic expression of the question (+ - * /
 // and parentheses), or, when there is none, tries the sum, then the product, then a * b + rest of
 // the question's numbers on successive attempts.
@@ -154,9 +155,16 @@ class MathQuizHeuristicBot : public Bot {
         default: {
           long long rows = 2 + static_cast<long long>(rng_.below(9)), per = t / rows, extra = t - rows * per;
           if (per <= 0 || extra < 0) continue;
-          q = fmt::format("An orchard has {} rows of {} trees each and {} more trees by the gate. How many trees are "
-                          "there in all?",
-                          rows, per, extra);
+          // Half of them name a number that is not part of the answer (a distractor the bot's
+          // own student, which combines every number it sees, cannot see through).
+          if (rng_.below(2) == 0)
+            q = fmt::format("An orchard has {} rows of {} trees each and {} more trees by the gate. How many trees are "
+                            "there in all?",
+                            rows, per, extra);
+          else
+            q = fmt::format("An orchard has {} rows of {} trees each and {} more trees by the gate; {} birds sit in "
+                            "them. How many trees are there in all?",
+                            rows, per, extra, 2 + rng_.below(40));
         }
       }
       // The question may not show the target itself.

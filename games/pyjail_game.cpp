@@ -21,15 +21,19 @@ bool bool_option(const nlohmann::json& options, const char* key, bool fallback) 
   return options.at(key).get<bool>();
 }
 
-// The program or input inside ###START / ###END, else inside a ``` fence, else the whole reply.
-std::string payload(const std::string& text, bool* marked) {
+constexpr const char* kEmptyInput = "###START\n###END";
+
+// The program or input inside ###START / ###END, else inside a ``` fence, else the whole reply;
+// a program dedented, an input trimmed.
+std::string payload(const std::string& text, bool program, bool* marked) {
+  auto clean = [&](std::string_view body) { return program ? dedent(body) : trim(body); };
   if (auto m = between_markers(text, "###START", "###END")) {
     *marked = true;
-    return *m;
+    return clean(*m);
   }
   *marked = false;
-  if (auto f = fenced_block(text)) return trim(*f);
-  return trim(text);
+  if (auto f = fenced_block(text)) return clean(*f);
+  return clean(text);
 }
 
 }  // namespace
@@ -93,7 +97,7 @@ std::optional<std::string> PyJailGame::parse_move(const std::string& text, std::
   };
   if (to_move() < 0) return fail(phase_ == Phase::kOver ? "the game is over" : "a run is pending");
   bool marked = false;
-  std::string body = payload(text, &marked);
+  std::string body = payload(text, phase_ == Phase::kCode, &marked);
   if (phase_ == Phase::kCode) {
     if (body.empty()) return fail("no program found: put it between ###START and ###END");
     if (static_cast<int>(body.size()) > options_.max_code_chars)
@@ -104,15 +108,18 @@ std::optional<std::string> PyJailGame::parse_move(const std::string& text, std::
   if (body.empty() && !marked) return fail("no input found: put it between ###START and ###END");
   if (static_cast<int>(body.size()) > options_.max_input_chars)
     return fail(fmt::format("the input is {} characters long; the limit is {}", body.size(), options_.max_input_chars));
-  return body;
+  return body.empty() ? std::string(kEmptyInput) : body;  // the canonical empty input keeps its markers
 }
 
 Legality PyJailGame::apply(const std::string& text) {
   std::string reason;
   // A move that comes back from parse_move (already a bare program or input) must read the same
   // again, so the canonical form is wrapped in markers before parsing.
-  auto move = parse_move(text.find("###START") == std::string::npos ? "###START\n" + text + "\n###END" : text, &reason);
+  const bool bare = text.find("###START") == std::string::npos;
+  if (bare && trim(text).empty()) return {false, phase_ == Phase::kCode ? "no program found" : "no input found"};
+  auto move = parse_move(bare ? "###START\n" + text + "\n###END" : text, &reason);
   if (!move) return {false, reason};
+  if (*move == kEmptyInput) move->clear();
   const int mover = to_move();
   log_.mark_moved(mover);
   if (phase_ == Phase::kCode) {

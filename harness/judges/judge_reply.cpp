@@ -51,12 +51,13 @@ std::string reasoning_of(const nlohmann::json& j) {
 }  // namespace
 
 std::optional<nlohmann::json> last_json_object(std::string_view reply) {
-  constexpr std::size_t kWindow = 64 * 1024;  // the answer is at the end; bounds the scan
+  constexpr std::size_t kWindow = 64 * 1024;
+  constexpr int kMaxDepth = 64;  // the answer is at the end; bounds the scan
   if (reply.size() > kWindow) reply = reply.substr(reply.size() - kWindow);
   std::optional<nlohmann::json> last;
   for (std::size_t i = 0; i < reply.size(); ++i) {
     if (reply[i] != '{') continue;
-    int depth = 0, max_depth = 0;
+    int depth = 0;
     bool in_string = false, escaped = false;
     std::size_t j = i;
     for (; j < reply.size(); ++j) {
@@ -68,18 +69,18 @@ std::optional<nlohmann::json> last_json_object(std::string_view reply) {
       } else if (c == '"') {
         in_string = true;
       } else if (c == '{' || c == '[') {
-        max_depth = std::max(max_depth, ++depth);
+        // Deeper than any answer needs: a hostile reply. Stopping here also bounds the scan (no
+        // more than kMaxDepth candidates are open over any stretch of the reply).
+        if (++depth > kMaxDepth) return std::nullopt;
       } else if (c == '}' || c == ']') {
         if (--depth == 0) break;
       }
     }
     if (j >= reply.size() || depth != 0) continue;
-    if (max_depth <= 64) {
-      auto parsed = nlohmann::json::parse(reply.substr(i, j - i + 1), nullptr, false);
-      if (!parsed.is_discarded() && parsed.is_object()) {
-        last = std::move(parsed);
-        i = j;  // the next candidate starts after this object
-      }
+    auto parsed = nlohmann::json::parse(reply.substr(i, j - i + 1), nullptr, false);
+    if (!parsed.is_discarded() && parsed.is_object()) {
+      last = std::move(parsed);
+      i = j;  // the next candidate starts after this object
     }
   }
   return last;

@@ -12,7 +12,8 @@
 
 namespace gauntlet::harness {
 
-// The last complete top-level JSON object in `reply` (at most 64 levels deep, in its last 64 KiB), or nullopt.
+// The last complete top-level JSON object in the last 64 KiB of `reply`, or nullopt (also when
+// anything there nests deeper than 64 levels).
 std::optional<nlohmann::json> last_json_object(std::string_view reply);
 
 // Fills out->scores, totals and reasoning; returns "" or what is wrong with the reply.

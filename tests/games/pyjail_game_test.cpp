@@ -36,7 +36,11 @@ TEST(PyJail, ProgramsAreReadFromMarkersOrFences) {
   EXPECT_FALSE(g.parse_move("I would write a jail.", &reason));
   EXPECT_NE(reason.find("def jail"), std::string::npos) << reason;
   EXPECT_FALSE(g.parse_move("###START\ndef prison(x):\n    return x\n###END", &reason));
-  EXPECT_FALSE(g.parse_move("###START\n    def jail(x):\n        return x\n###END", &reason));  // not top level
+  EXPECT_FALSE(g.parse_move("###START\nclass Box:\n    def jail(x):\n        return x\n###END", &reason));  // not top level
+  // A block indented as a whole is dedented, not rejected.
+  auto indented = g.parse_move("###START\n\n    import os\n    def jail(x):\n        return x\n###END", &reason);
+  ASSERT_TRUE(indented) << reason;
+  EXPECT_EQ(*indented, "import os\ndef jail(x):\n    return x");
   auto marked = g.parse_move("Here:\n###START\n" + kJail + "###END\nDone.", &reason);
   ASSERT_TRUE(marked);
   EXPECT_EQ(*marked + "\n", kJail);
@@ -86,7 +90,7 @@ TEST(PyJail, DefenderHoldsWhenAttacksFail) {
   ASSERT_TRUE(g.apply(kJail).legal);
   ASSERT_TRUE(g.apply("k").legal);
   ASSERT_TRUE(g.resolve_check(run(g.flag())).legal);
-  EXPECT_EQ(g.conversation_message(PyJailGame::kAttacker).find("def jail"), std::string::npos);  // source hidden
+  EXPECT_EQ(g.conversation_message(PyJailGame::kAttacker).find("user_input == 'k'"), std::string::npos);  // source hidden
   for (int i = 0; i < 2; ++i) {
     ASSERT_TRUE(g.apply("attempt " + std::to_string(i)).legal);
     ASSERT_TRUE(g.resolve_check(run("no")).legal);
@@ -115,7 +119,10 @@ TEST(PyJail, EmptyInputOnlyWithMarkers) {
   auto g = make();
   ASSERT_TRUE(g.apply(kJail).legal);
   EXPECT_FALSE(g.apply("   ").legal);
-  EXPECT_TRUE(g.apply("###START\n###END").legal);
+  std::string reason;
+  auto canonical = g.parse_move("Nothing at all:\n###START\n###END", &reason);
+  ASSERT_TRUE(canonical) << reason;
+  EXPECT_TRUE(g.apply(*canonical).legal);  // what parse_move returns, apply takes
   EXPECT_EQ(g.pending_check()->input["input"], "");
   EXPECT_FALSE(g.resolve_check({{"output", 3}}).legal);
 }

@@ -23,6 +23,14 @@ TEST(JudgeReply, FindsTheLastObject) {
   EXPECT_EQ((*j)["b"]["c"], "}");
   std::string deep(100, '{');
   EXPECT_FALSE(last_json_object(deep + std::string(100, '}')));
+  std::string nested;
+  for (int i = 0; i < 100; ++i) nested += "{\"a\":";
+  EXPECT_FALSE(last_json_object("{\"ok\": 1} " + nested + "1" + std::string(100, '}')));
+  // Hostile shapes stay cheap: a 64 KiB run of openers, or of unterminated strings.
+  EXPECT_FALSE(last_json_object(std::string(1 << 20, '{')));
+  std::string strings;
+  while (strings.size() < (1u << 16)) strings += "{\"";
+  EXPECT_FALSE(last_json_object(strings));
 }
 
 TEST(JudgeReply, ReadsRubricScores) {
