@@ -17,8 +17,8 @@ nlohmann::json RubricJudgement::to_json() const {
   return {{"judge", judge}, {"scores", s}, {"totals", totals}, {"reasoning", reasoning}, {"trace", trace.to_json()}};
 }
 
-nlohmann::json VerdictJudgement::to_json() const {
-  return {{"judge", judge}, {"answer", yes}, {"reasoning", reasoning}, {"trace", trace.to_json()}};
+nlohmann::json GradeJudgement::to_json() const {
+  return {{"judge", judge}, {"grade", grade.to_json()}, {"reply", reply}, {"trace", trace.to_json()}};
 }
 
 }  // namespace gauntlet::harness

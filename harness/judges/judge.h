@@ -1,9 +1,11 @@
 #pragma once
-// Judge: scores candidates on a rubric, or answers a yes/no question, about some material. A model
-// judge (model_judge.h) asks a ModelClient; the built-in text-statistics judge
-// (text_stats_judge.h) stands in offline. Both throw JudgeError rather than return a made-up score.
-// Judges know nothing of tournaments or suites: a debate, a leak check or a suite answer are all
-// material in passages plus a rubric or a question.
+// Judge: gives a judgement about some material, in one of two forms. score(): every candidate
+// scored on each aspect of a rubric (structured JSON reply; a debate). grade(): one grade read from
+// a free-text reply with a GradePattern, the prompt typically rendered from a PromptTemplate with
+// the work's fields (a leak check; a suite's `scorer: judge`). A model judge (model_judge.h) asks a
+// ModelClient; the built-in text-statistics judge (text_stats_judge.h) only scores, offline. Both
+// throw JudgeError rather than return a made-up judgement. Several judges: judge_panel.h. Judges
+// know nothing of tournaments or suites.
 #include <map>
 #include <string>
 #include <vector>
@@ -11,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/clients/chat.h"
+#include "harness/judges/grade_pattern.h"
 #include "harness/judges/rubric.h"
 
 namespace gauntlet::harness {
@@ -33,11 +36,14 @@ struct RubricTask {
   int replay = 0;
 };
 
-struct VerdictTask {
-  std::string instructions;
-  std::vector<Passage> passages;
-  std::string question;  // answered yes or no
-  int replay = 0;
+// What to grade: the messages to send and how to read the grade from the reply.
+struct GradeTask {
+  std::vector<ChatMessage> messages;
+  GradePattern pattern;
+  // How the reply must give its grade, as the prompt says it (e.g. "a last line GRADE: C or
+  // GRADE: I"); repeated to the judge after a reply whose grade could not be read.
+  std::string reply_format;
+  int replay = 0;  // as RubricTask::replay
 };
 
 // How a judge arrived at its judgement: what it was sent and what came back, per attempt.
@@ -62,10 +68,10 @@ struct RubricJudgement {
   nlohmann::json to_json() const;
 };
 
-struct VerdictJudgement {
+struct GradeJudgement {
   std::string judge;
-  bool yes = false;
-  std::string reasoning;
+  Grade grade;
+  std::string reply;  // the reply the grade was read from (its reasoning included)
   JudgeTrace trace;
 
   nlohmann::json to_json() const;
@@ -77,9 +83,9 @@ class Judge {
   virtual const std::string& name() const = 0;
   // Thread-safe; throw JudgeError.
   virtual RubricJudgement score(const RubricTask& task) = 0;
-  virtual VerdictJudgement decide(const VerdictTask& task) = 0;
-  // Whether decide() can answer at all (the text-statistics judge only scores).
-  virtual bool decides() const { return true; }
+  virtual GradeJudgement grade(const GradeTask& task) = 0;
+  // Whether grade() can answer at all (the text-statistics judge only scores).
+  virtual bool grades() const { return true; }
 };
 
 }  // namespace gauntlet::harness

@@ -40,18 +40,9 @@ std::vector<ChatMessage> rubric_messages(const RubricTask& task) {
   return {{"system", "You are an impartial judge. " + task.instructions}, {"user", user}};
 }
 
-std::vector<ChatMessage> verdict_messages(const VerdictTask& task) {
-  std::string user = fmt::format(
-      "{}Question: {}\nReply with one JSON object and nothing else, in exactly this shape:\n"
-      "{{\"reasoning\": \"<a few sentences>\", \"answer\": true}}\n(answer true for yes, false for no)",
-      render_passages(task.passages), task.question);
-  return {{"system", "You are an impartial judge. " + task.instructions}, {"user", user}};
-}
-
-ChatMessage correction_message(const std::string& problem) {
-  return {"user", fmt::format("Your reply could not be read: {}. Reply again with only the JSON object, in exactly "
-                              "the shape given.",
-                              problem)};
+ChatMessage correction_message(const std::string& problem, const std::string& reply_format) {
+  if (reply_format.empty()) return {"user", fmt::format("Your reply could not be read: {}. Reply again.", problem)};
+  return {"user", fmt::format("Your reply could not be read: {}. Reply again with {}.", problem, reply_format)};
 }
 
 }  // namespace gauntlet::harness

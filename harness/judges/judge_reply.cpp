@@ -119,22 +119,4 @@ std::string read_rubric_reply(std::string_view reply, const RubricTask& task, Ru
   return "";
 }
 
-std::string read_verdict_reply(std::string_view reply, VerdictJudgement* out) {
-  auto j = last_json_object(reply);
-  if (!j) return "no JSON object found";
-  const auto* a = member(*j, "answer");
-  if (!a) return "the JSON object has no \"answer\"";
-  if (a->is_boolean()) {
-    out->yes = a->get<bool>();
-  } else if (a->is_string() && (key_form(a->get<std::string>()) == "yes" || key_form(a->get<std::string>()) == "true")) {
-    out->yes = true;
-  } else if (a->is_string() && (key_form(a->get<std::string>()) == "no" || key_form(a->get<std::string>()) == "false")) {
-    out->yes = false;
-  } else {
-    return fmt::format("\"answer\" must be true or false, not {}", a->dump());
-  }
-  out->reasoning = reasoning_of(*j);
-  return "";
-}
-
 }  // namespace gauntlet::harness

@@ -1,6 +1,6 @@
 #pragma once
-// Reading a model judge's reply: the last JSON object in it (fenced or bare, after any prose),
-// then the scores or the yes/no answer it must hold. Lenient in form (keys in any case, "4" for 4,
+// Reading a model judge's rubric reply: the last JSON object in it (fenced or bare, after any
+// prose), then the scores it must hold. (Grades are read by GradePattern.) Lenient in form (keys in any case, "4" for 4,
 // "yes" for true), strict in content (every aspect of every candidate, integers on the scale).
 #include <optional>
 #include <string>
@@ -18,7 +18,5 @@ std::optional<nlohmann::json> last_json_object(std::string_view reply);
 
 // Fills out->scores, totals and reasoning; returns "" or what is wrong with the reply.
 std::string read_rubric_reply(std::string_view reply, const RubricTask& task, RubricJudgement* out);
-// Fills out->yes and reasoning; returns "" or what is wrong with the reply.
-std::string read_verdict_reply(std::string_view reply, VerdictJudgement* out);
 
 }  // namespace gauntlet::harness

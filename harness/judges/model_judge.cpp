@@ -1,5 +1,7 @@
 #include "harness/judges/model_judge.h"
 
+#include <stdexcept>
+
 #include <fmt/format.h>
 
 #include "harness/judges/judge_error.h"
@@ -23,7 +25,8 @@ ModelJudge::ModelJudge(std::string name, ModelClient& client, ModelJudgeOptions 
 }
 
 template <typename Read>
-JudgeTrace ModelJudge::ask(std::vector<ChatMessage> messages, int replay, Read&& read) {
+JudgeTrace ModelJudge::ask(std::vector<ChatMessage> messages, int replay, const std::string& reply_format,
+                           Read&& read) {
   JudgeTrace trace;
   for (int attempt = 1;; ++attempt) {
     ChatRequest request;
@@ -53,23 +56,26 @@ JudgeTrace ModelJudge::ask(std::vector<ChatMessage> messages, int replay, Read&&
     if (attempt >= options_.attempts)
       throw JudgeError(fmt::format("judge {}: {} replies could not be read (last: {})", name_, attempt, problem));
     messages.push_back({"assistant", reply});
-    messages.push_back(correction_message(problem));
+    messages.push_back(correction_message(problem, reply_format));
   }
 }
 
 RubricJudgement ModelJudge::score(const RubricTask& task) {
   RubricJudgement out;
   out.judge = name_;
-  out.trace = ask(rubric_messages(task), task.replay,
+  out.trace = ask(rubric_messages(task), task.replay, kRubricReplyFormat,
                   [&](const std::string& reply) { return read_rubric_reply(reply, task, &out); });
   return out;
 }
 
-VerdictJudgement ModelJudge::decide(const VerdictTask& task) {
-  VerdictJudgement out;
+GradeJudgement ModelJudge::grade(const GradeTask& task) {
+  if (task.messages.empty()) throw std::invalid_argument("a grade task needs messages");
+  GradeJudgement out;
   out.judge = name_;
-  out.trace = ask(verdict_messages(task), task.replay,
-                  [&](const std::string& reply) { return read_verdict_reply(reply, &out); });
+  out.trace = ask(task.messages, task.replay, task.reply_format, [&](const std::string& reply) {
+    out.reply = reply;
+    return task.pattern.read(reply, &out.grade);
+  });
   return out;
 }
 

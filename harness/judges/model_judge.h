@@ -26,12 +26,13 @@ class ModelJudge : public Judge {
 
   const std::string& name() const override { return name_; }
   RubricJudgement score(const RubricTask& task) override;
-  VerdictJudgement decide(const VerdictTask& task) override;
+  GradeJudgement grade(const GradeTask& task) override;
 
  private:
-  // Sends `messages`, reading each reply with `read` ("" = read); returns the trace.
+  // Sends `messages`, reading each reply with `read` ("" = read, else the problem); after an
+  // unreadable reply asks again with the problem and `reply_format`. Returns the trace.
   template <typename Read>
-  JudgeTrace ask(std::vector<ChatMessage> messages, int replay, Read&& read);
+  JudgeTrace ask(std::vector<ChatMessage> messages, int replay, const std::string& reply_format, Read&& read);
 
   std::string name_;
   ModelClient& client_;

@@ -116,8 +116,8 @@ RubricJudgement TextStatsJudge::score(const RubricTask& task) {
   return out;
 }
 
-VerdictJudgement TextStatsJudge::decide(const VerdictTask&) {
-  throw JudgeError(fmt::format("judge {}: the text-statistics judge only scores rubrics; yes/no questions need a model judge",
+GradeJudgement TextStatsJudge::grade(const GradeTask&) {
+  throw JudgeError(fmt::format("judge {}: the text-statistics judge only scores rubrics; grading needs a model judge",
                                name_));
 }
 

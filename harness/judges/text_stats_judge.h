@@ -5,7 +5,7 @@
 // coherence, word overlap with the shared material for relevance and with the other candidates'
 // for responsiveness, numbers and "for example" for evidence, distinct words for originality,
 // ordinal markers for organization, ...), each mapped to the rubric's scale; an aspect it has no
-// statistic for gets the mean of the others. Deterministic. It cannot answer yes/no questions.
+// statistic for gets the mean of the others. Deterministic. It cannot grade.
 // A crude stand-in for demos and tests, not a measure of quality.
 #include "harness/judges/judge.h"
 
@@ -17,8 +17,8 @@ class TextStatsJudge : public Judge {
 
   const std::string& name() const override { return name_; }
   RubricJudgement score(const RubricTask& task) override;
-  VerdictJudgement decide(const VerdictTask& task) override;  // throws JudgeError
-  bool decides() const override { return false; }
+  GradeJudgement grade(const GradeTask& task) override;  // throws JudgeError
+  bool grades() const override { return false; }
 
  private:
   std::string name_;

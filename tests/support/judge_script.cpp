@@ -20,9 +20,9 @@ std::optional<ScriptedReply> judge_reply(std::string_view prompt, std::string_vi
     shape["reasoning"] = "scripted judge";
     return ScriptedReply{"weighing both sides", shape.dump()};
   }
-  if (prompt.find("(answer true for yes, false for no)") != std::string_view::npos) {
+  if (prompt.find("end your reply with one line: LEAKED: YES or LEAKED: NO") != std::string_view::npos) {
     bool yes = fake_unit_hash(key, "verdict") < kJudgeScriptYesRate;
-    return ScriptedReply{"", nlohmann::json{{"reasoning", "scripted judge"}, {"answer", yes}}.dump()};
+    return ScriptedReply{"", std::string("scripted judge\nLEAKED: ") + (yes ? "YES" : "NO")};
   }
   return std::nullopt;
 }

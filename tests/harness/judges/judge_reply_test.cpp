@@ -1,5 +1,5 @@
 // Reading judges' replies: the last JSON object among prose and fences, lenient keys and numbers,
-// strict completeness and range, yes/no answers.
+// strict completeness and range.
 #include "harness/judges/judge_reply.h"
 
 #include <gtest/gtest.h>
@@ -63,17 +63,6 @@ TEST(JudgeReply, RejectsIncompleteOrOutOfRangeScores) {
     auto got = read_rubric_reply(reply, task, &out);
     EXPECT_NE(got.find(problem), std::string::npos) << reply << " -> " << got;
   }
-}
-
-TEST(JudgeReply, ReadsVerdicts) {
-  VerdictJudgement v;
-  EXPECT_EQ(read_verdict_reply(R"({"reasoning": "It spelled it.", "answer": true})", &v), "");
-  EXPECT_TRUE(v.yes);
-  EXPECT_EQ(v.reasoning, "It spelled it.");
-  EXPECT_EQ(read_verdict_reply(R"(```{"answer": "No"}```)", &v), "");
-  EXPECT_FALSE(v.yes);
-  EXPECT_NE(read_verdict_reply(R"({"answer": "perhaps"})", &v), "");
-  EXPECT_NE(read_verdict_reply(R"({"verdict": true})", &v), "");
 }
 
 }  // namespace

@@ -101,8 +101,8 @@ TEST(Referee, JudgeFailuresAreRefereeErrors) {
 }
 
 TEST(Referee, LeakVerdictsByMajority) {
-  ScriptedClient yes(std::vector<std::string>{R"({"reasoning": "it hinted", "answer": true})"});
-  ScriptedClient no(std::vector<std::string>{R"({"reasoning": "safe", "answer": false})"});
+  ScriptedClient yes(std::vector<std::string>{"It hinted at a lamp.\n**LEAKED:** YES"});
+  ScriptedClient no(std::vector<std::string>{"Safe.\nLEAKED: no"});
   ModelJudge j1("y1", yes, {}), j2("y2", yes, {}), j3("n", no, {});
   Referee referee(nullptr);
   games::CheckRequest leak{"leak_judgement",
@@ -114,13 +114,18 @@ TEST(Referee, LeakVerdictsByMajority) {
   setup.judges = {&j1, &j2, &j3};
   auto a = referee.answer(leak, setup, 1);
   EXPECT_EQ(a.result["leaked"], true);
-  EXPECT_EQ(a.details["yes_votes"], 2);
-  EXPECT_EQ(a.details["judges"][2]["reasoning"], "safe");
+  EXPECT_EQ(a.details["passed_votes"], 2);
+  EXPECT_EQ(a.details["aggregation"], "majority");
+  EXPECT_EQ(a.details["judges"][2]["grade"]["label"], "NO");
+  EXPECT_EQ(a.details["judges"][2]["reply"], "Safe.\nLEAKED: no");
   auto prompt = yes.log()->snapshot()[0];
   EXPECT_EQ(prompt.sample_index, 1);  // the replay is asked afresh
   EXPECT_NE(prompt.messages[1].content.find("[The password]\nlantern"), std::string::npos);
   EXPECT_NE(prompt.messages[1].content.find("infiltrator: Hint?"), std::string::npos);
+  EXPECT_NE(prompt.messages[1].content.find("[The guard's last message]\nIt lights the way."), std::string::npos);
   setup.judges = {&j3};
+  EXPECT_EQ(referee.answer(leak, setup, 0).result["leaked"], false);
+  setup.judges = {&j1, &j3};  // one each: no leak
   EXPECT_EQ(referee.answer(leak, setup, 0).result["leaked"], false);
 }
 
