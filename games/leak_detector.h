@@ -10,7 +10,8 @@
 //   reversed  any of the above on the reversed password
 //   rot13     exact or spaced after ROT13 of the message
 //   base64    a base64 / base64url word that decodes to text containing it (or its reverse)
-//   hex       a run of hex byte pairs ("73 75 6e", "0x73,0x75", "\x73\x75", "73756e") that does
+//   hex       a run of hex byte pairs ("73 75 6e", "0x73,0x75", "\x73\x75", "73756e") that
+//             decodes to text containing it (or its reverse)
 //   split     2 or 3 pieces of at least 3 letters, each a whole word of the message, in any order
 //             ("the first half is sun, the second flower")
 // Matching ignores case; the password's letters and digits are what must appear.

@@ -61,9 +61,11 @@ nlohmann::json match_to_json(const MatchRecord& m, const std::vector<TurnRecord>
   return j;
 }
 
-std::int64_t export_matches(Store& store, std::ostream& out, const std::string& tournament) {
+std::int64_t export_matches(Store& store, std::ostream& out, const MatchFilter& filter) {
   std::int64_t n = 0;
-  for (const auto& m : store.matches(tournament)) {
+  for (const auto& m : store.matches(filter.tournament)) {
+    if (!filter.game.empty() && m.game != filter.game) continue;
+    if (!filter.match_id.empty() && m.id != filter.match_id) continue;
     out << dump_json(match_to_json(m, store.turns(m.id))) << '\n';
     ++n;
   }

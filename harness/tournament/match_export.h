@@ -20,7 +20,14 @@ namespace gauntlet::harness {
 // else its text, e.g. a FEN), created_at, and routing when stored.
 nlohmann::json match_to_json(const MatchRecord& match, const std::vector<TurnRecord>& turns);
 
-// Every match (of `tournament`, or all when empty) in id order; returns the lines written.
-std::int64_t export_matches(Store& store, std::ostream& out, const std::string& tournament = "");
+// Which matches to export; an empty field does not filter.
+struct MatchFilter {
+  std::string tournament;
+  std::string game;      // the game's label in its tournament
+  std::string match_id;
+};
+
+// Every match passing `filter`, in id order; returns the lines written.
+std::int64_t export_matches(Store& store, std::ostream& out, const MatchFilter& filter = {});
 
 }  // namespace gauntlet::harness

@@ -40,14 +40,27 @@ TEST(ZseTournamentCli, AllSevenGamesRunOfflineAndReport) {
 
   auto text = run_command(kBinary + " report --db " + dir.file("t.db"));
   ASSERT_EQ(text.exit_code, 0) << text.err;
-  for (const auto& game : kSeven) EXPECT_NE(text.out.find("== " + game + " ("), std::string::npos) << game;
+  for (const auto& game : kSeven) {
+    EXPECT_NE(text.out.find("== " + game + " ("), std::string::npos) << game;
+    EXPECT_NE(text.out.find("transcripts: gauntlet export --db " + dir.file("t.db") + " --matches OUT.jsonl --game " + game),
+              std::string::npos)
+        << game;
+  }
   auto json = run_command(kBinary + " report --json --db " + dir.file("t.db"));
   ASSERT_EQ(json.exit_code, 0) << json.err;
   auto j = nlohmann::json::parse(json.out);
   for (const auto& game : kSeven) EXPECT_TRUE(j["tournaments"].contains(game)) << game;
+  std::set<std::string> listed;  // every match, by id, to find its transcript
+  for (const auto& game : kSeven)
+    for (const auto& m : j["tournament_matches"][game]) {
+      listed.insert(m["id"].get<std::string>());
+      EXPECT_TRUE(m["reason"].is_string() && !m["reason"].get<std::string>().empty()) << m.dump();
+    }
   ASSERT_EQ(run_command(kBinary + " report --db " + dir.file("t.db") + " --html " + dir.file("r.html")).exit_code, 0);
   auto html = read_file(dir.file("r.html"));
   for (const auto& game : kSeven) EXPECT_NE(html.find("Tournament: " + game), std::string::npos) << game;
+  EXPECT_NE(html.find("<code>pyjail/r0/"), std::string::npos);  // a match with its transcript folded under it
+  EXPECT_NE(html.find("check &quot;pyjail_run&quot;"), std::string::npos);
 
   // Every match's transcript, as JSON lines.
   auto exported = run_command(kBinary + " export --db " + dir.file("t.db") + " --matches " + dir.file("m.jsonl"));
@@ -70,6 +83,23 @@ TEST(ZseTournamentCli, AllSevenGamesRunOfflineAndReport) {
     }
   }
   EXPECT_EQ(games, std::set<std::string>(kSeven.begin(), kSeven.end()));
+  EXPECT_EQ(ids, listed);
+  // One game's or one match's transcript.
+  auto one_game = run_command(kBinary + " export --db " + dir.file("t.db") + " --matches - --game gandalf");
+  ASSERT_EQ(one_game.exit_code, 0) << one_game.err;
+  std::istringstream gandalf_lines(one_game.out);
+  int gandalf = 0;
+  std::string first_id;
+  for (std::string line; std::getline(gandalf_lines, line); ++gandalf) {
+    auto m = nlohmann::json::parse(line);
+    EXPECT_EQ(m["game"], "gandalf");
+    if (first_id.empty()) first_id = m["id"];
+  }
+  EXPECT_GT(gandalf, 0);
+  auto one = run_command(kBinary + " export --db " + dir.file("t.db") + " --matches - --match " + first_id);
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_EQ(nlohmann::json::parse(one.out)["id"], first_id);
+  EXPECT_EQ(run_command(kBinary + " export --db " + dir.file("t.db") + " --samples - --game chess").exit_code, 2);
   EXPECT_NE(exported.err.find("exported " + std::to_string(ids.size()) + " matches"), std::string::npos) << exported.err;
   EXPECT_GT(referee_turns, 0);
   auto both = run_command(kBinary + " export --db " + dir.file("t.db") + " --matches - --samples -");
@@ -85,7 +115,8 @@ std::string judged_config(const std::string& url) {
          "judges:\n  - name: judge\n    model:\n      base_url: " + url +
          "\n      model: fake-model\n      max_retries: 1\n      backoff_initial: 0.01\n      backoff_max: 0.02\n"
          "      timeout: 2\n      params: {temperature: 0}\n"
-         "games:\n  - game: debate\n    rounds: 2\n    judges: [judge]\n    options: {rebuttal_rounds: 0}\n";
+         "games:\n  - game: debate\n    rounds: 2\n    judges: [judge]\n    options: {rebuttal_rounds: 0}\n"
+         "  - game: gandalf\n    judges: [judge]\n    options: {judge: true, max_turns: 4}\n";
 }
 
 TEST(ZseTournamentCli, ModelJudgeFailuresAreReplayed) {
@@ -101,7 +132,7 @@ TEST(ZseTournamentCli, ModelJudgeFailuresAreReplayed) {
     dir.write("t.yaml", judged_config(server.base_url()));
     auto r = run_command(kBinary + " tournament " + dir.file("t.yaml") + " --db " + dir.file("t.db") + " --no-progress");
     EXPECT_EQ(r.exit_code, 1) << r.err;
-    EXPECT_NE(r.err.find("(0 forfeits, 4 errors)"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("(0 forfeits, 6 errors)"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("rerun the same command to replay only those"), std::string::npos) << r.err;
   }
   FakeServerOptions up;
@@ -111,22 +142,39 @@ TEST(ZseTournamentCli, ModelJudgeFailuresAreReplayed) {
   dir.write("t.yaml", judged_config(server.base_url()));
   auto r = run_command(kBinary + " tournament " + dir.file("t.yaml") + " --db " + dir.file("t.db") + " --no-progress");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("4 matches planned, 0 already done, 4 played (0 forfeits)"), std::string::npos) << r.err;
-  EXPECT_EQ(server.stats()["completed"], 4);  // one judgement per match, each a fresh request
+  EXPECT_NE(r.err.find("6 matches planned, 0 already done, 6 played (0 forfeits)"), std::string::npos) << r.err;
+  // One judgement per match (a gandalf of 4 messages has one sentinel reply), each a fresh request.
+  EXPECT_EQ(server.stats()["completed"], 6);
   auto exported = run_command(kBinary + " export --db " + dir.file("t.db") + " --matches -");
   ASSERT_EQ(exported.exit_code, 0) << exported.err;
   std::istringstream lines(exported.out);
-  int judged = 0;
+  int judged = 0, leak_checks = 0;
   for (std::string line; std::getline(lines, line);) {
     auto m = nlohmann::json::parse(line);
     EXPECT_EQ(m["status"], "finished");
     EXPECT_EQ(m["result"]["replay"], 1);
-    auto judgement = nlohmann::json::parse(m["result"]["final_state"].get<std::string>())["judgement"];
-    EXPECT_EQ(judgement["judges"][0]["judge"], "judge");
-    EXPECT_EQ(judgement["judges"][0]["reasoning"], "scripted judge");
-    ++judged;
+    auto state = nlohmann::json::parse(m["result"]["final_state"].get<std::string>());
+    if (m["game"] == "debate") {
+      EXPECT_EQ(state["judgement"]["judges"][0]["judge"], "judge");
+      EXPECT_EQ(state["judgement"]["judges"][0]["reasoning"], "scripted judge");
+      ++judged;
+      continue;
+    }
+    // Gandalf: the judge's grade decides; a leak names the judge as its detector.
+    for (const auto& t : m["turns"]) {
+      if (t["role"] != "referee") continue;
+      auto answer = nlohmann::json::parse(t["raw_output"].get<std::string>());
+      const auto& grade = answer["details"]["judges"][0]["grade"];
+      EXPECT_EQ(answer["result"]["leaked"], grade["label"] == "YES") << answer.dump();
+      if (answer["result"]["leaked"] == true) {
+        EXPECT_EQ(state["leak"]["detector"], "judge");
+        EXPECT_EQ(m["scores"], nlohmann::json({0.0, 1.0}));
+      }
+      ++leak_checks;
+    }
   }
   EXPECT_EQ(judged, 4);
+  EXPECT_EQ(leak_checks, 2);
 }
 
 }  // namespace
