@@ -176,6 +176,46 @@ TEST(ZseTournament, ModelPlayersKeepOneConversationPerMatch) {
   EXPECT_GT(grew, 0u);
 }
 
+TEST(ZseTournament, UnreadableMovesAreRepromptedThenForfeitInEveryNewGame) {
+  TempDir dir;
+  auto config = load_tournament(write_config(
+      dir, "name: bad\nplayers:\n  - {name: bot, bot: heuristic}\n  - name: m\n    model: {provider: toy}\n"
+           "judges:\n  - {name: stats, bot: heuristic}\n"
+           "games:\n  - game: mathquiz\n  - game: pyjail\n  - game: gandalf\n  - game: debate\n    judges: [stats]\n"
+           "rules: {max_attempts_per_turn: 2}\n"));
+  Store store(dir.file("t.db"));
+  auto log = std::make_shared<RequestLog>();
+  TournamentOptions options;
+  options.make_client = [&](const ModelSpec&) -> std::unique_ptr<ModelClient> {
+    return std::make_unique<ScriptedClient>(std::vector<std::string>{"   "}, log);  // nothing any game can read
+  };
+  auto summary = run_tournament(config, store, options);
+  EXPECT_EQ(summary.played, 8);
+  EXPECT_EQ(summary.forfeits, 8);
+  for (const auto& m : store.matches("bad")) {
+    EXPECT_EQ(m.status, "forfeit") << m.id;
+    const std::size_t model_seat = m.players[0] == "m" ? 0 : 1;
+    EXPECT_EQ(m.scores[model_seat], 0.0) << m.id;
+    EXPECT_EQ(m.scores[1 - model_seat], 1.0) << m.id;
+    auto result = nlohmann::json::parse(m.result_json);
+    EXPECT_EQ(result["forfeit"]["player"], "m");
+    EXPECT_NE(result["reason"].get<std::string>().find("2 invalid attempts in one turn"), std::string::npos) << m.id;
+    std::vector<int> attempts;
+    for (const auto& t : store.turns(m.id))
+      if (t.player == "m") {
+        attempts.push_back(t.attempt);
+        EXPECT_FALSE(t.legal);
+        EXPECT_FALSE(t.reason.empty());
+      }
+    EXPECT_EQ(attempts, (std::vector<int>{1, 2})) << m.id;
+  }
+  // The second attempt was told why the first failed.
+  std::size_t told = 0;
+  for (const auto& r : log->snapshot())
+    if (r.messages.back().content.find("That move was not accepted: ") != std::string::npos) ++told;
+  EXPECT_EQ(told, 8u);
+}
+
 TEST(ZseTournament, TheFlagNeverReachesTheAttackerOrTheStore) {
   TempDir dir;
   auto config = load_tournament(write_config(
