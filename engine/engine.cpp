@@ -79,6 +79,7 @@ Engine::Engine(const std::filesystem::path& model_dir, const EngineOptions& opti
       tokenizer_(Tokenizer::load(tokenizer_dir(model_dir, options))),
       chat_template_(load_chat_template(tokenizer_dir(model_dir, options))),
       tokenizer_source_(tokenizer_dir(model_dir, options)),
+      thinking_(find_thinking_delimiters(tokenizer_)),
       pool_(options.threads),
       forward_(weights_, pool_),
       default_routing_(options.routing, weights_.config) {}
@@ -125,6 +126,7 @@ GenerationResult Engine::generate(const GenerationRequest& request) {
   KvCache cache = forward_.new_cache();
   Sampler sampler(request.sampling);
   StreamDecoder decoder(tokenizer_, request.skip_special_tokens);
+  ThinkingTracker thinking(thinking_, result.prompt_ids);
 
   bool stopped_by_string = false;
   auto start = Clock::now();
@@ -145,6 +147,7 @@ GenerationResult Engine::generate(const GenerationRequest& request) {
     }
     const std::size_t before = result.text.size();
     result.text += decoder.push(token.id);
+    thinking.push(result.tokens.size() - 1, token.id, before, result.text.size());
     if (longest_stop > 0 && result.text.size() > before) {
       const std::size_t from = before >= longest_stop ? before - longest_stop + 1 : 0;
       const std::size_t at = find_stop(result.text, request.stop_strings, from);
@@ -161,6 +164,7 @@ GenerationResult Engine::generate(const GenerationRequest& request) {
     ++result.timing.decode_tokens;
   }
   if (!stopped_by_string) result.text += decoder.finish();  // an incomplete UTF-8 tail, if any
+  result.thinking = thinking.finish(result.text.size());
   result.timing.decode_seconds = seconds_since(start);
   result.timing.decode_cpu_seconds = cpu_seconds() - cpu_start;
   if (request.trace_routing) {

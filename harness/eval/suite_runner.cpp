@@ -136,12 +136,7 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
     }
   }
 
-  RunInfo info;
-  info.suite = suite.name;
-  info.config_path = suite.path.string();
-  info.command = options.command_line;
-  info.shard = options.shard ? options.shard->to_string() : "";
-  RunLifecycle run(store, info);
+  RunLifecycle run(store, options.run_info(suite.name, suite.path));
   summary.run_id = run.id();
 
   // 3. Clients, wrapped in the response cache.
