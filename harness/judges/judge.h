@@ -1,8 +1,8 @@
 #pragma once
 // Judge: gives a judgement about some material, in one of two forms. score(): every candidate
 // scored on each aspect of a rubric (structured JSON reply; a debate). grade(): one grade read from
-// a free-text reply with a GradePattern, the prompt typically rendered from a PromptTemplate with
-// the work's fields (a leak check; a suite's `scorer: judge`). A model judge (model_judge.h) asks a
+// a free-text reply with a GradePattern, the prompt typically rendered from a PromptTemplate
+// (harness/prompts/) with the work's fields (a leak check; a suite's `scorer: judge`). A model judge (model_judge.h) asks a
 // ModelClient; the built-in text-statistics judge (text_stats_judge.h) only scores, offline. Both
 // throw JudgeError rather than return a made-up judgement. Several judges: judge_panel.h. Judges
 // know nothing of tournaments or suites.

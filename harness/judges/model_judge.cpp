@@ -9,16 +9,6 @@
 #include "harness/judges/judge_reply.h"
 
 namespace gauntlet::harness {
-namespace {
-
-nlohmann::json messages_json(const std::vector<ChatMessage>& messages) {
-  auto a = nlohmann::json::array();
-  for (const auto& m : messages) a.push_back({{"role", m.role}, {"content", m.content}});
-  return a;
-}
-
-}  // namespace
-
 ModelJudge::ModelJudge(std::string name, ModelClient& client, ModelJudgeOptions options)
     : name_(std::move(name)), client_(client), options_(std::move(options)) {
   if (options_.attempts < 1) options_.attempts = 1;
@@ -33,12 +23,9 @@ JudgeTrace ModelJudge::ask(std::vector<ChatMessage> messages, int replay, const 
     request.params = options_.params;
     if (request.params.seed) *request.params.seed += replay;
     request.sample_index = replay;
-    if (options_.endpoint == Endpoint::kChat) {
-      request.messages = messages;
-    } else {
-      for (const auto& m : messages) request.prompt += m.content + "\n\n";
-    }
-    trace.messages = messages_json(messages);
+    if (options_.endpoint == Endpoint::kChat) request.messages = messages;
+    else request.prompt = messages_as_prompt(messages);
+    trace.messages = messages_to_json(messages);
     auto result = client_.submit(request).get();
     trace.usage.prompt_tokens += result.usage.prompt_tokens;
     trace.usage.completion_tokens += result.usage.completion_tokens;

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "harness/judges/judge_panel.h"
-#include "harness/judges/prompt_template.h"
+#include "harness/prompts/prompt_template.h"
 
 namespace gauntlet::harness {
 namespace {

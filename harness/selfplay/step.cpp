@@ -83,9 +83,7 @@ class Step {
     p.task_id = task_id;
     p.request = wrap_prompt(text, model.endpoint, p.prompt);
     if (model.endpoint == Endpoint::kChat) {
-      json messages = json::array();
-      for (const auto& m : p.request.messages) messages.push_back({{"role", m.role}, {"content", m.content}});
-      p.messages_json = dump_json(messages);
+      p.messages_json = dump_json(messages_to_json(p.request.messages));
     }
     p.request.params = model.params;
     if (c_.logprobs) p.request.params.logprobs = true;

@@ -12,6 +12,14 @@
 namespace gauntlet::harness {
 namespace {
 
+// The `model:` mapping of a player or judge; its name defaults to the player's or judge's.
+ModelSpec read_named_model(MapReader& r, const YAML::Node& model_node, const std::string& file, const std::string& name) {
+  if (!model_node.IsMap()) r.fail(model_node, r.path("model"), "expected a mapping of model settings");
+  YAML::Node with_name = YAML::Clone(model_node);
+  if (!with_name["name"]) with_name["name"] = name;
+  return read_model_spec(with_name, file, r.path("model"));
+}
+
 PlayerConfig read_player(const YAML::Node& node, const std::string& file, std::size_t index) {
   const std::string where = fmt::format("players[{}]", index);
   MapReader r(node, file, where);
@@ -28,10 +36,7 @@ PlayerConfig read_player(const YAML::Node& node, const std::string& file, std::s
       r.fail(r.node()["bot"], r.path("bot"), fmt::format("unknown bot '{}' (valid: random, heuristic, stockfish)", p.bot));
     p.bot_options = read_json_block(r, "options", nlohmann::json::object());
   } else {
-    if (!model_node.IsMap()) r.fail(model_node, r.path("model"), "expected a mapping of model settings");
-    YAML::Node with_name = YAML::Clone(model_node);
-    if (!with_name["name"]) with_name["name"] = p.name;
-    p.model = read_model_spec(with_name, file, r.path("model"));
+    p.model = read_named_model(r, model_node, file, p.name);
     r.get("options");
     if (r.has("options")) r.fail(r.node()["options"], r.path("options"), "options are for bots; model settings go under model:");
   }
@@ -54,10 +59,7 @@ JudgeConfig read_judge(const YAML::Node& node, const std::string& file, std::siz
     if (j.bot != "heuristic")
       r.fail(r.node()["bot"], r.path("bot"), fmt::format("unknown judge bot '{}' (valid: heuristic)", j.bot));
   } else {
-    if (!model_node.IsMap()) r.fail(model_node, r.path("model"), "expected a mapping of model settings");
-    YAML::Node with_name = YAML::Clone(model_node);
-    if (!with_name["name"]) with_name["name"] = j.name;
-    j.model = read_model_spec(with_name, file, r.path("model"));
+    j.model = read_named_model(r, model_node, file, j.name);
   }
   j.attempts = r.opt<int>("attempts").value_or(j.attempts);
   if (j.attempts < 1) r.fail(r.node()["attempts"], r.path("attempts"), "must be >= 1");

@@ -11,18 +11,6 @@
 namespace gauntlet::harness {
 namespace {
 
-nlohmann::json messages_json(const std::vector<ChatMessage>& messages) {
-  auto a = nlohmann::json::array();
-  for (const auto& m : messages) a.push_back({{"role", m.role}, {"content", m.content}});
-  return a;
-}
-
-std::string messages_as_text(const std::vector<ChatMessage>& messages) {
-  std::string text;
-  for (const auto& m : messages) text += m.content + "\n\n";
-  return text;
-}
-
 std::string utc_now() {
   std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -179,11 +167,11 @@ std::optional<MatchRecord> MatchRunner::play(const ScheduledMatch& match, std::v
       ChatRequest request;
       request.params = player.model->params;
       if (player.model->endpoint == Endpoint::kChat) request.messages = messages;
-      else request.prompt = messages_as_text(messages);
+      else request.prompt = messages_as_prompt(messages);
       auto result = player.client->submit(request).get();
 
       TurnRecord turn = make_turn(match.id, turn_index++, ply, roles[seat], player.name, attempt, state);
-      turn.prompt = dump_json(messages_json(messages));
+      turn.prompt = dump_json(messages_to_json(messages));
       turn.latency_s = result.latency_s;
       turn.usage = result.usage;
       turn.error = result.error;

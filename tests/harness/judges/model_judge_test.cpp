@@ -9,7 +9,7 @@
 
 #include "harness/judges/judge_error.h"
 #include "harness/judges/judge_panel.h"
-#include "harness/judges/prompt_template.h"
+#include "harness/prompts/prompt_template.h"
 #include "harness/judges/text_stats_judge.h"
 #include "tests/support/scripted_client.h"
 

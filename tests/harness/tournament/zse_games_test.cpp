@@ -1,5 +1,5 @@
-// The four judged/verified games in tournaments: config validation of judges and rubrics, bot
-// tournaments run offline and reproducibly, model players keeping a conversation, the PyJail flag
+// The four judged/verified games in tournaments (their config checks are in tournament_test.cpp):
+// bot tournaments run offline and reproducibly, model players keeping a conversation, the PyJail flag
 // kept out of the attacker's view and out of the store, debate verdicts from hand-computed judge
 // outputs (a win per seating, ties), and a failing judge making matches errors that the next run
 // replays.
@@ -41,45 +41,6 @@ std::string sheet(int f, int a) {
 }
 
 const std::string kBots = "players:\n  - {name: h1, bot: heuristic}\n  - {name: h2, bot: heuristic}\n";
-
-TEST(ZseConfig, JudgesAndRubricsAreValidated) {
-  TempDir dir;
-  auto expect_error = [&](const std::string& yaml, const std::string& needle) {
-    try {
-      load_tournament(write_config(dir, yaml));
-      ADD_FAILURE() << "no error for: " << needle;
-    } catch (const ConfigError& e) {
-      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-    }
-  };
-  const std::string judges = "judges:\n  - {name: stats, bot: heuristic}\n  - name: m\n    model: {provider: toy}\n";
-  expect_error(kBots + "games:\n  - game: debate\n", "a debate needs at least one judge");
-  expect_error(kBots + judges + "games:\n  - game: debate\n    judges: [nobody]\n", "no judge named 'nobody'");
-  expect_error(kBots + judges + "games:\n  - game: debate\n    judges: [stats, stats]\n", "listed twice");
-  expect_error(kBots + judges + "games:\n  - game: gandalf\n    judges: [m]\n", "options.judge");
-  expect_error(kBots + judges + "games:\n  - game: gandalf\n    options: {judge: true}\n", "name the judges");
-  expect_error(kBots + judges + "games:\n  - game: gandalf\n    options: {judge: true}\n    judges: [stats]\n",
-               "cannot answer gandalf's");
-  expect_error(kBots + judges + "games:\n  - game: mathquiz\n    judges: [m]\n", "mathquiz has no judges");
-  expect_error(kBots + judges + "games:\n  - game: pyjail\n    rubric: {}\n", "only a debate has a rubric");
-  expect_error(kBots + judges + "games:\n  - game: debate\n    judges: [stats]\n    rubric: {criteria: []}\n",
-               "games[0].rubric");
-  expect_error(kBots + "judges:\n  - {name: h1, bot: heuristic}\ngames:\n  - game: mathquiz\n", "already a player");
-  expect_error(kBots + "judges:\n  - {name: j, bot: oracle}\ngames:\n  - game: mathquiz\n", "unknown judge bot");
-  expect_error(kBots + "judges:\n  - {name: j}\ngames:\n  - game: mathquiz\n", "exactly one of");
-  expect_error(kBots + "games:\n  - game: pyjail\n    options: {attacker_attempts: 0}\n", "attacker_attempts");
-  auto ok = load_tournament(write_config(
-      dir, kBots + "  - {name: r, bot: random}\n" + judges +
-               "games:\n  - game: debate\n    judges: [stats, m]\n    rubric:\n      criteria:\n"
-               "        - {name: logic, weight: 100, aspects: [validity]}\n  - game: gandalf\n"
-               "    options: {judge: true}\n    judges: [m]\n  - game: mathquiz\n"));
-  EXPECT_EQ(ok.games[0].judges, (std::vector<std::string>{"stats", "m"}));
-  EXPECT_EQ(ok.games[0].players, (std::vector<std::string>{"h1", "h2"}));  // the random bot has no free-text moves
-  EXPECT_EQ(Rubric::from_json(ok.games[0].rubric).criteria[0].name, "logic");
-  EXPECT_TRUE(ok.games[2].rubric.is_null());
-  EXPECT_EQ(ok.judge("m").model->name, "m");
-  EXPECT_EQ(ok.judge("stats").bot, "heuristic");
-}
 
 const std::string kFourGames =
     "name: four\nseed: 11\nconcurrency: 2\n" + kBots +
