@@ -39,7 +39,7 @@ double to_double(const Value& v, const std::string& what) {
 const std::string& to_string_arg(const Value& v, const std::string& what) {
   if (v.is_string()) return v.str();
   if (v.is_undefined()) undefined_error(v);
-  type_error(what + " must be str, not " + v.type_name());
+  type_error(what + ", not " + v.type_name());
 }
 
 }  // namespace gauntlet::engine::jinja

@@ -32,6 +32,6 @@ class BoundArgs {
 // Conversions with Python's TypeErrors.
 std::int64_t to_index(const Value& v, const std::string& what);    // int or bool
 double to_double(const Value& v, const std::string& what);         // int, bool or float
-const std::string& to_string_arg(const Value& v, const std::string& what);
+const std::string& to_string_arg(const Value& v, const std::string& what);  // what: "x must be str"
 
 }  // namespace gauntlet::engine::jinja

@@ -56,12 +56,16 @@ std::function<Value(const Value&)> attrgetter(Interpreter& interp, const Value& 
   };
 }
 
-// Several comma-separated attributes: the key is the list of their values.
+// Jinja2's make_multi_attrgetter: comma-separated attributes (or none); the key is always the
+// list of their values, so keys compare as lists (equal items never reach '<').
 std::function<Value(const Value&)> multi_attrgetter(Interpreter& interp, const Value& attribute, bool lower) {
-  if (!attribute.is_string()) return attrgetter(interp, attribute, lower);
   std::vector<std::function<Value(const Value&)>> getters;
-  for (const auto& a : py::split(attribute.str(), std::string(","), -1))
-    getters.push_back(attrgetter(interp, Value::string(a), lower));
+  if (!attribute.is_string()) {
+    getters.push_back(attrgetter(interp, attribute, lower));
+  } else {
+    for (const auto& a : py::split(attribute.str(), std::string(","), -1))
+      getters.push_back(attrgetter(interp, Value::string(a), lower));
+  }
   return [getters](const Value& item) {
     std::vector<Value> keys;
     for (const auto& g : getters) keys.push_back(g(item));
@@ -121,7 +125,7 @@ Value do_tojson(Interpreter& interp, const Value& v, Args args) {
   if (a.has(2) && !a[2]->is_none()) {
     std::vector<Value> seps = iterate(*a[2]);
     if (seps.size() != 2) throw TemplateError(ErrorKind::kType, "separators must be an (item, key) pair");
-    o.separators = std::make_pair(to_string_arg(seps[0], "separator"), to_string_arg(seps[1], "separator"));
+    o.separators = std::make_pair(to_string_arg(seps[0], "separator must be str"), to_string_arg(seps[1], "separator must be str"));
   }
   o.sort_keys = flag(a, 3);
   std::string out = json_dumps(v, o);
@@ -132,7 +136,7 @@ Value do_tojson(Interpreter& interp, const Value& v, Args args) {
 Value do_trim(Interpreter&, const Value& v, Args args) {
   BoundArgs a("trim", std::move(args), {"chars"});
   std::optional<std::string> chars;
-  if (a.has(0) && !a[0]->is_none()) chars = to_string_arg(*a[0], "strip arg");
+  if (a.has(0) && !a[0]->is_none()) chars = to_string_arg(*a[0], "strip arg must be None or str");
   return Value::string(py::strip(text_of(v), chars, true, true));
 }
 
@@ -270,7 +274,7 @@ Value min_max(Interpreter& interp, const Value& v, Args args, bool max) {
   Value best_key = key(items[0]);
   for (std::size_t i = 1; i < items.size(); ++i) {
     Value k = key(items[i]);
-    if (max ? py_lt(best_key, k) : py_lt(k, best_key)) {
+    if (py_order(k, best_key, max ? ">" : "<")) {  // builtin max/min compare item > best / item < best
       best = i;
       best_key = k;
     }
@@ -494,7 +498,7 @@ Value do_reverse(Interpreter&, const Value& v, Args args) {
 
 Value do_attr(Interpreter& interp, const Value& v, Args args) {
   BoundArgs a("attr", std::move(args), {"name"});
-  const std::string& name = to_string_arg(a.required(0), "attribute name");
+  const std::string& name = to_string_arg(a.required(0), "attribute name must be string");
   if (v.is_undefined()) undefined_error(v);
   if (v.is_dict()) {
     // attr() looks up attributes only: dict keys are not attributes.

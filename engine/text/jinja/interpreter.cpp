@@ -109,7 +109,8 @@ double float_floordiv(double vx, double wx) {
 
 Value binary_op(BinaryOp op, const Value& a, const Value& b, const RenderLimits& limits) {
   check_undefined(a);
-  check_undefined(b);
+  // str % x runs str's own formatting before x's __rmod__: an Undefined is then just an argument.
+  if (!(op == BinaryOp::kMod && a.is_string())) check_undefined(b);
   const bool ints = (a.is_int() || a.is_bool()) && (b.is_int() || b.is_bool());
   const bool nums = a.is_number() && b.is_number();
   switch (op) {
@@ -219,7 +220,6 @@ Value binary_op(BinaryOp op, const Value& a, const Value& b, const RenderLimits&
 
 bool contains(const Value& container, const Value& item) {
   if (container.is_string()) {
-    if (item.is_undefined()) undefined_error(item);
     if (!item.is_string()) type_error("'in <string>' requires string as left operand, not " + item.type_name());
     return container.str().find(item.str()) != std::string::npos;
   }
@@ -238,6 +238,28 @@ bool contains(const Value& container, const Value& item) {
 
 Interpreter::Interpreter(const ParsedTemplate& tmpl, const Dict& variables, const RenderLimits& limits)
     : tmpl_(tmpl), variables_(variables), limits_(limits), builtins_(make_builtins()) {}
+
+namespace {
+// Thrown inside fold() where Jinja2's as_const raises Impossible.
+struct Impossible {};
+// The filters Jinja2 marks pass_context: never evaluated at compile time.
+bool context_filter(const std::string& name) {
+  return name == "map" || name == "select" || name == "reject" || name == "selectattr" || name == "rejectattr" ||
+         name == "random";
+}
+}  // namespace
+
+std::optional<Value> Interpreter::fold(const Expr& expr, const RenderLimits& limits) {
+  static const ParsedTemplate kEmpty;
+  Interpreter interp(kEmpty, Dict(), limits);
+  interp.folding_ = true;
+  try {
+    return interp.eval(expr, nullptr);
+  } catch (const Impossible&) {
+  } catch (const TemplateError&) {
+  }
+  return std::nullopt;
+}
 
 std::string Interpreter::render() {
   auto top = std::make_shared<Scope>();
@@ -629,14 +651,18 @@ Value Interpreter::getitem(const Value& object, const Value& key) {
       if (i < 0) i += len;
       if (i >= 0 && i < len) {
         if (!is_str) return object.seq().items[static_cast<std::size_t>(i)];
-        if (py::is_ascii(object.str())) return Value::string(object.str().substr(static_cast<std::size_t>(i), 1));
+        if (py::is_ascii(object.str()))
+          return Value::string(object.str().substr(static_cast<std::size_t>(i), 1), object.is_markup());
         std::u32string cps = py::to_u32(object.str());
-        return Value::string(py::to_utf8(std::u32string_view(&cps[static_cast<std::size_t>(i)], 1)));
+        return Value::string(py::to_utf8(std::u32string_view(&cps[static_cast<std::size_t>(i)], 1)), object.is_markup());
       }
     }
   }
   if (key.is_string()) {
     if (object.is_object()) return getattr(object, key.str());
+    // groupby's (grouper, list) namedtuple: a str index fails, so Jinja2 falls back to its attributes.
+    if (object.is_sequence() && object.seq().group && (key.str() == "grouper" || key.str() == "list"))
+      return getattr(object, key.str());
     if (object.is_dict() || object.is_string() || object.is_sequence() || object.is_none() || object.is_number()) {
       MethodKind kind = method_kind(object, key.str());
       if (kind != MethodKind::kNone || key.str().rfind("__", 0) == 0) return getattr(object, key.str());
@@ -663,7 +689,9 @@ Value Interpreter::eval(const Expr& expr, const ScopePtr& scope) {
   tick();
   switch (expr.kind) {
     case ExprKind::kConst: return static_cast<const ConstExpr&>(expr).value;
-    case ExprKind::kName: return lookup(static_cast<const NameExpr&>(expr).name, scope);
+    case ExprKind::kName:
+      if (folding_) throw Impossible{};
+      return lookup(static_cast<const NameExpr&>(expr).name, scope);
     case ExprKind::kList:
     case ExprKind::kTuple: {
       std::vector<Value> items;
@@ -698,15 +726,21 @@ Value Interpreter::eval(const Expr& expr, const ScopePtr& scope) {
                              (object.is_sequence() && (object.seq().kind == SeqKind::kList ||
                                                        object.seq().kind == SeqKind::kTuple ||
                                                        object.seq().kind == SeqKind::kRange));
-      if (!ok || !sliceable) {
-        Undefined u;
-        return Value::missing_item(object, Value::string("slice"));
+      if (folding_ && (object.is_dict() || !sliceable || !ok)) {
+        // environment.getitem catches Python's TypeError: an Undefined naming the slice.
+        const std::string slice = "slice(" + repr(start) + ", " + repr(stop) + ", " + repr(step) + ")";
+        return Value::missing_item_repr(object, slice);
       }
+      // At run time Jinja2 compiles slices to plain Python subscripts (no environment.getitem):
+      // Python's errors.
+      if (object.is_dict()) type_error("unhashable type: 'slice'");
+      if (!sliceable) type_error("'" + object.type_name() + "' object is not subscriptable");
+      if (!ok) type_error("slice indices must be integers or None or have an __index__ method");
       const long stepv = st ? static_cast<long>(*st) : 1;
       if (stepv == 0) type_error("slice step cannot be zero");
       auto bl = b ? std::optional<long>(static_cast<long>(*b)) : std::nullopt;
       auto el = en ? std::optional<long>(static_cast<long>(*en)) : std::nullopt;
-      if (object.is_string()) return Value::string(py::slice(object.str(), bl, el, stepv));
+      if (object.is_string()) return Value::string(py::slice(object.str(), bl, el, stepv), object.is_markup());
       const Sequence& seq = object.seq();
       std::vector<Value> items;
       for (long i : py::slice_indices(static_cast<long>(seq.items.size()), bl, el, stepv))
@@ -725,9 +759,12 @@ Value Interpreter::eval(const Expr& expr, const ScopePtr& scope) {
       return Value::sequence(std::move(items), seq.kind);
     }
     case ExprKind::kSlice: throw TemplateError(ErrorKind::kSyntax, "a slice outside a subscript", expr.line);
-    case ExprKind::kCall: return eval_call(static_cast<const CallExpr&>(expr), scope);
+    case ExprKind::kCall:
+      if (folding_) throw Impossible{};
+      return eval_call(static_cast<const CallExpr&>(expr), scope);
     case ExprKind::kFilter: {
       const auto& f = static_cast<const FilterExpr&>(expr);
+      if (folding_ && (!f.operand || context_filter(f.name))) throw Impossible{};
       Value operand = f.operand ? eval(*f.operand, scope) : Value();
       return filter(f.name, operand, eval_args(f.args, scope));
     }
@@ -794,10 +831,10 @@ Value Interpreter::eval_compare(const CompareExpr& e, const ScopePtr& scope) {
     switch (op) {
       case CompareOp::kEq: ok = py_eq(left, right); break;
       case CompareOp::kNe: ok = !py_eq(left, right); break;
-      case CompareOp::kLt: ok = py_lt(left, right); break;
-      case CompareOp::kGt: ok = py_lt(right, left); break;
-      case CompareOp::kLtEq: ok = py_lt(left, right) || py_eq(left, right); break;
-      case CompareOp::kGtEq: ok = py_lt(right, left) || py_eq(left, right); break;
+      case CompareOp::kLt: ok = py_order(left, right, "<"); break;
+      case CompareOp::kGt: ok = py_order(left, right, ">"); break;
+      case CompareOp::kLtEq: ok = py_order(left, right, "<="); break;
+      case CompareOp::kGtEq: ok = py_order(left, right, ">="); break;
       case CompareOp::kIn: ok = contains(right, left); break;
       case CompareOp::kNotIn: ok = !contains(right, left); break;
     }

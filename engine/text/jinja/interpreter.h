@@ -6,6 +6,7 @@
 // attribute and item lookup, and Python's operators. Resource use is bounded by RenderLimits.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -34,6 +35,11 @@ class Interpreter {
   // namespace, dict, cycler, joiner) and transformers' (raise_exception, strftime_now) come first.
   Interpreter(const ParsedTemplate& tmpl, const Dict& variables, const RenderLimits& limits);
   std::string render();
+
+  // Jinja2's compile-time evaluation (Expr.as_const): the value of `expr` when it needs no
+  // variable, call or context filter and raises nothing; nullopt otherwise. Slices then go through
+  // the environment's getitem (what Python refuses gives an Undefined), not a plain subscript.
+  static std::optional<Value> fold(const Expr& expr, const RenderLimits& limits);
 
   // Used by filters, tests, methods and objects.
   Value getattr(const Value& object, const std::string& name);  // Jinja2's sandboxed getattr
@@ -75,6 +81,7 @@ class Interpreter {
   std::vector<std::string> outputs_;  // the innermost is being written
   std::int64_t steps_ = 0;
   int call_depth_ = 0;
+  bool folding_ = false;  // inside fold(): names, calls and context filters are not constant
 };
 
 // Operators with Python semantics (also used by filters such as sum).

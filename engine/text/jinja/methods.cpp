@@ -26,7 +26,7 @@ const std::set<std::string> kListUnsupported = {"pop", "clear"};  // the sandbox
 
 std::optional<std::string> opt_string(const BoundArgs& a, std::size_t i, const std::string& what) {
   if (!a.has(i) || a[i]->is_none()) return std::nullopt;
-  return to_string_arg(*a[i], what);
+  return to_string_arg(*a[i], what);  // what: the whole "... must be str" phrase
 }
 
 std::optional<long> opt_index(const BoundArgs& a, std::size_t i) {
@@ -38,7 +38,7 @@ std::optional<long> opt_index(const BoundArgs& a, std::size_t i) {
 bool affix_match(const BoundArgs& a, const std::string& s, bool prefix) {
   const Value& what = a.required(0);
   auto one = [&](const Value& v) {
-    const std::string& p = to_string_arg(v, std::string(prefix ? "startswith" : "endswith") + " first arg");
+    const std::string& p = to_string_arg(v, std::string("tuple for ") + (prefix ? "startswith" : "endswith") + " must only contain str");
     return prefix ? py::startswith(s, p, opt_index(a, 1), opt_index(a, 2)) : py::endswith(s, p, opt_index(a, 1), opt_index(a, 2));
   };
   if (what.is_tuple()) {
@@ -54,7 +54,7 @@ bool affix_match(const BoundArgs& a, const std::string& s, bool prefix) {
 
 char32_t fill_char(const BoundArgs& a, std::size_t i) {
   if (!a.has(i)) return U' ';
-  const std::string& f = to_string_arg(*a[i], "The fill character");
+  const std::string& f = to_string_arg(*a[i], "The fill character must be a unicode character");
   if (py::length(f) != 1) type_error("The fill character must be exactly one character long");
   return py::to_u32(f)[0];
 }
@@ -65,11 +65,51 @@ Value string_list(std::vector<std::string> parts) {
   return Value::sequence(std::move(out));
 }
 
+Value str_method(Interpreter& interp, const Value& self, const std::string& name, Args args);
+
+Value as_markup(const Value& v) {
+  if (v.is_string()) return Value::string(v.str(), true);
+  if (v.is_sequence() && (v.is_list() || v.is_tuple())) {
+    std::vector<Value> items;
+    for (const auto& item : v.seq().items) items.push_back(as_markup(item));
+    return Value::sequence(std::move(items), v.seq().kind);
+  }
+  return v;
+}
+
+Value escape_arg(const Value& v) { return v.is_string() && !v.is_markup() ? Value::string(markup_escape(v.str()), true) : v; }
+
+// markupsafe.Markup's overrides: the str methods that return text return Markup, most escape
+// their str arguments first (split, rsplit and splitlines do not; join escapes the items).
+Value markup_method(Interpreter& interp, const Value& self, const std::string& name, Args args) {
+  static const std::set<std::string> kEscaping = {"capitalize", "title", "lower", "upper", "replace", "ljust",
+                                                  "rjust", "lstrip", "rstrip", "center", "strip", "swapcase",
+                                                  "zfill", "partition", "rpartition"};
+  const Value plain = Value::string(self.str());
+  if (name == "format") throw TemplateError(ErrorKind::kUnsupported, "str.format() on a Markup string (|safe or |escape output)");
+  if (name == "join") {
+    BoundArgs a("str.join", std::move(args), {"iterable"});
+    std::vector<Value> items;
+    for (const Value& v : iterate(a.required(0))) items.push_back(v.is_markup() ? v : Value::string(markup_escape(to_str(v)), true));
+    Args joined;
+    joined.positional.push_back(Value::sequence(std::move(items)));
+    return as_markup(str_method(interp, plain, name, std::move(joined)));
+  }
+  if (kEscaping.count(name)) {
+    for (auto& v : args.positional) v = escape_arg(v);
+    for (auto& kv : args.keyword) kv.second = escape_arg(kv.second);
+    return as_markup(str_method(interp, plain, name, std::move(args)));
+  }
+  if (name == "split" || name == "rsplit" || name == "splitlines") return as_markup(str_method(interp, plain, name, std::move(args)));
+  return str_method(interp, plain, name, std::move(args));
+}
+
 Value str_method(Interpreter& interp, const Value& self, const std::string& name, Args args) {
+  if (self.is_markup()) return markup_method(interp, self, name, std::move(args));
   const std::string& s = self.str();
   auto bind = [&](std::initializer_list<const char*> params) { return BoundArgs("str." + name, std::move(args), params); };
   auto no_args = [&] { bind({}); };
-  if (name == "format") return Value::string(str_format(interp, s, args), self.is_markup());
+  if (name == "format") return Value::string(str_format(interp, s, args));
   if (name == "upper") return no_args(), Value::string(py::upper(s));
   if (name == "lower") return no_args(), Value::string(py::lower(s));
   if (name == "title") return no_args(), Value::string(py::title(s));
@@ -77,7 +117,7 @@ Value str_method(Interpreter& interp, const Value& self, const std::string& name
   if (name == "swapcase") return no_args(), Value::string(py::swapcase(s));
   if (name == "strip" || name == "lstrip" || name == "rstrip") {
     BoundArgs a = bind({"chars"});
-    return Value::string(py::strip(s, opt_string(a, 0, name + " arg"), name != "rstrip", name != "lstrip"));
+    return Value::string(py::strip(s, opt_string(a, 0, name + " arg must be None or str"), name != "rstrip", name != "lstrip"));
   }
   if (name == "split" || name == "rsplit") {
     BoundArgs a = bind({"sep", "maxsplit"});
@@ -106,8 +146,8 @@ Value str_method(Interpreter& interp, const Value& self, const std::string& name
   if (name == "replace") {
     BoundArgs a = bind({"old", "new", "count"});
     long count = a.has(2) ? static_cast<long>(to_index(*a[2], "")) : -1;
-    return Value::string(py::replace(s, to_string_arg(a.required(0), "replace() argument 1"),
-                                     to_string_arg(a.required(1), "replace() argument 2"), count));
+    return Value::string(py::replace(s, to_string_arg(a.required(0), "replace() argument 1 must be str"),
+                                     to_string_arg(a.required(1), "replace() argument 2 must be str"), count));
   }
   if (name == "join") {
     BoundArgs a = bind({"iterable"});
@@ -152,7 +192,7 @@ Value str_method(Interpreter& interp, const Value& self, const std::string& name
   }
   if (name == "removeprefix" || name == "removesuffix") {
     BoundArgs a = bind({"affix"});
-    const std::string& p = to_string_arg(a.required(0), name + "() argument");
+    const std::string& p = to_string_arg(a.required(0), name + "() argument must be str");
     if (name == "removeprefix") return Value::string(s.compare(0, p.size(), p) == 0 ? s.substr(p.size()) : s);
     return Value::string(s.size() >= p.size() && s.compare(s.size() - p.size(), p.size(), p) == 0
                              ? s.substr(0, s.size() - p.size()) : s);

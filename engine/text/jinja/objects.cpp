@@ -213,7 +213,7 @@ std::unordered_map<std::string, Value> make_builtins() {
   });
   g["strftime_now"] = native("function", [](Interpreter&, Args args) -> Value {
     BoundArgs a("strftime_now", std::move(args), {"format"});
-    const std::string& format = to_string_arg(a.required(0), "strftime_now() argument");
+    const std::string& format = to_string_arg(a.required(0), "strftime() argument 1 must be str");
     std::time_t now = std::time(nullptr);
     std::tm local{};
     localtime_r(&now, &local);

@@ -320,6 +320,11 @@ std::string percent_format(std::string_view format, const Value& args, bool esca
   if (args.is_tuple()) positional = args.seq().items;
   else positional.push_back(args);
   if (args.is_dict()) mapping = &args;
+  // Python treats any non-tuple, non-str argument with __getitem__ (list, range, dict, Jinja2's
+  // Undefined) as a possible mapping: arguments it leaves unused are then no error.
+  const bool mapping_like = !args.is_tuple() && !args.is_string() &&
+                            (args.is_dict() || args.is_undefined() ||
+                             (args.is_sequence() && (args.seq().kind == SeqKind::kList || args.seq().kind == SeqKind::kRange)));
   std::size_t next_arg = 0;
   bool used_mapping = false;
   auto take = [&]() -> const Value& {
@@ -338,7 +343,9 @@ std::string percent_format(std::string_view format, const Value& args, bool esca
     if (i >= f.size()) value_error("incomplete format");
     const Value* arg = nullptr;
     if (f[i] == U'(') {
-      if (!mapping) type_error("format requires a mapping");
+      if (!mapping_like) type_error("format requires a mapping");
+      if (args.is_undefined()) undefined_error(args);
+      if (!mapping) type_error(args.type_name() + " indices must be integers or slices, not str");
       int depth = 1;
       std::size_t k = ++i;
       while (i < f.size() && depth) {
@@ -489,7 +496,7 @@ std::string percent_format(std::string_view format, const Value& args, bool esca
     (void)start;
     out += piece;
   }
-  if (!used_mapping && !mapping && next_arg < positional.size())
+  if (!used_mapping && !mapping_like && next_arg < positional.size())
     type_error("not all arguments converted during string formatting");
   return out;
 }

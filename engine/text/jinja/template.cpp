@@ -1,11 +1,15 @@
 #include "engine/text/jinja/template.h"
 
+#include "engine/text/jinja/optimizer.h"
+
 namespace gauntlet::engine::jinja {
 
 Template::Template(std::string_view source, std::string name, const RenderLimits& limits)
     : name_(std::move(name)), limits_(limits) {
   try {
-    parsed_ = std::make_shared<const ParsedTemplate>(parse(source));
+    auto parsed = std::make_shared<ParsedTemplate>(parse(source));
+    optimize(*parsed, limits_);
+    parsed_ = std::move(parsed);
   } catch (TemplateError& e) {
     e.set_source(name_);
     throw;

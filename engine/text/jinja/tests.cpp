@@ -60,7 +60,8 @@ const std::map<std::string, Test>& registry() {
     t["iterable"] = no_arg([](const Value& v) {
       return is_iterable(v) || (v.is_object() && v.type_name() == "LoopContext");
     }, "iterable");
-    t["callable"] = no_arg([](const Value& v) { return v.is_object() && v.obj()->callable(); }, "callable");
+    // Jinja2's Undefined defines __call__ (to raise), so callable() holds for it.
+    t["callable"] = no_arg([](const Value& v) { return v.is_undefined() || (v.is_object() && v.obj()->callable()); }, "callable");
     t["escaped"] = no_arg([](const Value& v) { return v.is_markup(); }, "escaped");
     t["lower"] = no_arg([](const Value& v) { return py::str_islower(to_str(v)); }, "lower");
     t["upper"] = no_arg([](const Value& v) { return py::str_isupper(to_str(v)); }, "upper");
@@ -87,10 +88,10 @@ const std::map<std::string, Test>& registry() {
     }, "test");
     Test eq = one_arg([](const Value& a, const Value& b) { return py_eq(a, b); }, "eq");
     Test ne = one_arg([](const Value& a, const Value& b) { return !py_eq(a, b); }, "ne");
-    Test lt = one_arg([](const Value& a, const Value& b) { return py_lt(a, b); }, "lt");
-    Test gt = one_arg([](const Value& a, const Value& b) { return py_lt(b, a); }, "gt");
-    Test le = one_arg([](const Value& a, const Value& b) { return py_lt(a, b) || py_eq(a, b); }, "le");
-    Test ge = one_arg([](const Value& a, const Value& b) { return py_lt(b, a) || py_eq(a, b); }, "ge");
+    Test lt = one_arg([](const Value& a, const Value& b) { return py_order(a, b, "<"); }, "lt");
+    Test gt = one_arg([](const Value& a, const Value& b) { return py_order(a, b, ">"); }, "gt");
+    Test le = one_arg([](const Value& a, const Value& b) { return py_order(a, b, "<="); }, "le");
+    Test ge = one_arg([](const Value& a, const Value& b) { return py_order(a, b, ">="); }, "ge");
     for (const char* n : {"==", "eq", "equalto"}) t[n] = eq;
     for (const char* n : {"!=", "ne"}) t[n] = ne;
     for (const char* n : {"<", "lt", "lessthan"}) t[n] = lt;

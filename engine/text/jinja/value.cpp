@@ -163,6 +163,15 @@ Value Value::missing_item(const Value& object, const Value& key) {
   return Value(UndefPtr(std::make_shared<const Undefined>(std::move(u))));
 }
 
+Value Value::missing_item_repr(const Value& object, std::string key_repr) {
+  Undefined u;
+  u.has_object = true;
+  u.object_type = object_type_repr(object);
+  u.name = std::move(key_repr);
+  u.name_is_string = false;
+  return Value(UndefPtr(std::make_shared<const Undefined>(std::move(u))));
+}
+
 Value Value::sequence(std::vector<Value> items, SeqKind kind) {
   Sequence s;
   s.items = std::move(items);
@@ -251,26 +260,40 @@ bool py_eq(const Value& a, const Value& b) {
   return false;
 }
 
-bool py_lt(const Value& a, const Value& b) {
+namespace {
+template <typename T>
+bool order(const T& x, const T& y, std::string_view op) {
+  if (op == "<") return x < y;
+  if (op == "<=") return x <= y;
+  if (op == ">") return x > y;
+  return x >= y;
+}
+}  // namespace
+
+bool py_order(const Value& a, const Value& b, std::string_view op) {
   if (a.is_undefined()) undefined_error(a);
   if (b.is_undefined()) undefined_error(b);
   if (a.is_number() && b.is_number()) {
-    if (a.is_float() || b.is_float()) return a.float_value() < b.float_value();
-    return a.int_value() < b.int_value();
+    if (a.is_float() || b.is_float()) return order(a.float_value(), b.float_value(), op);
+    return order(a.int_value(), b.int_value(), op);
   }
-  if (a.is_string() && b.is_string()) return a.str() < b.str();
+  if (a.is_string() && b.is_string()) return order(a.str(), b.str(), op);
   if (a.is_sequence() && b.is_sequence() && a.seq().kind == b.seq().kind &&
       (a.seq().kind == SeqKind::kList || a.seq().kind == SeqKind::kTuple)) {
+    // Python compares the first items that differ with the same operator, else the lengths.
     const auto& x = a.seq().items;
     const auto& y = b.seq().items;
     for (std::size_t i = 0; i < x.size() && i < y.size(); ++i) {
       if (py_eq(x[i], y[i])) continue;
-      return py_lt(x[i], y[i]);
+      return py_order(x[i], y[i], op);
     }
-    return x.size() < y.size();
+    return order(x.size(), y.size(), op);
   }
-  type_error("'<' not supported between instances of '" + a.type_name() + "' and '" + b.type_name() + "'");
+  type_error("'" + std::string(op) + "' not supported between instances of '" + a.type_name() + "' and '" +
+             b.type_name() + "'");
 }
+
+bool py_lt(const Value& a, const Value& b) { return py_order(a, b, "<"); }
 
 bool is_hashable(const Value& v) {
   if (v.is_sequence()) {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -92,6 +93,7 @@ class Value {
   static Value undefined_hint(std::string hint, ErrorKind error = ErrorKind::kUndefined);
   static Value missing_attribute(const Value& object, std::string name);
   static Value missing_item(const Value& object, const Value& key);
+  static Value missing_item_repr(const Value& object, std::string key_repr);  // a key shown as key_repr
   static Value none() { return Value(None{}); }
   static Value boolean(bool b) { return Value(b); }
   static Value integer(std::int64_t i) { return Value(i); }
@@ -144,6 +146,7 @@ class Value {
 bool truthy(const Value& v);                      // bool(x)
 bool py_eq(const Value& a, const Value& b);       // a == b
 bool py_lt(const Value& a, const Value& b);       // a < b; TypeError when not orderable
+bool py_order(const Value& a, const Value& b, std::string_view op);  // op: "<", "<=", ">" or ">="
 bool is_hashable(const Value& v);
 void require_hashable(const Value& v);            // TypeError "unhashable type: 'list'"
 std::string to_str(const Value& v);               // str(x)
