@@ -49,7 +49,7 @@ namespace {
 namespace fs = std::filesystem;
 using gauntlet::harness::ChatRequest;
 using gauntlet::harness::ChatResult;
-using gauntlet::harness::ModelConfig;
+using gauntlet::harness::ModelSpec;
 using gauntlet::harness::OpenAIClient;
 
 constexpr int kRequests = 2000;      // per iteration, ClientSubmitAsync and CurlCliPeer
@@ -155,11 +155,11 @@ void ClientSubmitAsync(benchmark::State& state) {
     return;
   }
   const int n = static_cast<int>(state.range(0));
-  ModelConfig config;
+  ModelSpec config;
   config.name = config.model_id = "bench";
-  config.base_urls = {g_server.base_url()};
+  config.openai().base_urls = {g_server.base_url()};
   config.concurrency = static_cast<int>(state.range(1));
-  config.max_retries = 0;
+  config.openai().max_retries = 0;
   std::vector<ChatRequest> requests(n);
   for (int i = 0; i < n; ++i) {
     requests[i].messages = {{"user", question(i) + " Answer in \\boxed{}."}};

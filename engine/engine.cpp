@@ -139,6 +139,7 @@ GenerationResult Engine::generate(const GenerationRequest& request) {
   KvCache cache = forward_.new_cache();
   Sampler sampler(request.sampling);
   StreamDecoder decoder(tokenizer_, request.skip_special_tokens);
+  ThinkingTracker thinking(thinking_, result.prompt_ids);
 
   bool stopped_by_string = false;
   auto start = Clock::now();
@@ -159,6 +160,7 @@ GenerationResult Engine::generate(const GenerationRequest& request) {
     }
     const std::size_t before = result.text.size();
     result.text += decoder.push(token.id);
+    thinking.push(result.tokens.size() - 1, token.id, before, result.text.size());
     if (longest_stop > 0 && result.text.size() > before) {
       const std::size_t from = before >= longest_stop ? before - longest_stop + 1 : 0;
       const std::size_t at = find_stop(result.text, request.stop_strings, from);
@@ -175,6 +177,7 @@ GenerationResult Engine::generate(const GenerationRequest& request) {
     ++result.timing.decode_tokens;
   }
   if (!stopped_by_string) result.text += decoder.finish();  // an incomplete UTF-8 tail, if any
+  result.thinking = thinking.finish(result.text.size());
   result.timing.decode_seconds = seconds_since(start);
   result.timing.decode_cpu_seconds = cpu_seconds() - cpu_start;
   if (request.trace_routing) {

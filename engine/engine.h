@@ -1,8 +1,8 @@
 #pragma once
 // Engine: a loaded model ready to generate. Owns the memory-mapped Checkpoint, the resolved
 // ModelWeights, the Tokenizer, the checkpoint's chat template (rendered by engine/text/jinja;
-// plain ChatML when the checkpoint ships none), its thinking delimiters and a
-// ThreadPool for the kernels. generate() runs each request to completion with its own KV cache and
+// plain ChatML when the checkpoint ships none), the thinking delimiters (when the tokenizer has
+// them) and a ThreadPool for the kernels. generate() runs each request to completion with its own KV cache and
 // its own seeded Sampler, so a request's output depends only on the request, never on the batch.
 // Not thread-safe: one generate() at a time.
 #include <chrono>
@@ -22,6 +22,7 @@
 #include "engine/sampler.h"
 #include "engine/cpu/thread_pool.h"
 #include "engine/text/thinking.h"
+#include "engine/text/thinking_span.h"
 #include "engine/text/tokenizer.h"
 
 namespace gauntlet::engine {
@@ -73,6 +74,10 @@ struct GenerationResult {
   // token i), so prompt_routing.back() == routing.front().
   std::vector<PositionRoutes> routing;
   std::vector<PositionRoutes> prompt_routing;
+  // The reasoning block, found by the thinking delimiters' token ids: thinking->close_token is the
+  // index in `tokens` of the token that closed thinking (none: never closed). None when there was
+  // no block (or the tokenizer has no delimiters).
+  std::optional<ThinkingSpan> thinking;
 };
 
 class Engine {
@@ -98,7 +103,7 @@ class Engine {
   // jinja::TemplateError when the template fails (raise_exception included).
   std::string render_chat(const std::vector<ChatTurn>& turns, const RenderOptions& options) const;
   std::string render_chat(const ChatInput& input) const;
-  // The reasoning block's delimiters from the tokenizer's added tokens; nullopt when it has none.
+  // The reasoning block's delimiters among the tokenizer's added tokens; none when it has none.
   const std::optional<ThinkingDelimiters>& thinking_delimiters() const { return thinking_; }
   Forward& forward() { return forward_; }
 

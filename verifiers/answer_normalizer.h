@@ -1,21 +1,15 @@
 #pragma once
-// Text helpers shared by the scorers: whitespace/case normalisation, plain-number parsing with a
+// Answer normalisation shared by the scorers: the `exact` normalisation, plain-number parsing with a
 // tolerant comparison, and extraction of balanced LaTeX brace groups such as \boxed{...}.
+// (Character classes, trim and whitespace folding: verifiers/text.h.)
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "verifiers/text.h"
+
 namespace gauntlet::verifiers {
-
-// Removes leading and trailing ASCII whitespace.
-std::string trim(std::string_view text);
-
-// Replaces every run of ASCII whitespace by one space and trims the ends.
-std::string collapse_whitespace(std::string_view text);
-
-// ASCII lower-casing (bytes >= 0x80 are left untouched, so UTF-8 survives).
-std::string ascii_lower(std::string_view text);
 
 // The `exact` normalisation: trim, collapse internal whitespace, case-fold unless `case_sensitive`,
 // strip one trailing period (and the whitespace before it).

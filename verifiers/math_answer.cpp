@@ -4,6 +4,7 @@
 
 #include "verifiers/answer_normalizer.h"
 #include "verifiers/math_expression_parser.h"
+#include "verifiers/text.h"
 
 namespace gauntlet::verifiers {
 
@@ -11,14 +12,9 @@ namespace {
 
 using Kind = MathAnswer::Kind;
 
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_opening(char c) { return c == '(' || c == '[' || c == '{'; }
 bool is_closing(char c) { return c == ')' || c == ']' || c == '}'; }
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
 
 // A LaTeX command name starting at `i` ("\le" in "\le 3") that is not the prefix of a longer one.
 bool command_at(std::string_view s, std::size_t i, std::string_view command) {

@@ -1,4 +1,5 @@
 #include "verifiers/math_expression_parser.h"
+#include "verifiers/text.h"
 
 #include <string>
 #include <utility>
@@ -15,8 +16,6 @@ struct ParseFailure {};
 constexpr int kMaxDepth = 64;           // nested groups; deeper input is not an answer
 constexpr std::size_t kMaxLength = 2000;
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 bool one_of(std::string_view word, std::initializer_list<std::string_view> words) {
   for (auto w : words)

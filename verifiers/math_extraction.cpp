@@ -5,14 +5,12 @@
 #include <vector>
 
 #include "verifiers/answer_normalizer.h"
+#include "verifiers/text.h"
 
 namespace gauntlet::verifiers {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 // Text after an answer phrase: the rest of that line (or the next non-empty line when the phrase
 // ends its line), cut at a sentence end, with decoration ($, **, trailing period) stripped.

@@ -7,26 +7,12 @@
 #include <vector>
 
 #include "verifiers/answer_normalizer.h"
+#include "verifiers/text.h"
 
 namespace gauntlet::verifiers {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-void replace_all(std::string& s, std::string_view from, std::string_view to) {
-  std::size_t pos = 0;
-  while ((pos = s.find(from, pos)) != std::string::npos) {
-    s.replace(pos, from.size(), to);
-    pos += to.size();
-  }
-}
 
 // Replaces a letter-named command unless it is the prefix of a longer name (\left, not \leftarrow).
 void replace_command(std::string& s, std::string_view command, std::string_view by) {

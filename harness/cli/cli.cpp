@@ -7,17 +7,14 @@
 #include "engine/text/jinja/error.h"
 #include "harness/cli/command.h"
 #include "harness/errors/errors.h"
-
-#ifndef GAUNTLET_VERSION
-#define GAUNTLET_VERSION "dev"
-#endif
+#include "harness/run/version.h"
 
 namespace gauntlet::harness {
 
 int run_cli(int argc, char** argv) {
   CLI::App app{"Gauntlet: evaluation and self-play harness for language models", "gauntlet"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("gauntlet ") + GAUNTLET_VERSION);
+  app.set_version_flag("--version", std::string("gauntlet ") + gauntlet_version());
 
   std::string command_line;
   for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);

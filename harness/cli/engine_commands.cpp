@@ -24,6 +24,7 @@
 #include "engine/text/tokenizer_writer.h"
 #include "harness/clients/chat.h"
 #include "harness/cli/command.h"
+#include "harness/cli/token_ids.h"
 #include "harness/errors/errors.h"
 #include "harness/input/json_file.h"
 #include "harness/clients/routing_config.h"
@@ -143,31 +144,13 @@ struct GenerateArgs {
   bool trace_prompt_routing = false;
 };
 
-std::vector<int> parse_ids(const std::string& text) {
-  std::vector<int> ids;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    try {
-      std::size_t used = 0;
-      int id = std::stoi(item, &used);
-      if (used != item.size() || id < 0) throw std::invalid_argument(item);
-      ids.push_back(id);
-    } catch (const std::exception&) {
-      throw UsageError(fmt::format("--prompt-ids: '{}' is not a token id", item));
-    }
-  }
-  if (ids.empty()) throw UsageError("--prompt-ids: no ids given");
-  return ids;
-}
-
 int cmd_generate(const GenerateArgs& a) {
   if (a.prompt.empty() == a.prompt_ids.empty()) throw UsageError("generate: give exactly one of --prompt or --prompt-ids");
   if (a.chat && !a.prompt_ids.empty()) throw UsageError("generate: --chat renders --prompt text, not --prompt-ids");
   auto model = open_cli_engine(a.model, a.threads);
   engine::GenerationRequest request;
   if (!a.prompt_ids.empty()) {
-    request.prompt_ids = parse_ids(a.prompt_ids);
+    request.prompt_ids = parse_token_ids(a.prompt_ids, "--prompt-ids");
   } else if (a.chat) {
     engine::RenderOptions render;
     render.enable_thinking = !a.no_think;

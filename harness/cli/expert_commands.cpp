@@ -22,6 +22,7 @@
 #include "harness/clients/chat.h"
 #include "harness/cli/command.h"
 #include "harness/errors/errors.h"
+#include "harness/input/jsonl_reader.h"
 #include "harness/cli/routing_flags.h"
 
 namespace gauntlet::harness {
@@ -36,28 +37,20 @@ std::vector<PromptLine> read_prompts(const std::string& path, const std::string&
   std::ifstream in(path);
   if (!in) throw UsageError(fmt::format("--prompts {}: cannot open", path));
   std::vector<PromptLine> lines;
-  std::string text;
-  int number = 0;
-  while (std::getline(in, text)) {
-    ++number;
-    if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::exception&) {
-      throw UsageError(fmt::format("{}:{}: not a JSON value", path, number));
-    }
+  JsonlReader reader(in, path);
+  nlohmann::json j;
+  while (reader.next(j)) {
     PromptLine line;
     if (j.is_string()) {
       line.prompt = j.get<std::string>();
     } else if (j.is_object() && j.contains(field) && j[field].is_string()) {
       line.prompt = j[field].get<std::string>();
       if (j.contains("completion")) {
-        if (!j["completion"].is_string()) throw UsageError(fmt::format("{}:{}: \"completion\" must be a string", path, number));
+        if (!j["completion"].is_string()) reader.fail("\"completion\" must be a string");
         line.completion = j["completion"].get<std::string>();
       }
     } else {
-      throw UsageError(fmt::format("{}:{}: expected a JSON string or an object with a string \"{}\"", path, number, field));
+      reader.fail(fmt::format("expected a JSON string or an object with a string \"{}\"", field));
     }
     lines.push_back(std::move(line));
   }

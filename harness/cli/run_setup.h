@@ -1,12 +1,12 @@
 #pragma once
-// What `eval` and `tournament` share on the command line: the database (default runs/<name>.db), the
+// What `eval`, `tournament` and `selfplay` share on the command line: the database (default runs/<name>.db), the
 // shard, progress on stderr (redrawn in place on a TTY), Ctrl-C handling, and opening the store.
 #include <filesystem>
 #include <memory>
 #include <string>
 
+#include "harness/run/run_options.h"
 #include "harness/store/store.h"
-#include "harness/eval/suite_runner.h"
 
 namespace gauntlet::harness {
 

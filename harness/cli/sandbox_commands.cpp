@@ -11,6 +11,7 @@
 #include "harness/clients/chat.h"
 #include "harness/cli/command.h"
 #include "harness/errors/errors.h"
+#include "harness/input/jsonl_reader.h"
 #include "sandbox/sandbox.h"
 
 namespace gauntlet::harness {
@@ -94,17 +95,13 @@ std::vector<Job> read_jobs(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw UsageError(fmt::format("--jsonl {}: cannot read the file", path));
   std::vector<Job> jobs;
-  std::string line;
-  int number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    auto fail = [&](const std::string& what) { throw DatasetError(path, number, what); };
-    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded()) fail("not valid JSON");
+  JsonlReader reader(in, path);
+  nlohmann::json j;
+  while (reader.next(j)) {
+    auto fail = [&](const std::string& what) { reader.fail(what); };
     if (!j.is_object()) fail("expected a JSON object");
     Job job;
-    job.id = std::to_string(number);
+    job.id = std::to_string(reader.line());
     for (auto& [key, value] : j.items()) {
       if (key == "id") {
         if (value.is_string()) job.id = value.get<std::string>();

@@ -20,12 +20,7 @@ int cmd_selfplay(const std::string& config_path, const std::string& db_arg, bool
   sandbox::SandboxOptions sandbox_options;
   sandbox_options.lanes = config.sandbox_lanes;
   sandbox_options.allow_insecure_no_isolation = insecure;
-  SelfPlayOptions options;
-  options.command_line = command_line;
-  options.progress_out = run_options.progress_out;
-  options.progress_live = run_options.progress_live;
-  options.stop = run_options.stop;
-  auto summary = run_selfplay(config, *store, sandbox_options, options);
+  auto summary = run_selfplay(config, *store, sandbox_options, run_options);
   int done = summary.already_done + summary.finished;
   std::cerr << fmt::format("gauntlet: self-play '{}' on {}: {}/{} steps finished ({} by this run{})", config.name,
                            db.string(), done, summary.steps_planned, summary.finished,

@@ -1,5 +1,4 @@
 // gauntlet tokenize / detokenize: the engine's tokenizer from the command line.
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -10,7 +9,9 @@
 #include "engine/text/tokenizer.h"
 #include "harness/clients/chat.h"
 #include "harness/cli/command.h"
+#include "harness/cli/token_ids.h"
 #include "harness/errors/errors.h"
+#include "harness/input/jsonl_reader.h"
 
 namespace gauntlet::harness {
 namespace {
@@ -30,46 +31,16 @@ engine::Tokenizer load_tokenizer(const std::string& model) {
   }
 }
 
-std::vector<int> parse_ids(const std::string& list) {
-  std::vector<int> ids;
-  std::size_t pos = 0;
-  while (pos <= list.size()) {
-    std::size_t comma = list.find(',', pos);
-    std::string item = list.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-    std::size_t used = 0;
-    int id = -1;
-    try {
-      id = std::stoi(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (item.empty() || used != item.size() || id < 0) throw UsageError("--ids: '" + item + "' is not a token id");
-    ids.push_back(id);
-    if (comma == std::string::npos) break;
-    pos = comma + 1;
-  }
-  return ids;
-}
-
 int run_tokenize(const TokenizeOptions& o) {
   engine::Tokenizer tok = load_tokenizer(o.model);
   if (o.jsonl.empty()) {
     std::cout << nlohmann::json(tok.encode(o.text, !o.no_special)).dump() << "\n";
     return 0;
   }
-  std::ifstream in(o.jsonl, std::ios::binary);
-  if (!in) throw DatasetError(o.jsonl, 0, "cannot open");
-  std::string line;
-  int number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::exception& e) {
-      throw DatasetError(o.jsonl, number, std::string("not JSON: ") + e.what());
-    }
-    if (!j.is_string()) throw DatasetError(o.jsonl, number, "expected one JSON string per line");
+  JsonlReader reader(o.jsonl);
+  nlohmann::json j;
+  while (reader.next(j)) {
+    if (!j.is_string()) reader.fail("expected one JSON string per line");
     std::cout << nlohmann::json(tok.encode(j.get_ref<const std::string&>(), !o.no_special)).dump() << "\n";
   }
   return 0;
@@ -78,25 +49,22 @@ int run_tokenize(const TokenizeOptions& o) {
 int run_detokenize(const TokenizeOptions& o, const std::string& ids) {
   engine::Tokenizer tok = load_tokenizer(o.model);
   if (o.jsonl.empty()) {
-    std::cout << tok.decode(parse_ids(ids), o.no_special);
+    std::cout << tok.decode(parse_token_ids(ids, "--ids"), o.no_special);
     return 0;
   }
-  std::ifstream in(o.jsonl, std::ios::binary);
-  if (!in) throw DatasetError(o.jsonl, 0, "cannot open");
-  std::string line;
-  int number = 0;
-  while (std::getline(in, line)) {
-    ++number;
+  JsonlReader reader(o.jsonl);
+  nlohmann::json j;
+  while (reader.next(j)) {
     std::vector<int> list;
     try {
-      list = nlohmann::json::parse(line).get<std::vector<int>>();
-    } catch (const nlohmann::json::exception& e) {
-      throw DatasetError(o.jsonl, number, std::string("expected a JSON array of token ids: ") + e.what());
+      list = j.get<std::vector<int>>();
+    } catch (const nlohmann::json::exception&) {
+      reader.fail("expected a JSON array of token ids");
     }
     try {
       std::cout << dump_json(tok.decode(list, o.no_special)) << "\n";
     } catch (const engine::TokenizerError& e) {
-      throw DatasetError(o.jsonl, number, e.what());
+      reader.fail(e.what());
     }
   }
   return 0;

@@ -1,7 +1,6 @@
 #include "harness/clients/cache_key.h"
 
 #include "harness/digest/sha256.h"
-#include "harness/eval/suite_config.h"
 
 namespace gauntlet::harness {
 

@@ -4,7 +4,7 @@
 
 namespace gauntlet::harness {
 
-CachedClient::CachedClient(std::unique_ptr<ModelClient> inner, Store& cache, std::string model_name,
+CachedClient::CachedClient(std::unique_ptr<ModelClient> inner, ResponseCache& cache, std::string model_name,
                            nlohmann::json model_fingerprint)
     : inner_(std::move(inner)), cache_(cache), model_name_(std::move(model_name)),
       fingerprint_(std::move(model_fingerprint)) {}

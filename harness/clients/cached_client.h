@@ -8,14 +8,14 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/clients/model_client.h"
-#include "harness/store/store.h"
+#include "harness/clients/response_cache.h"
 
 namespace gauntlet::harness {
 
 class CachedClient : public ModelClient {
  public:
   // `cache` must outlive this client. A hit calls `done` before submit_async returns.
-  CachedClient(std::unique_ptr<ModelClient> inner, Store& cache, std::string model_name,
+  CachedClient(std::unique_ptr<ModelClient> inner, ResponseCache& cache, std::string model_name,
                nlohmann::json model_fingerprint);
 
   void submit_async(ChatRequest request, Callback done) override;
@@ -25,7 +25,7 @@ class CachedClient : public ModelClient {
 
  private:
   std::unique_ptr<ModelClient> inner_;
-  Store& cache_;
+  ResponseCache& cache_;
   std::string model_name_;
   nlohmann::json fingerprint_;
   std::atomic<long> hits_{0};

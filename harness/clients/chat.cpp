@@ -217,4 +217,36 @@ std::string dump_json(const nlohmann::json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+nlohmann::json params_to_json(const SamplingParams& p) {
+  nlohmann::json j = nlohmann::json::object();
+  if (p.temperature) j["temperature"] = *p.temperature;
+  if (p.top_p) j["top_p"] = *p.top_p;
+  if (p.top_k) j["top_k"] = *p.top_k;
+  if (p.min_p) j["min_p"] = *p.min_p;
+  if (p.presence_penalty) j["presence_penalty"] = *p.presence_penalty;
+  if (p.frequency_penalty) j["frequency_penalty"] = *p.frequency_penalty;
+  if (p.seed) j["seed"] = *p.seed;
+  if (p.max_tokens) j["max_tokens"] = *p.max_tokens;
+  if (!p.stop.empty()) j["stop"] = p.stop;
+  if (p.logprobs) j["logprobs"] = true;
+  if (p.top_logprobs) j["top_logprobs"] = *p.top_logprobs;
+  return j;
+}
+
+SamplingParams merge_params(const SamplingParams& base, const SamplingParams& over) {
+  SamplingParams p = base;
+  if (over.temperature) p.temperature = over.temperature;
+  if (over.top_p) p.top_p = over.top_p;
+  if (over.top_k) p.top_k = over.top_k;
+  if (over.min_p) p.min_p = over.min_p;
+  if (over.presence_penalty) p.presence_penalty = over.presence_penalty;
+  if (over.frequency_penalty) p.frequency_penalty = over.frequency_penalty;
+  if (over.seed) p.seed = over.seed;
+  if (over.max_tokens) p.max_tokens = over.max_tokens;
+  if (!over.stop.empty()) p.stop = over.stop;
+  if (over.logprobs) p.logprobs = true;
+  if (over.top_logprobs) p.top_logprobs = over.top_logprobs;
+  return p;
+}
+
 }  // namespace gauntlet::harness

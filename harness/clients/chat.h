@@ -29,6 +29,11 @@ struct SamplingParams {
   std::optional<int> top_logprobs;  // 0..20
 };
 
+// Merges `over` into `base` field by field (a task's params over its model's: the task wins).
+SamplingParams merge_params(const SamplingParams& base, const SamplingParams& over);
+// The set fields as JSON (OpenAI request keys).
+nlohmann::json params_to_json(const SamplingParams& p);
+
 enum class Endpoint { kChat, kCompletions };
 
 struct ChatRequest {

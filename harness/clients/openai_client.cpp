@@ -14,6 +14,7 @@
 #include "harness/run/concurrency_limiter.h"
 #include "harness/errors/errors.h"
 #include "harness/clients/openai_wire.h"
+#include "harness/run/version.h"
 
 namespace gauntlet::harness {
 namespace {
@@ -78,7 +79,7 @@ struct OpenAIClient::Impl {
     double cooldown_until = 0.0;
   };
 
-  ModelConfig config;
+  ModelSpec config;
   WireOptions wire;
   std::string auth_header;
   ConcurrencyLimiter limiter;
@@ -105,22 +106,22 @@ struct OpenAIClient::Impl {
   std::atomic<long> errors{0};
   std::thread thread;
 
-  Impl(const ModelConfig& c, double debounce) : config(c), limiter(c.min_concurrency, c.concurrency, debounce) {
+  Impl(const ModelSpec& c, double debounce) : config(c), limiter(c.openai().min_concurrency, c.concurrency, debounce) {
     global_curl_init();
     wire.model = c.model_id;
     wire.endpoint = c.endpoint;
-    wire.stream = c.stream;
-    wire.use_max_completion_tokens = c.use_max_completion_tokens;
+    wire.stream = c.openai().stream;
+    wire.use_max_completion_tokens = c.openai().use_max_completion_tokens;
     wire.chat_template_kwargs = c.chat_template_kwargs;
     wire.extra_body = c.extra_body;
-    if (!c.api_key_env.empty()) {
-      const char* key = std::getenv(c.api_key_env.c_str());
+    if (!c.openai().api_key_env.empty()) {
+      const char* key = std::getenv(c.openai().api_key_env.c_str());
       if (!key || !*key)
         throw ConfigError(fmt::format("model '{}': environment variable {} (api_key_env) is not set", c.name,
-                                      c.api_key_env));
+                                      c.openai().api_key_env));
       auth_header = std::string("Authorization: Bearer ") + key;
     }
-    for (const auto& url : c.base_urls) endpoints.push_back({url, 0, 0.0});
+    for (const auto& url : c.openai().base_urls) endpoints.push_back({url, 0, 0.0});
     limit = limiter.limit();
     multi = curl_multi_init();
     thread = std::thread([this] { run(); });
@@ -196,12 +197,12 @@ struct OpenAIClient::Impl {
     ++job->attempts;
     job->last_url = endpoints[tr->endpoint].url;
     tr->job = std::move(job);
-    if (config.stream) tr->stream = std::make_unique<StreamAccumulator>(config.endpoint);
+    if (config.openai().stream) tr->stream = std::make_unique<StreamAccumulator>(config.endpoint);
     CURL* e = curl_easy_init();
     tr->easy = e;
     tr->headers = curl_slist_append(tr->headers, "Content-Type: application/json");
     tr->headers = curl_slist_append(tr->headers, "Expect:");
-    if (config.stream) tr->headers = curl_slist_append(tr->headers, "Accept: text/event-stream");
+    if (config.openai().stream) tr->headers = curl_slist_append(tr->headers, "Accept: text/event-stream");
     if (!auth_header.empty()) tr->headers = curl_slist_append(tr->headers, auth_header.c_str());
     const std::string url = url_for(tr->endpoint);
     curl_easy_setopt(e, CURLOPT_URL, url.c_str());
@@ -214,9 +215,10 @@ struct OpenAIClient::Impl {
     curl_easy_setopt(e, CURLOPT_HEADERDATA, tr.get());
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, tr->errbuf);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(config.timeout_s * 1000));
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min(config.timeout_s, 30.0) * 1000));
-    curl_easy_setopt(e, CURLOPT_USERAGENT, "gauntlet/" GAUNTLET_VERSION);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(config.openai().timeout_s * 1000));
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min(config.openai().timeout_s, 30.0) * 1000));
+    static const std::string user_agent = std::string("gauntlet/") + gauntlet_version();
+    curl_easy_setopt(e, CURLOPT_USERAGENT, user_agent.c_str());  // libcurl copies it
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(e, CURLOPT_PRIVATE, tr.get());
     ++endpoints[tr->endpoint].in_flight;
@@ -226,7 +228,7 @@ struct OpenAIClient::Impl {
   }
 
   double backoff(int attempt) {
-    double d = std::min(config.backoff_max_s, config.backoff_initial_s * std::pow(2.0, attempt - 1));
+    double d = std::min(config.openai().backoff_max_s, config.openai().backoff_initial_s * std::pow(2.0, attempt - 1));
     std::uniform_real_distribution<double> jitter(0.5, 1.0);
     return d * jitter(rng);
   }
@@ -246,7 +248,7 @@ struct OpenAIClient::Impl {
   void retry_or_fail(std::unique_ptr<Job> job, const std::string& why, int status, double min_delay, double t) {
     job->last_error = why;
     job->last_status = status;
-    if (job->attempts > config.max_retries) {
+    if (job->attempts > config.openai().max_retries) {
       ChatResult r;
       r.http_status = status;
       r.error = fmt::format("{} (gave up after {} attempts)", why, job->attempts);
@@ -275,7 +277,7 @@ struct OpenAIClient::Impl {
     if (code != CURLE_OK) {
       std::string why = fmt::format("{}: {}{}", ep.url, curl_easy_strerror(code),
                                     tr->errbuf[0] ? std::string(" (") + tr->errbuf + ")" : "");
-      if (endpoints.size() > 1) ep.cooldown_until = t + config.endpoint_cooldown_s;
+      if (endpoints.size() > 1) ep.cooldown_until = t + config.openai().endpoint_cooldown_s;
       limiter.on_transient_failure();
       retry_or_fail(std::move(job), why, static_cast<int>(status), 0.0, t);
       return;
@@ -289,7 +291,7 @@ struct OpenAIClient::Impl {
       return;
     }
     if (status >= 500 || status == 408) {
-      if (endpoints.size() > 1) ep.cooldown_until = t + config.endpoint_cooldown_s;
+      if (endpoints.size() > 1) ep.cooldown_until = t + config.openai().endpoint_cooldown_s;
       limiter.on_transient_failure();
       retry_or_fail(std::move(job), fmt::format("HTTP {}: {}", status, error_message(tr->response)),
                     static_cast<int>(status), std::max(0.0, tr->retry_after_s), t);
@@ -388,7 +390,7 @@ struct OpenAIClient::Impl {
   }
 };
 
-OpenAIClient::OpenAIClient(const ModelConfig& config, double shrink_debounce_s)
+OpenAIClient::OpenAIClient(const ModelSpec& config, double shrink_debounce_s)
     : impl_(std::make_unique<Impl>(config, shrink_debounce_s)) {}
 
 OpenAIClient::~OpenAIClient() = default;

@@ -14,14 +14,14 @@
 #include <vector>
 
 #include "harness/clients/model_client.h"
-#include "harness/eval/suite_config.h"
+#include "harness/clients/model_spec.h"
 
 namespace gauntlet::harness {
 
 class OpenAIClient : public ModelClient {
  public:
   // Throws ConfigError when api_key_env names a variable that is not set.
-  explicit OpenAIClient(const ModelConfig& config, double shrink_debounce_s = 5.0);
+  explicit OpenAIClient(const ModelSpec& config, double shrink_debounce_s = 5.0);
   ~OpenAIClient() override;
 
   void submit_async(ChatRequest request, Callback done) override;

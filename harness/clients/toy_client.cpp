@@ -36,11 +36,7 @@ std::string addition_trace(long long a, long long b) {
 
 }  // namespace
 
-ToyClient::ToyClient(const ModelConfig& config) : config_(config) {
-  if (config.chat_template_kwargs.is_object() && config.chat_template_kwargs.contains("enable_thinking") &&
-      config.chat_template_kwargs["enable_thinking"].is_boolean())
-    thinking_ = config.chat_template_kwargs["enable_thinking"].get<bool>();
-}
+ToyClient::ToyClient(const ModelSpec& config) : toy_(config.toy()), thinking_(config.thinking()) {}
 
 ChatResult ToyClient::answer(const ChatRequest& request) const {
   std::string prompt = request.prompt;
@@ -62,7 +58,7 @@ ChatResult ToyClient::answer(const ChatRequest& request) const {
                                                          : fmt::format("{} {} {}\n= {}\n", a, op, b, value);
     std::string material = fmt::format("{}|{}|{}", prompt, request.params.seed.value_or(0), request.sample_index);
     double u = static_cast<double>(std::stoull(sha256_hex(material).substr(0, 12), nullptr, 16)) / double(1ULL << 48);
-    bool right = u < (thinking_ ? config_.toy_accuracy : config_.toy_nothink_accuracy);
+    bool right = u < (thinking_ ? toy_.accuracy : toy_.nothink_accuracy);
     if (!right) value += (u * 1000 > 500 ? 1 : -1) * (1 + static_cast<long long>(u * 97) % 9);
     if (thinking_) choice.reasoning = trace;
     choice.text = fmt::format("The answer is \\boxed{{{}}}", value);
@@ -81,7 +77,6 @@ ChatResult ToyClient::answer(const ChatRequest& request) const {
   result.usage.reasoning_tokens = reasoning_tokens;
   result.choices.push_back(std::move(choice));
   for (int i = 1; i < request.n; ++i) result.choices.push_back(result.choices.front());
-  result.http_status = 200;
   return result;
 }
 

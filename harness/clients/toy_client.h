@@ -5,13 +5,14 @@
 // Whether an answer is right is a hash of (prompt, seed, sample index) against `toy_accuracy`
 // (`toy_nothink_accuracy` when chat_template_kwargs.enable_thinking is false), so reruns agree.
 #include "harness/clients/serial_client.h"
-#include "harness/eval/suite_config.h"
+#include "harness/clients/model_spec.h"
 
 namespace gauntlet::harness {
 
 class ToyClient : public SerialClient {
  public:
-  explicit ToyClient(const ModelConfig& config);
+  // `config` must hold a ToySpec.
+  explicit ToyClient(const ModelSpec& config);
   ~ToyClient() override { stop(); }
 
   // The pure function behind submit_async (exposed for tests).
@@ -20,7 +21,7 @@ class ToyClient : public SerialClient {
  private:
   ChatResult respond(const ChatRequest& request) override { return answer(request); }
 
-  ModelConfig config_;
+  ToySpec toy_;
   bool thinking_ = true;
 };
 

@@ -1,26 +1,19 @@
 #include "harness/eval/suite_runner.h"
 
-#include <condition_variable>
-#include <deque>
 #include <map>
 #include <mutex>
 
 #include <fmt/format.h>
 
 #include "harness/clients/cached_client.h"
-#include "harness/eval/dataset.h"
-#include "harness/clients/engine_client.h"
+#include "harness/digest/fingerprint.h"
 #include "harness/errors/errors.h"
-#include "harness/clients/openai_client.h"
-#include "harness/run/progress.h"
+#include "harness/eval/dataset.h"
 #include "harness/eval/prompt_template.h"
-#include "harness/digest/sha256.h"
-#include "harness/clients/toy_client.h"
+#include "harness/run/progress.h"
+#include "harness/run/request_pump.h"
+#include "harness/run/run_lifecycle.h"
 #include "verifiers/scorer.h"
-
-#ifndef GAUNTLET_VERSION
-#define GAUNTLET_VERSION "dev"
-#endif
 
 namespace gauntlet::harness {
 namespace {
@@ -34,15 +27,13 @@ struct WorkItem {
   ChatRequest request;
 };
 
+// One model's work: its client and the items it still has to answer, in suite order.
 struct ModelLane {
-  const ModelConfig* config = nullptr;
+  const ModelSpec* config = nullptr;
   std::unique_ptr<ModelClient> client;
-  std::deque<WorkItem> pending;
-  int outstanding = 0;
+  std::vector<WorkItem> pending;
   int window = 8;
 };
-
-std::string fingerprint(const nlohmann::json& j) { return sha256_hex(j.dump()).substr(0, 16); }
 
 std::string logprobs_to_json(const std::vector<TokenLogprob>& lps) {
   if (lps.empty()) return "";
@@ -61,32 +52,6 @@ std::string logprobs_to_json(const std::vector<TokenLogprob>& lps) {
 }
 
 }  // namespace
-
-std::string Shard::to_string() const { return fmt::format("{}/{}", index, count); }
-
-Shard Shard::parse(const std::string& text) {
-  auto slash = text.find('/');
-  Shard s;
-  try {
-    if (slash == std::string::npos) throw std::invalid_argument("no slash");
-    std::size_t p1 = 0, p2 = 0;
-    s.index = std::stoi(text.substr(0, slash), &p1);
-    s.count = std::stoi(text.substr(slash + 1), &p2);
-    if (p1 != slash || p2 != text.size() - slash - 1) throw std::invalid_argument("trailing text");
-  } catch (const std::exception&) {
-    throw UsageError(fmt::format("--shard '{}': expected i/n, e.g. 0/4", text));
-  }
-  if (s.count < 1 || s.index < 0 || s.index > s.count)
-    throw UsageError(fmt::format("--shard '{}': need n >= 1 and 0 <= i <= n", text));
-  s.index %= s.count;  // n/n is 0/n: 0-based (0..n-1) and 1-based (1..n) numbering both cover every item once
-  return s;
-}
-
-std::unique_ptr<ModelClient> make_default_client(const ModelConfig& config) {
-  if (config.provider == "toy") return std::make_unique<ToyClient>(config);
-  if (config.provider == "engine") return std::make_unique<EngineClient>(config);
-  return std::make_unique<OpenAIClient>(config);
-}
 
 RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& options) {
   RunSummary summary;
@@ -129,7 +94,7 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
     std::vector<std::set<std::pair<std::string, int>>> done(suite.models.size());
     for (std::size_t m = 0; m < suite.models.size(); ++m) done[m] = store.done_samples(suite.models[m].name, task.name);
     for (const auto& item : datasets[task.name]) {
-      bool mine = !options.shard || pair_index % options.shard->count == options.shard->index;
+      bool mine = !options.shard || options.shard->contains(pair_index);
       ++pair_index;
       if (!mine) continue;
       std::string user_text, system_text;
@@ -171,47 +136,34 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
     }
   }
 
-  RunInfo info;
-  info.suite = suite.name;
-  info.config_path = suite.path.string();
-  info.command = options.command_line;
-  info.shard = options.shard ? options.shard->to_string() : "";
-  info.version = GAUNTLET_VERSION;
-  summary.run_id = store.begin_run(info);
+  RunLifecycle run(store, options.run_info(suite.name, suite.path));
+  summary.run_id = run.id();
 
   // 3. Clients, wrapped in the response cache.
   std::unique_ptr<Store> separate_cache;
-  Store* cache = nullptr;
+  ResponseCache* cache = nullptr;
   if (suite.cache) cache = &store;
   if (!suite.cache_path.empty()) {
     separate_cache = std::make_unique<Store>(suite.cache_path);
     cache = separate_cache.get();
   }
-  auto factory = options.make_client ? options.make_client : make_default_client;
-  try {
-    for (auto& lane : lanes) {
-      if (lane.pending.empty()) continue;
-      auto client = factory(*lane.config);
-      if (cache)
-        client = std::make_unique<CachedClient>(std::move(client), *cache, lane.config->name,
-                                                lane.config->fingerprint_json());
-      lane.client = std::move(client);
-    }
-  } catch (...) {
-    store.end_run(summary.run_id, "failed");
-    throw;
+  for (auto& lane : lanes) {
+    if (lane.pending.empty()) continue;
+    auto client = options.client_for(*lane.config);
+    if (cache)
+      client = std::make_unique<CachedClient>(std::move(client), *cache, lane.config->name,
+                                              lane.config->fingerprint_json());
+    lane.client = std::move(client);
   }
 
   // 4. Feed each model up to its window; commit each result as it arrives.
   std::mutex mutex;
-  std::condition_variable changed;
   std::string fatal;  // a store failure stops the run
   ProgressCounts counts;
   counts.total = summary.planned;
   counts.done = summary.already_done;
-  std::int64_t remaining = summary.planned - summary.already_done;
 
-  auto on_result = [&](ModelLane& lane, const WorkItem& w, ChatResult result) {
+  auto on_result = [&](const ModelLane& lane, const WorkItem& w, ChatResult result) {
     SampleRecord r;
     r.key = {lane.config->name, w.task->name, w.item_id, w.request.sample_index};
     r.run_id = summary.run_id;
@@ -248,8 +200,6 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
       store_error = e.what();
     }
     std::lock_guard lock(mutex);
-    --lane.outstanding;
-    --remaining;
     if (!store_error.empty()) {
       if (fatal.empty()) fatal = store_error;
     } else {
@@ -260,7 +210,6 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
     }
     counts.errors = summary.failed;
     counts.cached = summary.cached;
-    changed.notify_all();
   };
 
   std::unique_ptr<Progress> progress;
@@ -268,7 +217,11 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
                                                                   suite.progress_interval_s);
   if (progress) progress->tick(counts);  // fixes the rate's starting point before any work
   auto live_counts = [&] {
-    ProgressCounts c = counts;
+    ProgressCounts c;
+    {
+      std::lock_guard lock(mutex);
+      c = counts;
+    }
     c.in_flight = 0;
     c.limit = 0;
     c.retries = 0;
@@ -282,58 +235,35 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
     return c;
   };
 
-  std::unique_lock lock(mutex);
-  for (;;) {
-    bool stop_requested = options.stop && options.stop->load();
-    if (stop_requested && !summary.interrupted) {
-      summary.interrupted = true;
-      for (auto& lane : lanes) {
-        remaining -= static_cast<std::int64_t>(lane.pending.size());
-        lane.pending.clear();
-      }
-    }
-    if (!fatal.empty() && !summary.interrupted) {
-      summary.interrupted = true;
-      for (auto& lane : lanes) {
-        remaining -= static_cast<std::int64_t>(lane.pending.size());
-        lane.pending.clear();
-      }
-    }
-    bool submitted = false;
-    for (auto& lane : lanes) {
-      while (!lane.pending.empty() && lane.outstanding < lane.window) {
-        auto w = std::make_shared<WorkItem>(std::move(lane.pending.front()));
-        lane.pending.pop_front();
-        ++lane.outstanding;
-        ChatRequest request = w->request;
-        lock.unlock();  // a cache hit runs the callback inside submit_async
-        lane.client->submit_async(std::move(request),
-                                  [&, w, lane_ptr = &lane](ChatResult r) { on_result(*lane_ptr, *w, std::move(r)); });
-        lock.lock();
-        submitted = true;
-      }
-    }
-    if (remaining <= 0) break;
-    if (!submitted) changed.wait_for(lock, std::chrono::milliseconds(200));
-    if (progress) {
-      auto c = live_counts();
-      lock.unlock();
-      progress->tick(c);
-      lock.lock();
-    }
+  std::vector<PumpLane> pump;
+  for (auto& lane : lanes) {
+    if (lane.pending.empty()) continue;
+    PumpLane p;
+    p.client = lane.client.get();
+    p.window = lane.window;
+    for (const auto& w : lane.pending) p.requests.push_back(w.request);
+    p.done = [&, lane_ptr = &lane](std::size_t index, ChatResult r) {
+      on_result(*lane_ptr, lane_ptr->pending[index], std::move(r));
+    };
+    pump.push_back(std::move(p));
   }
-  auto final_counts = live_counts();
-  summary.retries = final_counts.retries;
-  lock.unlock();
+  auto stop = [&] {
+    if (options.stop_requested()) return true;
+    std::lock_guard lock(mutex);
+    return !fatal.empty();  // a store failure: send nothing more
+  };
+  pump_requests(pump, stop, [&] {
+    if (progress) progress->tick(live_counts());
+  });
   for (auto& lane : lanes)
     if (lane.client) lane.client->drain();
+  auto final_counts = live_counts();
+  summary.retries = final_counts.retries;
   if (progress) progress->finish(final_counts);
 
-  if (!fatal.empty()) {
-    store.end_run(summary.run_id, "failed");
-    throw StoreError(fatal);
-  }
-  store.end_run(summary.run_id, summary.interrupted ? "interrupted" : "finished");
+  if (!fatal.empty()) throw StoreError(fatal);  // the run is marked failed
+  summary.interrupted = summary.already_done + summary.completed + summary.failed < summary.planned;
+  run.finish(summary.interrupted);
   return summary;
 }
 

@@ -11,31 +11,11 @@
 #include <ostream>
 #include <string>
 
-#include "harness/clients/model_client.h"
-#include "harness/store/store.h"
 #include "harness/eval/suite_config.h"
+#include "harness/run/run_options.h"
+#include "harness/store/store.h"
 
 namespace gauntlet::harness {
-
-// A deterministic 1/count slice: (task, item) pairs in suite order, every count-th from index.
-struct Shard {
-  int index = 0;  // 0-based
-  int count = 1;
-  std::string to_string() const;
-  // "i/n" with 0 <= i <= n, taken mod n: 0-based (0..n-1, as SLURM_ARRAY_TASK_ID) and 1-based
-  // (1..n) numbering both cover every item exactly once. Throws UsageError otherwise.
-  static Shard parse(const std::string& text);
-};
-
-struct RunOptions {
-  std::optional<Shard> shard;
-  std::string command_line;                 // recorded in the runs table
-  std::ostream* progress_out = nullptr;     // nullptr: no progress output
-  bool progress_live = false;               // redraw one line (TTY) instead of periodic lines
-  const std::atomic<bool>* stop = nullptr;  // set (e.g. by SIGINT): finish in-flight work, then stop
-  // Builds a model's client; the default makes OpenAIClient / ToyClient from the config.
-  std::function<std::unique_ptr<ModelClient>(const ModelConfig&)> make_client;
-};
 
 struct RunSummary {
   std::int64_t run_id = 0;
@@ -51,7 +31,5 @@ struct RunSummary {
 // Throws ConfigError / DatasetError / StoreError before any request is sent when the suite, a
 // dataset or the store is inconsistent.
 RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& options);
-
-std::unique_ptr<ModelClient> make_default_client(const ModelConfig& config);
 
 }  // namespace gauntlet::harness

@@ -2,6 +2,20 @@
 
 namespace gauntlet::harness {
 
+YAML::Node load_yaml_file(const std::filesystem::path& path, const std::string& what) {
+  const std::string file = path.string();
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(file);
+  } catch (const YAML::BadFile&) {
+    throw ConfigError(file, 0, "file", "cannot read the " + what + " file");
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(file, e.mark.line + 1, "yaml", e.msg);
+  }
+  if (!root || root.IsNull()) throw ConfigError(file, 0, "file", "the " + what + " file is empty");
+  return root;
+}
+
 nlohmann::json yaml_to_json(const YAML::Node& n) {
   switch (n.Type()) {
     case YAML::NodeType::Null:

@@ -1,7 +1,8 @@
 #pragma once
 // MapReader: reads one YAML mapping of a config file, tracking consumed keys so that anything left
 // over is an error, and turning every problem into a ConfigError naming file:line and the key path.
-// Shared by every config format (suites, tournaments).
+// Shared by every config format (suites, tournaments, self-play).
+#include <filesystem>
 #include <optional>
 #include <set>
 #include <string>
@@ -87,6 +88,11 @@ class MapReader {
   std::string where_;
   std::set<std::string> seen_;
 };
+
+// Parses a YAML config file. `what` names the kind of file in errors ("suite", "tournament", ...):
+// ConfigError "cannot read the <what> file" (line 0), a YAML syntax error at its line, or "the <what>
+// file is empty". The root is returned as parsed; MapReader(root, ...) checks that it is a mapping.
+YAML::Node load_yaml_file(const std::filesystem::path& path, const std::string& what);
 
 // YAML to JSON with scalars typed (bool, integer, number, string; quoted scalars stay strings).
 nlohmann::json yaml_to_json(const YAML::Node& node);

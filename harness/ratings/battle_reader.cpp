@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/errors/errors.h"
+#include "harness/input/jsonl_reader.h"
 
 namespace gauntlet::harness {
 
@@ -28,15 +29,11 @@ std::string player_field(const nlohmann::json& row, const char* key, const char*
 std::vector<Battle> read_battles_jsonl(std::istream& in, const std::string& name) {
   std::vector<Battle> out;
   std::map<std::string, std::int64_t> string_groups;
-  std::string text;
-  int line = 0;
-  while (std::getline(in, text)) {
-    ++line;
-    if (!text.empty() && text.back() == '\r') text.pop_back();
-    if (text.find_first_not_of(" \t") == std::string::npos) continue;
-    auto row = nlohmann::json::parse(text, nullptr, false);
-    if (row.is_discarded()) throw DatasetError(name, line, "not valid JSON");
-    if (!row.is_object()) throw DatasetError(name, line, "expected a JSON object");
+  JsonlReader reader(in, name);
+  nlohmann::json row;
+  while (reader.next(row)) {
+    const int line = reader.line();
+    if (!row.is_object()) reader.fail("expected a JSON object");
     Battle bt;
     bt.a = player_field(row, "a", "model_a", name, line);
     bt.b = player_field(row, "b", "model_b", name, line);
@@ -67,7 +64,6 @@ std::vector<Battle> read_battles_jsonl(std::istream& in, const std::string& name
     }
     out.push_back(std::move(bt));
   }
-  if (in.bad()) throw DatasetError(name, line, "read error");
   return out;
 }
 

@@ -7,43 +7,64 @@
 
 namespace gauntlet::harness {
 
+std::vector<std::size_t> pump_requests(std::vector<PumpLane>& lanes, const std::function<bool()>& stop,
+                                       const std::function<void()>& tick) {
+  struct Shared {
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::vector<int> outstanding;
+    int total = 0;
+  };
+  auto shared = std::make_shared<Shared>();
+  shared->outstanding.assign(lanes.size(), 0);
+  std::vector<std::size_t> sent(lanes.size(), 0);
+  auto window = [&](std::size_t l) { return lanes[l].window > 0 ? lanes[l].window : 1; };
+
+  std::unique_lock lock(shared->mutex);
+  for (;;) {
+    const bool stopped = stop && stop();
+    bool submitted = false;
+    bool pending = false;
+    for (std::size_t l = 0; l < lanes.size() && !stopped; ++l) {
+      PumpLane& lane = lanes[l];
+      while (sent[l] < lane.requests.size() && shared->outstanding[l] < window(l)) {
+        const std::size_t index = sent[l]++;
+        ++shared->outstanding[l];
+        ++shared->total;
+        lock.unlock();
+        lane.client->submit_async(std::move(lane.requests[index]), [shared, l, index, &lane](ChatResult result) {
+          lane.done(index, std::move(result));
+          std::lock_guard done_lock(shared->mutex);
+          --shared->outstanding[l];
+          --shared->total;
+          shared->changed.notify_all();
+        });
+        lock.lock();
+        submitted = true;
+      }
+      if (sent[l] < lane.requests.size()) pending = true;
+    }
+    if (!pending && shared->total == 0) break;
+    if (!submitted) shared->changed.wait_for(lock, std::chrono::milliseconds(200));
+    if (tick) {
+      lock.unlock();
+      tick();
+      lock.lock();
+    }
+  }
+  return sent;
+}
+
 std::size_t pump_requests(ModelClient& client, std::vector<ChatRequest> requests, int window,
                           const std::atomic<bool>* stop, const std::function<void(std::size_t, ChatResult)>& done,
                           const std::function<void()>& tick) {
-  struct Shared {
-    std::mutex mutex;
-    std::condition_variable cv;
-    int outstanding = 0;
-  };
-  auto shared = std::make_shared<Shared>();
-  const int limit = window > 0 ? window : 1;
-  std::size_t sent = 0;
-  auto stopped = [&] { return stop && stop->load(); };
-  auto wait_a_little = [&](std::unique_lock<std::mutex>& lock, auto until) {
-    shared->cv.wait_for(lock, std::chrono::milliseconds(200), until);
-    lock.unlock();
-    if (tick) tick();
-    lock.lock();
-  };
-  for (std::size_t i = 0; i < requests.size(); ++i) {
-    {
-      std::unique_lock lock(shared->mutex);
-      while (shared->outstanding >= limit && !stopped())
-        wait_a_little(lock, [&] { return shared->outstanding < limit || stopped(); });
-      if (stopped()) break;
-      ++shared->outstanding;
-    }
-    ++sent;
-    client.submit_async(std::move(requests[i]), [shared, i, &done](ChatResult result) {
-      done(i, std::move(result));
-      std::lock_guard lock(shared->mutex);
-      --shared->outstanding;
-      shared->cv.notify_all();
-    });
-  }
-  std::unique_lock lock(shared->mutex);
-  while (shared->outstanding > 0) wait_a_little(lock, [&] { return shared->outstanding == 0; });
-  return sent;
+  std::vector<PumpLane> lanes(1);
+  lanes[0].client = &client;
+  lanes[0].window = window;
+  lanes[0].requests = std::move(requests);
+  lanes[0].done = done;
+  auto stopped = [stop] { return stop && stop->load(); };
+  return pump_requests(lanes, stopped, tick)[0];
 }
 
 }  // namespace gauntlet::harness

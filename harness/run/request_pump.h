@@ -1,8 +1,11 @@
 #pragma once
-// pump_requests: sends a list of requests through a ModelClient with at most `window` outstanding,
-// in order, and waits for them. Once *stop is set nothing more is sent; what is in flight still
-// completes (and is handed to `done`). `done` runs on the client's thread, once per sent request;
-// `tick` runs on the calling thread about every 200 ms while waiting (progress output).
+// pump_requests: sends lists of requests through ModelClients, one lane per client, with at most
+// `window` outstanding per lane, in order within a lane, and waits until everything sent has
+// completed. Once `stop` returns true nothing more is sent; what is in flight still completes (and is
+// handed to `done`). `done` runs on the client's thread, once per sent request, with the request's
+// index in its lane; `tick` runs on the calling thread after each round of sending and about every
+// 200 ms while waiting (progress output). Submissions happen without the pump's lock held, so a
+// client may call `done` inside submit_async (a cache hit).
 #include <atomic>
 #include <cstddef>
 #include <functional>
@@ -12,7 +15,18 @@
 
 namespace gauntlet::harness {
 
-// Returns how many requests were sent.
+struct PumpLane {
+  ModelClient* client = nullptr;
+  int window = 1;  // < 1 counts as 1
+  std::vector<ChatRequest> requests;
+  std::function<void(std::size_t index, ChatResult result)> done;
+};
+
+// Returns how many requests of each lane were sent.
+std::vector<std::size_t> pump_requests(std::vector<PumpLane>& lanes, const std::function<bool()>& stop,
+                                       const std::function<void()>& tick);
+
+// One lane; `stop` may be null. Returns how many requests were sent.
 std::size_t pump_requests(ModelClient& client, std::vector<ChatRequest> requests, int window,
                           const std::atomic<bool>* stop, const std::function<void(std::size_t, ChatResult)>& done,
                           const std::function<void()>& tick);

@@ -9,12 +9,12 @@
 namespace gauntlet::harness {
 namespace {
 
-ModelConfig read_model(MapReader& r, const std::string& key, const std::string& default_name) {
+ModelSpec read_model(MapReader& r, const std::string& key, const std::string& default_name) {
   auto node = r.get(key);
   if (!node.IsMap()) r.fail(node, r.path(key), "expected a mapping of model settings (the keys of a suite's models[])");
   YAML::Node with_name = YAML::Clone(node);
   if (!with_name["name"]) with_name["name"] = default_name;
-  return read_model_config(with_name, r.file(), r.path(key));
+  return read_model_spec(with_name, r.file(), r.path(key));
 }
 
 void read_limits(MapReader& parent, SelfPlayConfig& c) {
@@ -73,15 +73,7 @@ nlohmann::json SelfPlayConfig::fingerprint_json() const {
 
 SelfPlayConfig load_selfplay(const std::filesystem::path& path) {
   const std::string file = path.string();
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(file);
-  } catch (const YAML::BadFile&) {
-    throw ConfigError(file, 0, "file", "cannot read the self-play file");
-  } catch (const YAML::ParserException& e) {
-    throw ConfigError(file, e.mark.line + 1, "yaml", e.msg);
-  }
-  if (!root || root.IsNull()) throw ConfigError(file, 0, "file", "the self-play file is empty");
+  YAML::Node root = load_yaml_file(path, "self-play");
   MapReader r(root, file, "");
   SelfPlayConfig c;
   c.path = std::filesystem::absolute(path);

@@ -12,7 +12,8 @@
 #include "harness/selfplay/rewards.h"
 #include "harness/selfplay/task.h"
 #include "harness/selfplay/validator.h"
-#include "harness/eval/suite_config.h"
+#include "harness/clients/model_spec.h"
+#include "harness/clients/model_spec_reader.h"
 
 namespace gauntlet::harness {
 
@@ -27,8 +28,8 @@ struct SelfPlayConfig {
   int references = 6;         // K reference programs shown to deduction/abduction proposers
   int induction_inputs = 10;  // inputs an induction proposer writes (half shown, half hidden)
   int new_window = 1;         // solver batch: tasks from the last new_window steps come first
-  ModelConfig proposer;
-  ModelConfig solver;
+  ModelSpec proposer;
+  ModelSpec solver;
   bool same_model = true;     // solver is the proposer (one client)
   bool logprobs = true;       // ask every request for per-token logprobs
   bool require_think = true;  // format: reasoning before the <answer> block

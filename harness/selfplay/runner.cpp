@@ -7,22 +7,12 @@
 
 #include "harness/errors/errors.h"
 #include "harness/run/progress.h"
+#include "harness/run/run_lifecycle.h"
 #include "harness/selfplay/stats.h"
 #include "harness/selfplay/step.h"
-#include "harness/digest/sha256.h"
-#include "harness/eval/suite_runner.h"
-
-#ifndef GAUNTLET_VERSION
-#define GAUNTLET_VERSION "dev"
-#endif
+#include "harness/digest/fingerprint.h"
 
 namespace gauntlet::harness {
-namespace {
-
-std::string fingerprint(const nlohmann::json& j) { return sha256_hex(j.dump()).substr(0, 16); }
-
-}  // namespace
-
 SelfPlaySummary run_selfplay(const SelfPlayConfig& config, Store& store, const sandbox::SandboxOptions& sandbox_options,
                              const SelfPlayOptions& options) {
   SelfPlaySummary summary;
@@ -49,32 +39,16 @@ SelfPlaySummary run_selfplay(const SelfPlayConfig& config, Store& store, const s
   }
   summary.already_done = std::min(next, config.steps);
 
-  RunInfo info;
-  info.suite = config.name;
-  info.config_path = config.path.string();
-  info.command = options.command_line;
-  info.version = GAUNTLET_VERSION;
-  summary.run_id = store.begin_run(info);
+  RunLifecycle run(store, options.run_info(config.name, config.path));
+  summary.run_id = run.id();
 
   std::unique_ptr<ModelClient> proposer, solver;
-  auto factory = options.make_client ? options.make_client : make_default_client;
-  try {
-    proposer = factory(config.proposer);
-    if (!config.same_model) solver = factory(config.solver);
-  } catch (...) {
-    store.end_run(summary.run_id, "failed");
-    throw;
-  }
-  std::unique_ptr<sandbox::Sandbox> sandbox, other_seed;
-  try {
-    sandbox = std::make_unique<sandbox::Sandbox>(sandbox_options);
-    auto second_options = sandbox_options;
-    second_options.hash_seed = sandbox_options.hash_seed + 1;
-    other_seed = std::make_unique<sandbox::Sandbox>(second_options);
-  } catch (...) {
-    store.end_run(summary.run_id, "failed");
-    throw;
-  }
+  proposer = options.client_for(config.proposer);
+  if (!config.same_model) solver = options.client_for(config.solver);
+  auto sandbox = std::make_unique<sandbox::Sandbox>(sandbox_options);
+  auto second_options = sandbox_options;
+  second_options.hash_seed = sandbox_options.hash_seed + 1;
+  auto other_seed = std::make_unique<sandbox::Sandbox>(second_options);
   verifiers::CodeLimits code_limits{config.limits.timeout_ms, config.limits.memory_mb};
   ProposalValidator validator(*sandbox, *other_seed, config.limits);
   verifiers::CodeReasoningVerifier verifier(*sandbox, code_limits);
@@ -116,17 +90,11 @@ SelfPlaySummary run_selfplay(const SelfPlayConfig& config, Store& store, const s
   auto started = std::chrono::steady_clock::now();
   std::string failure;
   for (int step = next; step < config.steps; ++step) {
-    if (options.stop && options.stop->load()) {
+    if (options.stop_requested()) {
       summary.interrupted = true;
       break;
     }
-    StepResult result;
-    try {
-      result = run_selfplay_step(context, step);
-    } catch (...) {
-      store.end_run(summary.run_id, "failed");
-      throw;
-    }
+    StepResult result = run_selfplay_step(context, step);
     if (!result.finished) {
       failure = result.failure;
       summary.interrupted = failure.empty();
@@ -146,11 +114,8 @@ SelfPlaySummary run_selfplay(const SelfPlayConfig& config, Store& store, const s
     counts.in_flight = 0;  // every request has completed (pump_requests waits for them)
     progress->finish(counts);
   }
-  if (!failure.empty()) {
-    store.end_run(summary.run_id, "failed");
-    throw GauntletError(failure);
-  }
-  store.end_run(summary.run_id, summary.interrupted ? "interrupted" : "finished");
+  if (!failure.empty()) throw GauntletError(failure);  // the run is marked failed
+  run.finish(summary.interrupted);
   return summary;
 }
 

@@ -9,21 +9,15 @@
 #include <ostream>
 #include <string>
 
-#include "harness/clients/model_client.h"
+#include "harness/run/run_options.h"
 #include "harness/selfplay/config.h"
 #include "harness/store/store.h"
 #include "sandbox/sandbox.h"
 
 namespace gauntlet::harness {
 
-struct SelfPlayOptions {
-  std::string command_line;                 // recorded in the runs table
-  std::ostream* progress_out = nullptr;     // per-step lines and request progress; nullptr: none
-  bool progress_live = false;               // redraw the request progress line in place (TTY)
-  const std::atomic<bool>* stop = nullptr;  // set by SIGINT: in-flight requests finish and commit, then stop
-  // Builds a model's client; the default makes OpenAIClient / ToyClient / EngineClient.
-  std::function<std::unique_ptr<ModelClient>(const ModelConfig&)> make_client;
-};
+// Self-play has no shards (options.shard is ignored); the rest is as for suites.
+using SelfPlayOptions = RunOptions;
 
 struct SelfPlaySummary {
   std::int64_t run_id = 0;

@@ -76,7 +76,7 @@ class Step {
   std::string seed_key(const std::string& what) const { return fmt::format("{}/{}/{}", c_.seed, what, step_); }
 
   Planned make_request(const RolloutKey& key, TaskType type, const std::string& task_id, const std::string& text,
-                       const ModelConfig& model) const {
+                       const ModelSpec& model) const {
     Planned p;
     p.key = key;
     p.type = type;
@@ -127,7 +127,7 @@ class Step {
   }
 
   // Sends what is not stored yet; false when stopped or when some request failed.
-  bool generate(const std::vector<Planned>& planned, ModelClient& client, const ModelConfig& model) {
+  bool generate(const std::vector<Planned>& planned, ModelClient& client, const ModelSpec& model) {
     std::vector<const Planned*> missing;
     for (const auto& p : planned) {
       auto it = rollouts_.find(p.key);
@@ -164,7 +164,7 @@ class Step {
     return failures_ == 0 && !stopped();
   }
 
-  RolloutRecord to_rollout(const Planned& p, const ModelConfig& model, const ChatResult& result) const {
+  RolloutRecord to_rollout(const Planned& p, const ModelSpec& model, const ChatResult& result) const {
     const Choice& choice = result.choices.front();
     RolloutRecord r;
     r.key = p.key;

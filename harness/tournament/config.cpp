@@ -30,7 +30,7 @@ PlayerConfig read_player(const YAML::Node& node, const std::string& file, std::s
     if (!model_node.IsMap()) r.fail(model_node, r.path("model"), "expected a mapping of model settings");
     YAML::Node with_name = YAML::Clone(model_node);
     if (!with_name["name"]) with_name["name"] = p.name;
-    p.model = read_model_config(with_name, file, r.path("model"));
+    p.model = read_model_spec(with_name, file, r.path("model"));
     r.get("options");
     if (r.has("options")) r.fail(r.node()["options"], r.path("options"), "options are for bots; model settings go under model:");
   }
@@ -97,15 +97,7 @@ const PlayerConfig& TournamentConfig::player(const std::string& player_name) con
 
 TournamentConfig load_tournament(const std::filesystem::path& path) {
   const std::string file = path.string();
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(file);
-  } catch (const YAML::BadFile&) {
-    throw ConfigError(file, 0, "file", "cannot read the tournament file");
-  } catch (const YAML::ParserException& e) {
-    throw ConfigError(file, e.mark.line + 1, "yaml", e.msg);
-  }
-  if (!root || root.IsNull()) throw ConfigError(file, 0, "file", "the tournament file is empty");
+  YAML::Node root = load_yaml_file(path, "tournament");
   MapReader r(root, file, "");
   TournamentConfig t;
   t.path = std::filesystem::absolute(path);

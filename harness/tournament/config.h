@@ -9,7 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/eval/suite_config.h"
+#include "harness/clients/model_spec.h"
+#include "harness/clients/model_spec_reader.h"
 
 namespace gauntlet::harness {
 
@@ -17,7 +18,7 @@ struct PlayerConfig {
   std::string name;
   std::string bot;                   // "random" | "heuristic" | "stockfish"; "" for a model player
   nlohmann::json bot_options = nlohmann::json::object();
-  std::optional<ModelConfig> model;  // set for model players
+  std::optional<ModelSpec> model;  // set for model players
 };
 
 struct GameEntry {

@@ -21,7 +21,7 @@ namespace gauntlet::harness {
 struct SeatPlayer {
   std::string name;
   ModelClient* client = nullptr;
-  const ModelConfig* model = nullptr;
+  const ModelSpec* model = nullptr;
   std::unique_ptr<games::Bot> bot;
 };
 

@@ -11,11 +11,8 @@
 #include "harness/tournament/match_runner.h"
 #include "harness/tournament/match_schedule.h"
 #include "harness/run/progress.h"
-#include "harness/digest/sha256.h"
-
-#ifndef GAUNTLET_VERSION
-#define GAUNTLET_VERSION "dev"
-#endif
+#include "harness/run/run_lifecycle.h"
+#include "harness/digest/fingerprint.h"
 
 namespace gauntlet::harness {
 
@@ -23,7 +20,7 @@ TournamentSummary run_tournament(const TournamentConfig& config, Store& store, c
   TournamentSummary summary;
   for (const auto& p : config.players)
     if (p.model)
-      store.record_model({p.name, sha256_hex(p.model->fingerprint_json().dump()).substr(0, 16),
+      store.record_model({p.name, fingerprint(p.model->fingerprint_json()),
                           p.model->fingerprint_json().dump()});
 
   // Bots are checked before anything runs (e.g. a missing stockfish binary is a config error).
@@ -44,30 +41,19 @@ TournamentSummary run_tournament(const TournamentConfig& config, Store& store, c
   for (const auto& m : store.matches(config.name)) finished.insert(m.id);
   std::vector<const ScheduledMatch*> todo;
   for (std::size_t i = 0; i < schedule.size(); ++i) {
-    if (options.shard && static_cast<int>(i % options.shard->count) != options.shard->index) continue;
+    if (options.shard && !options.shard->contains(static_cast<long long>(i))) continue;
     ++summary.planned;
     if (finished.count(schedule[i].id)) ++summary.already_done;
     else todo.push_back(&schedule[i]);
   }
 
-  RunInfo info;
-  info.suite = config.name;
-  info.config_path = config.path.string();
-  info.command = options.command_line;
-  info.shard = options.shard ? options.shard->to_string() : "";
-  info.version = GAUNTLET_VERSION;
-  summary.run_id = store.begin_run(info);
+  RunLifecycle run(store, options.run_info(config.name, config.path));
+  summary.run_id = run.id();
 
   // One client per model player, shared by its concurrent matches.
   std::map<std::string, std::unique_ptr<ModelClient>> clients;
-  auto factory = options.make_client ? options.make_client : make_default_client;
-  try {
-    for (const auto& p : config.players)
-      if (p.model) clients[p.name] = factory(*p.model);
-  } catch (...) {
-    store.end_run(summary.run_id, "failed");
-    throw;
-  }
+  for (const auto& p : config.players)
+    if (p.model) clients[p.name] = options.client_for(*p.model);
 
   std::mutex mutex;
   std::size_t next = 0;
@@ -87,7 +73,7 @@ TournamentSummary run_tournament(const TournamentConfig& config, Store& store, c
       const ScheduledMatch* match = nullptr;
       {
         std::lock_guard lock(mutex);
-        if (next >= todo.size() || abort || (options.stop && options.stop->load())) return;
+        if (next >= todo.size() || abort || options.stop_requested()) return;
         match = todo[next++];
         ++counts.in_flight;
       }
@@ -130,7 +116,7 @@ TournamentSummary run_tournament(const TournamentConfig& config, Store& store, c
     for (;;) {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
       std::lock_guard lock(mutex);
-      bool over = (next >= todo.size() || abort || (options.stop && options.stop->load())) && counts.in_flight == 0;
+      bool over = (next >= todo.size() || abort || options.stop_requested()) && counts.in_flight == 0;
       progress->tick(counts);
       if (over) break;
     }
@@ -138,12 +124,9 @@ TournamentSummary run_tournament(const TournamentConfig& config, Store& store, c
   for (auto& t : threads) t.join();
   if (progress) progress->finish(counts);
 
-  summary.interrupted = options.stop && options.stop->load() && summary.already_done + summary.played < summary.planned;
-  if (!fatal.empty()) {
-    store.end_run(summary.run_id, "failed");
-    throw GauntletError(fatal);
-  }
-  store.end_run(summary.run_id, summary.interrupted ? "interrupted" : "finished");
+  summary.interrupted = options.stop_requested() && summary.already_done + summary.played < summary.planned;
+  if (!fatal.empty()) throw GauntletError(fatal);  // the run is marked failed
+  run.finish(summary.interrupted);
   return summary;
 }
 

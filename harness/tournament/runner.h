@@ -8,9 +8,8 @@
 #include <optional>
 #include <ostream>
 
-#include "harness/clients/model_client.h"
+#include "harness/run/run_options.h"
 #include "harness/store/store.h"
-#include "harness/eval/suite_runner.h"
 #include "harness/tournament/config.h"
 
 namespace gauntlet::harness {

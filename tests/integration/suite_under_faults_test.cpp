@@ -158,10 +158,10 @@ TEST(SuiteUnderFaults, ExhaustedRetriesAreRecordedThenRetriedByTheNextRun) {
 TEST(SuiteUnderFaults, ClientErrorsAreNotRetried) {
   FakeOpenAIServer server;
   server.start();
-  ModelConfig config;
+  ModelSpec config;
   config.name = "m";
-  config.base_urls = {"http://127.0.0.1:" + std::to_string(server.port()) + "/nope"};
-  config.max_retries = 5;
+  config.openai().base_urls = {"http://127.0.0.1:" + std::to_string(server.port()) + "/nope"};
+  config.openai().max_retries = 5;
   OpenAIClient client(config);
   ChatRequest request;
   request.messages = {{"user", "1+1"}};
@@ -178,14 +178,14 @@ TEST(SuiteUnderFaults, RateLimitShrinksConcurrencyAndHonoursRetryAfter) {
   options.latency_ms = 100;
   FakeOpenAIServer server(options);
   server.start();
-  ModelConfig config;
+  ModelSpec config;
   config.name = "m";
-  config.base_urls = {server.base_url()};
+  config.openai().base_urls = {server.base_url()};
   config.concurrency = 12;
-  config.min_concurrency = 2;
-  config.max_retries = 20;
-  config.backoff_initial_s = 0.05;
-  config.backoff_max_s = 0.1;
+  config.openai().min_concurrency = 2;
+  config.openai().max_retries = 20;
+  config.openai().backoff_initial_s = 0.05;
+  config.openai().backoff_max_s = 0.1;
   OpenAIClient client(config, /*shrink_debounce_s=*/0.0);
   std::vector<std::future<ChatResult>> futures;
   for (int i = 0; i < 40; ++i) {
@@ -209,13 +209,13 @@ TEST(SuiteUnderFaults, RateLimitShrinksConcurrencyAndHonoursRetryAfter) {
 TEST(SuiteUnderFaults, EndpointPoolSkipsADeadEndpoint) {
   FakeOpenAIServer server;
   server.start();
-  ModelConfig config;
+  ModelSpec config;
   config.name = "m";
-  config.base_urls = {"http://127.0.0.1:1/v1", server.base_url()};  // port 1: connection refused
+  config.openai().base_urls = {"http://127.0.0.1:1/v1", server.base_url()};  // port 1: connection refused
   config.concurrency = 4;
-  config.backoff_initial_s = 0.01;
-  config.backoff_max_s = 0.02;
-  config.endpoint_cooldown_s = 60;
+  config.openai().backoff_initial_s = 0.01;
+  config.openai().backoff_max_s = 0.02;
+  config.openai().endpoint_cooldown_s = 60;
   OpenAIClient client(config);
   std::vector<std::future<ChatResult>> futures;
   for (int i = 0; i < 40; ++i) {
@@ -285,9 +285,9 @@ namespace {
 TEST(OpenAIClientQueue, ConcurrencyOneDoesNotWaitForThePollTimeout) {
   FakeOpenAIServer server;
   server.start();
-  ModelConfig config;
+  ModelSpec config;
   config.name = "m";
-  config.base_urls = {server.base_url()};
+  config.openai().base_urls = {server.base_url()};
   config.concurrency = 1;
   OpenAIClient client(config);
   auto start = std::chrono::steady_clock::now();

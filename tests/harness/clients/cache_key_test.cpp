@@ -22,11 +22,11 @@ ChatRequest base_request() {
   return r;
 }
 
-ModelConfig base_model() {
-  ModelConfig m;
+ModelSpec base_model() {
+  ModelSpec m;
   m.name = "m";
   m.model_id = "org/m";
-  m.base_urls = {"http://127.0.0.1:8000/v1"};
+  m.openai().base_urls = {"http://127.0.0.1:8000/v1"};
   m.params.temperature = 0.6;
   return m;
 }
@@ -103,28 +103,28 @@ TEST(CacheKey, DiffersByModelNameAndFingerprint) {
   const auto req = base_request();
   const auto key = cache_key("m", m.fingerprint_json(), req);
   EXPECT_NE(cache_key("m2", m.fingerprint_json(), req), key);
-  ModelConfig hotter = m;
+  ModelSpec hotter = m;
   hotter.params.temperature = 1.0;
   EXPECT_NE(cache_key("m", hotter.fingerprint_json(), req), key);
-  ModelConfig other_id = m;
+  ModelSpec other_id = m;
   other_id.model_id = "org/other";
   EXPECT_NE(cache_key("m", other_id.fingerprint_json(), req), key);
   EXPECT_NE(cache_key("m", nlohmann::json::object(), req), key);
 }
 
 TEST(CacheKey, IgnoresTransportSettings) {
-  ModelConfig a = base_model();
-  ModelConfig b = base_model();
+  ModelSpec a = base_model();
+  ModelSpec b = base_model();
   b.concurrency = 1;
-  b.min_concurrency = 1;
-  b.timeout_s = 5;
-  b.max_retries = 0;
-  b.backoff_initial_s = 0;
-  b.backoff_max_s = 0;
-  b.endpoint_cooldown_s = 0;
-  b.base_urls = {"https://elsewhere.example/v1", "http://second/v1"};
-  b.api_key_env = "KEY";
-  b.stream = true;
+  b.openai().min_concurrency = 1;
+  b.openai().timeout_s = 5;
+  b.openai().max_retries = 0;
+  b.openai().backoff_initial_s = 0;
+  b.openai().backoff_max_s = 0;
+  b.openai().endpoint_cooldown_s = 0;
+  b.openai().base_urls = {"https://elsewhere.example/v1", "http://second/v1"};
+  b.openai().api_key_env = "KEY";
+  b.openai().stream = true;
   ASSERT_NE(a.concurrency, b.concurrency);
   const auto req = base_request();
   EXPECT_EQ(cache_key("m", a.fingerprint_json(), req), cache_key("m", b.fingerprint_json(), req));

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/clients/cache_key.h"
+#include "harness/store/store.h"
 
 namespace gauntlet::harness {
 namespace {

@@ -54,7 +54,7 @@ TEST_F(RoutingConfigTest, CanonicalJsonAndControls) {
       "      top_p: 0.7\n      min_experts: 2\n      max_experts: 6\n      rice: \"3:5, 2:1\"\n"
       "      rice_beta: 64\n      rice_mode: before_topk\n      expert_mask: [\"0:3\"]\n      mask_mode: zero\n"
       "      trace: true\n");
-  const auto& j = suite.models[0].routing;
+  const auto& j = suite.models[0].engine().routing;
   EXPECT_EQ(j["top_p"], 0.7);
   EXPECT_EQ(j["rice"], nlohmann::json::parse("[[3,5],[2,1]]"));
   EXPECT_EQ(j["mask_mode"], "zero");
@@ -81,7 +81,7 @@ TEST_F(RoutingConfigTest, RiceFromReadsNpmiOutput) {
   write("experts.json",
         R"({"experts":[{"layer":3,"expert":1,"npmi":0.5},{"layer":2,"expert":7,"npmi":0.4},{"layer":0,"expert":0,"npmi":0.1}]})");
   const auto suite = load("      rice_from: experts.json\n      rice_top: 2\n      rice_beta: 8\n");
-  EXPECT_EQ(suite.models[0].routing["rice"], nlohmann::json::parse("[[3,1],[2,7]]"));
+  EXPECT_EQ(suite.models[0].engine().routing["rice"], nlohmann::json::parse("[[3,1],[2,7]]"));
   EXPECT_EQ(read_expert_file(dir_ / "experts.json").size(), 3u);
   write("bad.json", R"({"experts":[{"layer":"x"}]})");
   EXPECT_THROW(read_expert_file(dir_ / "bad.json"), UsageError);

@@ -11,12 +11,12 @@
 namespace gauntlet::harness {
 namespace {
 
-ModelConfig toy_config(double accuracy = 1.0, double nothink = 1.0) {
-  ModelConfig c;
+ModelSpec toy_config(double accuracy = 1.0, double nothink = 1.0) {
+  ModelSpec c;
   c.name = "toy";
-  c.provider = "toy";
-  c.toy_accuracy = accuracy;
-  c.toy_nothink_accuracy = nothink;
+  c.provider = ToySpec{};
+  c.toy().accuracy = accuracy;
+  c.toy().nothink_accuracy = nothink;
   return c;
 }
 
@@ -39,7 +39,7 @@ TEST(ToyClient, SolvesArithmeticWhenAccuracyIsOne) {
     SCOPED_TRACE(c.q);
     auto r = toy.answer(ask(c.q));
     EXPECT_TRUE(r.ok());
-    EXPECT_EQ(r.http_status, 200);
+    EXPECT_EQ(r.http_status, 0);  // in-process: there was no HTTP response
     ASSERT_EQ(r.choices.size(), 1u);
     EXPECT_EQ(r.choices[0].text, "The answer is " + c.boxed);
     EXPECT_EQ(r.choices[0].finish_reason, "stop");
@@ -127,7 +127,7 @@ TEST(ToyClient, SampleIndexAndSeedChangeTheDraw) {
 }
 
 TEST(ToyClient, ThinkingOffRemovesReasoningAndUsesNothinkAccuracy) {
-  ModelConfig cfg = toy_config(1.0, 0.0);
+  ModelSpec cfg = toy_config(1.0, 0.0);
   cfg.chat_template_kwargs = {{"enable_thinking", false}};
   ToyClient nothink(cfg);
   ToyClient think(toy_config(1.0, 0.0));
@@ -142,7 +142,7 @@ TEST(ToyClient, ThinkingOffRemovesReasoningAndUsesNothinkAccuracy) {
   EXPECT_EQ(on.choices[0].text, "The answer is \\boxed{42}");
 
   // enable_thinking: true (or a non-boolean) keeps thinking on.
-  ModelConfig explicit_on = toy_config(1.0, 0.0);
+  ModelSpec explicit_on = toy_config(1.0, 0.0);
   explicit_on.chat_template_kwargs = {{"enable_thinking", true}};
   EXPECT_FALSE(ToyClient(explicit_on).answer(req).choices[0].reasoning.empty());
 }

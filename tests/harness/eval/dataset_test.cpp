@@ -129,7 +129,7 @@ TEST_F(DatasetTest, BadJsonNamesFileAndLine) {
       "\n"
       "{\"answer\": \"b\",}\n");
   EXPECT_NE(msg.find(at(3)), std::string::npos) << msg;
-  EXPECT_NE(msg.find("invalid JSON"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("not valid JSON"), std::string::npos) << msg;
 }
 
 TEST_F(DatasetTest, NonObjectRow) {

@@ -155,22 +155,22 @@ TEST_F(SuiteConfigTest, FullSuiteParsesEveryKey) {
   EXPECT_EQ(s.path, fs::absolute(p));
   ASSERT_EQ(s.models.size(), 3u);
 
-  const ModelConfig& m = s.models[0];
+  const ModelSpec& m = s.models[0];
   EXPECT_EQ(m.name, "big");
-  EXPECT_EQ(m.provider, "openai");
-  EXPECT_EQ(m.base_urls, std::vector<std::string>{"http://127.0.0.1:8000/v1"});  // trailing '/' trimmed
+  EXPECT_STREQ(m.provider_name(), "openai");
+  EXPECT_EQ(m.openai().base_urls, std::vector<std::string>{"http://127.0.0.1:8000/v1"});  // trailing '/' trimmed
   EXPECT_EQ(m.model_id, "org/big-model");
-  EXPECT_EQ(m.api_key_env, "MY_KEY");
+  EXPECT_EQ(m.openai().api_key_env, "MY_KEY");
   EXPECT_EQ(m.endpoint, Endpoint::kCompletions);
-  EXPECT_TRUE(m.stream);
-  EXPECT_TRUE(m.use_max_completion_tokens);
+  EXPECT_TRUE(m.openai().stream);
+  EXPECT_TRUE(m.openai().use_max_completion_tokens);
   EXPECT_EQ(m.concurrency, 32);
-  EXPECT_EQ(m.min_concurrency, 4);
-  EXPECT_DOUBLE_EQ(m.timeout_s, 12.5);
-  EXPECT_EQ(m.max_retries, 3);
-  EXPECT_DOUBLE_EQ(m.backoff_initial_s, 0.5);
-  EXPECT_DOUBLE_EQ(m.backoff_max_s, 8.0);
-  EXPECT_DOUBLE_EQ(m.endpoint_cooldown_s, 7.0);
+  EXPECT_EQ(m.openai().min_concurrency, 4);
+  EXPECT_DOUBLE_EQ(m.openai().timeout_s, 12.5);
+  EXPECT_EQ(m.openai().max_retries, 3);
+  EXPECT_DOUBLE_EQ(m.openai().backoff_initial_s, 0.5);
+  EXPECT_DOUBLE_EQ(m.openai().backoff_max_s, 8.0);
+  EXPECT_DOUBLE_EQ(m.openai().endpoint_cooldown_s, 7.0);
   EXPECT_EQ(m.chat_template_kwargs, nlohmann::json({{"enable_thinking", false}, {"depth", 3}}));
   EXPECT_EQ(m.extra_body, nlohmann::json::parse(
                               R"({"repetition_penalty":1.05,"tag":"123","nested":{"a":[1,"two"]}})"));
@@ -192,28 +192,28 @@ TEST_F(SuiteConfigTest, FullSuiteParsesEveryKey) {
   EXPECT_TRUE(m.params.logprobs);
   EXPECT_EQ(m.params.top_logprobs, 5);
 
-  const ModelConfig& pool = s.models[1];
-  EXPECT_EQ(pool.provider, "openai");
-  EXPECT_EQ(pool.base_urls, (std::vector<std::string>{"http://a:1/v1", "https://b:2/v1"}));
+  const ModelSpec& pool = s.models[1];
+  EXPECT_STREQ(pool.provider_name(), "openai");
+  EXPECT_EQ(pool.openai().base_urls, (std::vector<std::string>{"http://a:1/v1", "https://b:2/v1"}));
   EXPECT_EQ(pool.model_id, "pool");  // defaults to the name
   EXPECT_EQ(pool.endpoint, Endpoint::kChat);
-  EXPECT_FALSE(pool.stream);
-  EXPECT_FALSE(pool.use_max_completion_tokens);
+  EXPECT_FALSE(pool.openai().stream);
+  EXPECT_FALSE(pool.openai().use_max_completion_tokens);
   EXPECT_EQ(pool.concurrency, 16);
-  EXPECT_EQ(pool.min_concurrency, 1);
-  EXPECT_DOUBLE_EQ(pool.timeout_s, 300.0);
-  EXPECT_EQ(pool.max_retries, 6);
+  EXPECT_EQ(pool.openai().min_concurrency, 1);
+  EXPECT_DOUBLE_EQ(pool.openai().timeout_s, 300.0);
+  EXPECT_EQ(pool.openai().max_retries, 6);
   EXPECT_TRUE(pool.chat_template_kwargs.is_null());
   EXPECT_EQ(pool.extra_body, nlohmann::json::object());
   EXPECT_EQ(pool.params.stop, std::vector<std::string>{"###"});
   EXPECT_FALSE(pool.params.temperature);
   EXPECT_FALSE(pool.params.logprobs);
 
-  const ModelConfig& toy = s.models[2];
-  EXPECT_EQ(toy.provider, "toy");
-  EXPECT_TRUE(toy.base_urls.empty());
-  EXPECT_DOUBLE_EQ(toy.toy_accuracy, 0.9);
-  EXPECT_DOUBLE_EQ(toy.toy_nothink_accuracy, 0.25);
+  const ModelSpec& toy = s.models[2];
+  EXPECT_STREQ(toy.provider_name(), "toy");
+  EXPECT_FALSE(std::holds_alternative<OpenAISpec>(toy.provider));  // no base URLs: a toy model has no HTTP settings
+  EXPECT_DOUBLE_EQ(toy.toy().accuracy, 0.9);
+  EXPECT_DOUBLE_EQ(toy.toy().nothink_accuracy, 0.25);
 
   ASSERT_EQ(s.tasks.size(), 2u);
   const TaskConfig& add = s.tasks[0];
@@ -256,8 +256,8 @@ TEST_F(SuiteConfigTest, DefaultsNameFromFileAndCacheOn) {
   EXPECT_TRUE(s.cache_path.empty());
   EXPECT_DOUBLE_EQ(s.progress_interval_s, 30.0);
   ASSERT_EQ(s.models.size(), 1u);
-  EXPECT_DOUBLE_EQ(s.models[0].toy_accuracy, 0.8);
-  EXPECT_DOUBLE_EQ(s.models[0].toy_nothink_accuracy, 0.1);
+  EXPECT_DOUBLE_EQ(s.models[0].toy().accuracy, 0.8);
+  EXPECT_DOUBLE_EQ(s.models[0].toy().nothink_accuracy, 0.1);
 }
 
 TEST_F(SuiteConfigTest, CacheAsRelativeAndAbsolutePath) {
@@ -704,50 +704,49 @@ TEST(ParamsToJson, OnlySetFields) {
 }
 
 TEST(ModelFingerprint, ChangesWithWhatShapesAnswersOnly) {
-  ModelConfig base;
+  ModelSpec base;
   base.name = "m";
   base.model_id = "org/m";
-  base.base_urls = {"http://a/v1"};
+  base.openai().base_urls = {"http://a/v1"};
   base.params.temperature = 0.6;
   const auto fp = base.fingerprint_json();
 
-  ModelConfig transport = base;
+  ModelSpec transport = base;
   transport.concurrency = 99;
-  transport.min_concurrency = 7;
-  transport.timeout_s = 1.0;
-  transport.max_retries = 0;
-  transport.backoff_initial_s = 0.1;
-  transport.backoff_max_s = 0.2;
-  transport.endpoint_cooldown_s = 1;
-  transport.base_urls = {"http://b/v1", "http://c/v1"};
-  transport.api_key_env = "OTHER";
-  transport.stream = true;
+  transport.openai().min_concurrency = 7;
+  transport.openai().timeout_s = 1.0;
+  transport.openai().max_retries = 0;
+  transport.openai().backoff_initial_s = 0.1;
+  transport.openai().backoff_max_s = 0.2;
+  transport.openai().endpoint_cooldown_s = 1;
+  transport.openai().base_urls = {"http://b/v1", "http://c/v1"};
+  transport.openai().api_key_env = "OTHER";
+  transport.openai().stream = true;
   EXPECT_EQ(transport.fingerprint_json(), fp);
 
-  ModelConfig temp = base;
+  ModelSpec temp = base;
   temp.params.temperature = 0.7;
   EXPECT_NE(temp.fingerprint_json(), fp);
-  ModelConfig seed = base;
+  ModelSpec seed = base;
   seed.params.seed = 1;
   EXPECT_NE(seed.fingerprint_json(), fp);
-  ModelConfig id = base;
+  ModelSpec id = base;
   id.model_id = "org/other";
   EXPECT_NE(id.fingerprint_json(), fp);
-  ModelConfig endpoint = base;
+  ModelSpec endpoint = base;
   endpoint.endpoint = Endpoint::kCompletions;
   EXPECT_NE(endpoint.fingerprint_json(), fp);
-  ModelConfig extra = base;
+  ModelSpec extra = base;
   extra.extra_body = {{"repetition_penalty", 1.1}};
   EXPECT_NE(extra.fingerprint_json(), fp);
-  ModelConfig kwargs = base;
+  ModelSpec kwargs = base;
   kwargs.chat_template_kwargs = {{"enable_thinking", false}};
   EXPECT_NE(kwargs.fingerprint_json(), fp);
 
-  ModelConfig toy = base;
-  toy.provider = "toy";
-  toy.base_urls.clear();
-  ModelConfig toy2 = toy;
-  toy2.toy_accuracy = 0.5;
+  ModelSpec toy = base;
+  toy.provider = ToySpec{};
+  ModelSpec toy2 = toy;
+  toy2.toy().accuracy = 0.5;
   EXPECT_NE(toy.fingerprint_json(), fp);
   EXPECT_NE(toy2.fingerprint_json(), toy.fingerprint_json());
 }

@@ -44,7 +44,7 @@ class FailingClient : public ModelClient {
 // Records every request it sees, then answers like the toy model.
 class RecordingClient : public ModelClient {
  public:
-  RecordingClient(const ModelConfig& config, std::shared_ptr<std::vector<ChatRequest>> seen)
+  RecordingClient(const ModelSpec& config, std::shared_ptr<std::vector<ChatRequest>> seen)
       : toy_(config), seen_(std::move(seen)) {}
   void submit_async(ChatRequest request, Callback done) override {
     seen_->push_back(request);
@@ -327,7 +327,7 @@ TEST_F(SuiteRunnerTest, FailedRequestsAreRecordedAndRetriedWithoutDuplicates) {
   auto store = open("run.db");
   auto calls = std::make_shared<std::atomic<int>>(0);
   RunOptions failing;
-  failing.make_client = [calls](const ModelConfig&) { return std::make_unique<FailingClient>(calls); };
+  failing.make_client = [calls](const ModelSpec&) { return std::make_unique<FailingClient>(calls); };
   auto first = run_suite(s, *store, failing);
   EXPECT_EQ(first.planned, planned_for(1));
   EXPECT_EQ(first.failed, planned_for(1));
@@ -399,7 +399,7 @@ TEST_F(SuiteRunnerTest, SeparateCacheServesAFreshDatabase) {
   auto second_store = open("second.db");
   auto calls = std::make_shared<std::atomic<int>>(0);
   RunOptions failing;  // would fail if asked: everything must come from the cache
-  failing.make_client = [calls](const ModelConfig&) { return std::make_unique<FailingClient>(calls); };
+  failing.make_client = [calls](const ModelSpec&) { return std::make_unique<FailingClient>(calls); };
   auto second = run_suite(s, *second_store, failing);
   EXPECT_EQ(second.completed, planned_for(1));
   EXPECT_EQ(second.cached, planned_for(1));
@@ -414,7 +414,7 @@ TEST_F(SuiteRunnerTest, CacheOffSendsEveryRequest) {
   auto s = suite(1, "cache: false\n");
   auto seen = std::make_shared<std::vector<ChatRequest>>();
   RunOptions options;
-  options.make_client = [seen](const ModelConfig& c) { return std::make_unique<RecordingClient>(c, seen); };
+  options.make_client = [seen](const ModelSpec& c) { return std::make_unique<RecordingClient>(c, seen); };
   auto a = open("a.db");
   run_suite(s, *a, options);
   auto b = open("b.db");
@@ -433,7 +433,7 @@ TEST_F(SuiteRunnerTest, RequestsCarryMergedParamsAndPerSampleSeeds) {
   }
   auto seen = std::make_shared<std::vector<ChatRequest>>();
   RunOptions options;
-  options.make_client = [seen](const ModelConfig& c) { return std::make_unique<RecordingClient>(c, seen); };
+  options.make_client = [seen](const ModelSpec& c) { return std::make_unique<RecordingClient>(c, seen); };
   auto store = open("run.db");
   run_suite(load_suite(p), *store, options);
   ASSERT_EQ(seen->size(), 3u);

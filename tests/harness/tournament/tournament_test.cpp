@@ -125,7 +125,7 @@ TEST(TournamentRunner, ModelPlayersAreRepromptedWithTheReasonAndForfeitWhenOutOf
   Store store(dir.file("t.db"));
   auto bad_log = std::make_shared<RequestLog>();
   TournamentOptions options;
-  options.make_client = [&](const ModelConfig& m) -> std::unique_ptr<ModelClient> {
+  options.make_client = [&](const ModelSpec& m) -> std::unique_ptr<ModelClient> {
     // "good" first answers nonsense, then bids; "bad" never gives a move.
     if (m.name == "good")
       return std::make_unique<ScriptedClient>(std::vector<std::string>{"hmm", "[Bid] 1 2"},

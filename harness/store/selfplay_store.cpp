@@ -1,9 +1,14 @@
-// Store: the self-play tables (schema version 3): runs, buffers, rollouts, finished steps.
+// SelfPlayStore: the self-play tables (schema version 3): runs, buffers, rollouts, finished steps.
+#include "harness/store/selfplay_store.h"
+
 #include <sqlite3.h>
 
 #include <map>
 
-#include "harness/store/store.h"
+#include <fmt/format.h>
+
+#include "harness/errors/errors.h"
+#include "harness/store/database.h"
 #include "harness/store/statement.h"
 
 namespace gauntlet::harness {
@@ -59,45 +64,47 @@ const char* const kKeyMatch = "run=? AND step=? AND task_type=? AND role=? AND s
 
 }  // namespace
 
-void Store::record_selfplay_run(const DefinitionRow& row) { record_definition("selfplay_runs", "self-play run", row); }
-std::vector<DefinitionRow> Store::selfplay_runs() { return definitions("selfplay_runs"); }
+void SelfPlayStore::record_selfplay_run(const DefinitionRow& row) {
+  definitions_.record_definition("selfplay_runs", "self-play run", row);
+}
+std::vector<DefinitionRow> SelfPlayStore::selfplay_runs() { return definitions_.definitions("selfplay_runs"); }
 
-void Store::seed_selfplay_buffer(const std::string& run, const std::vector<BufferRow>& seeds) {
-  std::lock_guard lock(mutex_);
-  exec("BEGIN IMMEDIATE");
+void SelfPlayStore::seed_selfplay_buffer(const std::string& run, const std::vector<BufferRow>& seeds) {
+  std::lock_guard lock(db_.mutex());
+  db_.exec("BEGIN IMMEDIATE");
   try {
     std::map<std::string, bool> empty;
     for (const auto& seed : seeds) {
       if (empty.count(seed.task_type)) continue;
-      Statement s(db_, "SELECT COUNT(*) FROM selfplay_buffer WHERE run=? AND task_type=?", path_);
+      Statement s(db_.handle(), "SELECT COUNT(*) FROM selfplay_buffer WHERE run=? AND task_type=?", db_.path());
       s.bind(1, run).bind(2, seed.task_type);
       s.step();
       empty[seed.task_type] = s.integer(0) == 0;
     }
     for (const auto& seed : seeds) {
       if (!empty[seed.task_type]) continue;
-      Statement s(db_,
+      Statement s(db_.handle(),
                   fmt::format("INSERT INTO selfplay_buffer(run, task_type, position, step, task_id, task_json, "
                               "created_at) VALUES(?,?,?,?,?,?,{})",
                               kNow),
-                  path_);
+                  db_.path());
       s.bind(1, run).bind(2, seed.task_type).bind(3, seed.position).bind(4, seed.step).bind(5, seed.task_id);
       s.bind(6, seed.task_json);
       s.step();
     }
-    exec("COMMIT");
+    db_.exec("COMMIT");
   } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
 }
 
-std::vector<BufferRow> Store::selfplay_buffer(const std::string& run) {
-  std::lock_guard lock(mutex_);
-  Statement s(db_,
+std::vector<BufferRow> SelfPlayStore::selfplay_buffer(const std::string& run) {
+  std::lock_guard lock(db_.mutex());
+  Statement s(db_.handle(),
               "SELECT task_type, position, step, task_id, task_json FROM selfplay_buffer WHERE run=? "
               "ORDER BY task_type, position",
-              path_);
+              db_.path());
   s.bind(1, run);
   std::vector<BufferRow> out;
   while (s.step())
@@ -105,13 +112,13 @@ std::vector<BufferRow> Store::selfplay_buffer(const std::string& run) {
   return out;
 }
 
-void Store::put_rollout(const RolloutRecord& r) {
-  std::lock_guard lock(mutex_);
-  Statement s(db_,
+void SelfPlayStore::put_rollout(const RolloutRecord& r) {
+  std::lock_guard lock(db_.mutex());
+  Statement s(db_.handle(),
               fmt::format("INSERT OR REPLACE INTO selfplay_rollouts({}) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
                           "?,?,?,?,?,?,?,?,?,{},?30)",
                           kRolloutColumns, kNow),
-              path_);
+              db_.path());
   bind_key(s, 1, r.key);
   s.bind(7, r.group_id).bind(8, r.task_id).bind(9, r.model).bind(10, r.prompt).bind(11, r.messages_json);
   s.bind(12, r.completion).bind(13, r.reasoning).bind(14, r.answer_text).bind(15, r.finish_reason);
@@ -124,22 +131,22 @@ void Store::put_rollout(const RolloutRecord& r) {
   s.step();
 }
 
-void Store::delete_rollout(const RolloutKey& key) {
-  std::lock_guard lock(mutex_);
-  Statement s(db_, fmt::format("DELETE FROM selfplay_rollouts WHERE {}", kKeyMatch), path_);
+void SelfPlayStore::delete_rollout(const RolloutKey& key) {
+  std::lock_guard lock(db_.mutex());
+  Statement s(db_.handle(), fmt::format("DELETE FROM selfplay_rollouts WHERE {}", kKeyMatch), db_.path());
   bind_key(s, 1, key);
   s.step();
 }
 
-void Store::check_rollouts(const std::vector<RolloutRecord>& records) {
-  std::lock_guard lock(mutex_);
-  exec("BEGIN IMMEDIATE");
+void SelfPlayStore::check_rollouts(const std::vector<RolloutRecord>& records) {
+  std::lock_guard lock(db_.mutex());
+  db_.exec("BEGIN IMMEDIATE");
   try {
-    Statement s(db_,
+    Statement s(db_.handle(),
                 fmt::format("UPDATE selfplay_rollouts SET checked=?, format_ok=?, outcome=?, score=?, details_json=? "
                             "WHERE {}",
                             kKeyMatch),
-                path_);
+                db_.path());
     for (const auto& r : records) {
       sqlite3_reset(s.handle());
       s.bind(1, r.checked ? 1 : 0).bind(2, r.format_ok ? 1 : 0).bind(3, r.outcome).bind(4, r.score);
@@ -147,93 +154,93 @@ void Store::check_rollouts(const std::vector<RolloutRecord>& records) {
       bind_key(s, 6, r.key);
       s.step();
     }
-    exec("COMMIT");
+    db_.exec("COMMIT");
   } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
 }
 
-std::vector<RolloutRecord> Store::rollouts(const std::string& run, int step) {
-  std::lock_guard lock(mutex_);
-  Statement s(db_,
+std::vector<RolloutRecord> SelfPlayStore::rollouts(const std::string& run, int step) {
+  std::lock_guard lock(db_.mutex());
+  Statement s(db_.handle(),
               fmt::format("SELECT {} FROM selfplay_rollouts WHERE run=? AND step=? "
                           "ORDER BY task_type, role, slot, sample",
                           kRolloutColumns),
-              path_);
+              db_.path());
   s.bind(1, run).bind(2, step);
   std::vector<RolloutRecord> out;
   while (s.step()) out.push_back(read_rollout(s));
   return out;
 }
 
-void Store::for_each_rollout(const std::function<void(const RolloutRecord&)>& visit, bool finished_only) {
-  std::lock_guard lock(mutex_);
+void SelfPlayStore::for_each_rollout(const std::function<void(const RolloutRecord&)>& visit, bool finished_only) {
+  std::lock_guard lock(db_.mutex());
   std::string sql = fmt::format("SELECT {} FROM selfplay_rollouts r", kRolloutColumns);
   if (finished_only) sql += " WHERE EXISTS (SELECT 1 FROM selfplay_steps s WHERE s.run=r.run AND s.step=r.step)";
   sql += " ORDER BY run, step, task_type, role, slot, sample";
-  Statement s(db_, sql, path_);
+  Statement s(db_.handle(), sql, db_.path());
   while (s.step()) visit(read_rollout(s));
 }
 
-void Store::finish_selfplay_step(const std::string& run, int step, std::int64_t run_id,
+void SelfPlayStore::finish_selfplay_step(const std::string& run, int step, std::int64_t run_id,
                                  const std::vector<BufferRow>& additions, const std::vector<RolloutFinal>& finals,
                                  const std::string& stats_json) {
-  std::lock_guard lock(mutex_);
-  exec("BEGIN IMMEDIATE");
+  std::lock_guard lock(db_.mutex());
+  db_.exec("BEGIN IMMEDIATE");
   try {
     {
-      Statement s(db_, "SELECT 1 FROM selfplay_steps WHERE run=? AND step=?", path_);
+      Statement s(db_.handle(), "SELECT 1 FROM selfplay_steps WHERE run=? AND step=?", db_.path());
       s.bind(1, run).bind(2, step);
       if (s.step())
-        throw StoreError(fmt::format("{}: self-play run '{}' step {} is already finished", path_.string(), run, step));
+        throw StoreError(fmt::format("{}: self-play run '{}' step {} is already finished", db_.path().string(), run, step));
     }
     for (const auto& a : additions) {
       int position = 0;
       {
-        Statement s(db_, "SELECT COALESCE(MAX(position), -1) + 1 FROM selfplay_buffer WHERE run=? AND task_type=?",
-                    path_);
+        Statement s(db_.handle(), "SELECT COALESCE(MAX(position), -1) + 1 FROM selfplay_buffer WHERE run=? AND task_type=?",
+                    db_.path());
         s.bind(1, run).bind(2, a.task_type);
         s.step();
         position = static_cast<int>(s.integer(0));
       }
-      Statement s(db_,
+      Statement s(db_.handle(),
                   fmt::format("INSERT INTO selfplay_buffer(run, task_type, position, step, task_id, task_json, "
                               "created_at) VALUES(?,?,?,?,?,?,{})",
                               kNow),
-                  path_);
+                  db_.path());
       s.bind(1, run).bind(2, a.task_type).bind(3, position).bind(4, a.step).bind(5, a.task_id).bind(6, a.task_json);
       s.step();
     }
     {
-      Statement s(db_, fmt::format("UPDATE selfplay_rollouts SET reward=?, advantage=? WHERE {}", kKeyMatch), path_);
+      Statement s(db_.handle(), fmt::format("UPDATE selfplay_rollouts SET reward=?, advantage=? WHERE {}", kKeyMatch), db_.path());
       for (const auto& f : finals) {
         sqlite3_reset(s.handle());
         s.bind(1, f.reward).bind(2, f.advantage);
         bind_key(s, 3, f.key);
         s.step();
-        if (sqlite3_changes(db_) != 1)
+        if (sqlite3_changes(db_.handle()) != 1)
           throw StoreError(fmt::format("{}: self-play run '{}' step {}: no rollout {}/{}/{}/{} to reward",
-                                       path_.string(), run, step, f.key.task_type, f.key.role, f.key.slot,
+                                       db_.path().string(), run, step, f.key.task_type, f.key.role, f.key.slot,
                                        f.key.sample));
       }
     }
     Statement s(
-        db_,
+        db_.handle(),
         fmt::format("INSERT INTO selfplay_steps(run, step, stats_json, run_id, finished_at) VALUES(?,?,?,?,{})", kNow),
-        path_);
+        db_.path());
     s.bind(1, run).bind(2, step).bind(3, stats_json).bind(4, run_id);
     s.step();
-    exec("COMMIT");
+    db_.exec("COMMIT");
   } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
 }
 
-std::vector<SelfPlayStepRow> Store::selfplay_steps(const std::string& run) {
-  std::lock_guard lock(mutex_);
-  Statement s(db_, "SELECT step, stats_json, run_id, finished_at FROM selfplay_steps WHERE run=? ORDER BY step", path_);
+std::vector<SelfPlayStepRow> SelfPlayStore::selfplay_steps(const std::string& run) {
+  std::lock_guard lock(db_.mutex());
+  Statement s(db_.handle(), "SELECT step, stats_json, run_id, finished_at FROM selfplay_steps WHERE run=? ORDER BY step", db_.path());
   s.bind(1, run);
   std::vector<SelfPlayStepRow> out;
   while (s.step()) out.push_back({static_cast<int>(s.integer(0)), s.text(1), s.integer(2), s.text(3)});

@@ -1,0 +1,54 @@
+#include "harness/clients/model_spec.h"
+
+#include <stdexcept>
+
+#include "harness/clients/routing_config.h"
+
+namespace gauntlet::harness {
+namespace {
+
+template <typename Spec>
+Spec& held(std::variant<OpenAISpec, EngineSpec, ToySpec>& provider, const std::string& name, const char* wanted) {
+  if (auto* spec = std::get_if<Spec>(&provider)) return *spec;
+  throw std::logic_error("model '" + name + "' is not a " + wanted + " model");
+}
+
+}  // namespace
+
+const char* ModelSpec::provider_name() const {
+  if (std::holds_alternative<EngineSpec>(provider)) return "engine";
+  if (std::holds_alternative<ToySpec>(provider)) return "toy";
+  return "openai";
+}
+
+OpenAISpec& ModelSpec::openai() { return held<OpenAISpec>(provider, name, "openai"); }
+const OpenAISpec& ModelSpec::openai() const { return const_cast<ModelSpec*>(this)->openai(); }
+EngineSpec& ModelSpec::engine() { return held<EngineSpec>(provider, name, "engine"); }
+const EngineSpec& ModelSpec::engine() const { return const_cast<ModelSpec*>(this)->engine(); }
+ToySpec& ModelSpec::toy() { return held<ToySpec>(provider, name, "toy"); }
+const ToySpec& ModelSpec::toy() const { return const_cast<ModelSpec*>(this)->toy(); }
+
+bool ModelSpec::thinking() const {
+  if (chat_template_kwargs.is_object()) {
+    auto it = chat_template_kwargs.find("enable_thinking");
+    if (it != chat_template_kwargs.end() && it->is_boolean()) return it->get<bool>();
+  }
+  return true;
+}
+
+nlohmann::json ModelSpec::fingerprint_json() const {
+  nlohmann::json j = {{"provider", provider_name()},
+                      {"model", model_id},
+                      {"endpoint", endpoint == Endpoint::kChat ? "chat" : "completions"},
+                      {"params", params_to_json(params)},
+                      {"extra_body", extra_body},
+                      {"chat_template_kwargs", chat_template_kwargs}};
+  if (const auto* toy = std::get_if<ToySpec>(&provider)) j["toy"] = {toy->accuracy, toy->nothink_accuracy};
+  if (const auto* engine = std::get_if<EngineSpec>(&provider)) {
+    j["path"] = std::filesystem::absolute(engine->model_path).lexically_normal().string();
+    if (auto routing_key = routing_fingerprint(engine->routing); !routing_key.is_null()) j["routing"] = routing_key;
+  }
+  return j;
+}
+
+}  // namespace gauntlet::harness

@@ -1,0 +1,107 @@
+#include "harness/clients/model_spec_reader.h"
+
+#include <filesystem>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "harness/clients/routing_config.h"
+#include "harness/input/yaml_reader.h"
+
+namespace gauntlet::harness {
+
+ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const std::string& where) {
+  MapReader r(node, file, where);
+  ModelSpec m;
+  m.name = r.req_string("name");
+  const std::string provider = r.opt<std::string>("provider").value_or("openai");
+  if (provider != "openai" && provider != "toy" && provider != "engine")
+    r.fail(r.node()["provider"], r.path("provider"),
+           fmt::format("unknown provider '{}' (valid: openai, toy, engine)", provider));
+  // Every key is read whatever the provider (a config may carry keys another provider uses); each
+  // lands in the settings of the provider that has it.
+  OpenAISpec http;
+  EngineSpec engine;
+  ToySpec toy;
+  if (r.has("base_url")) http.base_urls.push_back(r.req<std::string>("base_url"));
+  else r.get("base_url");
+  if (r.has("base_urls")) {
+    auto n = r.get("base_urls");
+    if (!n.IsSequence() || n.size() == 0) r.fail(n, r.path("base_urls"), "expected a non-empty list of URLs");
+    for (const auto& e : n) {
+      if (!e.IsScalar()) r.fail(e, r.path("base_urls"), "expected a non-empty list of URLs");
+      http.base_urls.push_back(e.as<std::string>());
+    }
+  } else {
+    r.get("base_urls");
+  }
+  for (auto& url : http.base_urls) {
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
+      r.fail(r.node(), r.path("base_url"), fmt::format("'{}' is not an http(s) URL", url));
+  }
+  if (provider == "openai" && http.base_urls.empty())
+    r.fail(r.node(), r.path("base_url"), "the openai provider needs base_url or base_urls");
+  m.model_id = r.opt<std::string>("model").value_or(m.name);
+  http.api_key_env = r.opt<std::string>("api_key_env").value_or("");
+  auto endpoint = r.opt<std::string>("endpoint").value_or("chat");
+  if (endpoint == "chat") m.endpoint = Endpoint::kChat;
+  else if (endpoint == "completions") m.endpoint = Endpoint::kCompletions;
+  else r.fail(r.node()["endpoint"], r.path("endpoint"), fmt::format("'{}' is not chat or completions", endpoint));
+  http.stream = r.opt<bool>("stream").value_or(false);
+  auto max_tokens_param = r.opt<std::string>("max_tokens_param").value_or("max_tokens");
+  if (max_tokens_param == "max_completion_tokens") http.use_max_completion_tokens = true;
+  else if (max_tokens_param != "max_tokens")
+    r.fail(r.node()["max_tokens_param"], r.path("max_tokens_param"),
+           fmt::format("'{}' is not max_tokens or max_completion_tokens", max_tokens_param));
+  m.concurrency = r.opt<int>("concurrency").value_or(m.concurrency);
+  http.min_concurrency = r.opt<int>("min_concurrency").value_or(http.min_concurrency);
+  http.timeout_s = r.opt<double>("timeout").value_or(http.timeout_s);
+  http.max_retries = r.opt<int>("max_retries").value_or(http.max_retries);
+  http.backoff_initial_s = r.opt<double>("backoff_initial").value_or(http.backoff_initial_s);
+  http.backoff_max_s = r.opt<double>("backoff_max").value_or(http.backoff_max_s);
+  http.endpoint_cooldown_s = r.opt<double>("endpoint_cooldown").value_or(http.endpoint_cooldown_s);
+  m.chat_template_kwargs = read_json_block(r, "chat_template_kwargs", nullptr);
+  m.extra_body = read_json_block(r, "extra_body", nlohmann::json::object());
+  m.params = read_params(r, "params");
+  if (auto path = r.opt<std::string>("path")) {
+    std::filesystem::path p(*path);
+    engine.model_path = p.is_absolute() ? p : std::filesystem::path(file).parent_path() / p;
+  }
+  engine.threads = r.opt<int>("threads").value_or(engine.threads);
+  engine.routing = read_routing_block(r, "routing", std::filesystem::path(file).parent_path());
+  if (!engine.routing.is_null() && provider != "engine")
+    r.fail(r.node()["routing"], r.path("routing"), "routing controls need the engine provider");
+  if (engine.threads < 0) r.fail(r.node()["threads"], r.path("threads"), "must be >= 0 (0: all cores)");
+  if (provider == "engine") {
+    if (engine.model_path.empty())
+      r.fail(r.node(), r.path("path"), "the engine provider needs path: a model directory");
+    if (!std::filesystem::is_directory(engine.model_path))
+      r.fail(r.node()["path"], r.path("path"), fmt::format("no such model directory: {}", engine.model_path.string()));
+    if (!http.base_urls.empty()) r.fail(r.node(), r.path("base_url"), "the engine provider takes no base_url");
+  } else if (!engine.model_path.empty()) {
+    r.fail(r.node()["path"], r.path("path"), "path: is for the engine provider");
+  }
+  toy.accuracy = r.opt<double>("toy_accuracy").value_or(toy.accuracy);
+  toy.nothink_accuracy = r.opt<double>("toy_nothink_accuracy").value_or(toy.nothink_accuracy);
+  if (m.concurrency < 1) r.fail(r.node()["concurrency"], r.path("concurrency"), "must be >= 1");
+  if (http.min_concurrency < 1 || http.min_concurrency > m.concurrency)
+    r.fail(r.node()["min_concurrency"], r.path("min_concurrency"), "must be in 1..concurrency");
+  if (http.timeout_s <= 0) r.fail(r.node()["timeout"], r.path("timeout"), "must be > 0 seconds");
+  if (http.max_retries < 0) r.fail(r.node()["max_retries"], r.path("max_retries"), "must be >= 0");
+  if (http.backoff_initial_s < 0 || http.backoff_max_s < http.backoff_initial_s)
+    r.fail(r.node()["backoff_max"], r.path("backoff_max"), "need 0 <= backoff_initial <= backoff_max");
+  if (toy.accuracy < 0 || toy.accuracy > 1)
+    r.fail(r.node()["toy_accuracy"], r.path("toy_accuracy"), "must be in [0, 1]");
+  if (toy.nothink_accuracy < 0 || toy.nothink_accuracy > 1)
+    r.fail(r.node()["toy_nothink_accuracy"], r.path("toy_nothink_accuracy"), "must be in [0, 1]");
+  if (provider == "toy" && !http.base_urls.empty())
+    r.fail(r.node(), r.path("base_url"), "the toy provider takes no base_url");
+  r.finish();
+  if (provider == "engine") m.provider = std::move(engine);
+  else if (provider == "toy") m.provider = toy;
+  else m.provider = std::move(http);
+  return m;
+}
+
+}  // namespace gauntlet::harness

@@ -1,0 +1,17 @@
+#pragma once
+// Reading one model mapping of a config file (a suite's models[] entry, a tournament player's
+// `model:`, self-play's proposer/solver) into a ModelSpec. Every problem is a ConfigError naming
+// file:line and the key path under `where` (e.g. "players[2].model").
+#include <string>
+
+#include "harness/clients/model_spec.h"
+
+namespace YAML {
+class Node;
+}
+
+namespace gauntlet::harness {
+
+ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const std::string& where);
+
+}  // namespace gauntlet::harness
