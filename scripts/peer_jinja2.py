@@ -3,7 +3,7 @@
 apply_chat_template builds, and its rendering steps, so tests can compare byte for byte.
 
 Environment (transformers' _compile_jinja_template): ImmutableSandboxedEnvironment(trim_blocks=True,
-lstrip_blocks=True) with the loopcontrols extension, a `tojson` filter that keeps non-ASCII
+lstrip_blocks=True) with the loopcontrols extension and the {% generation %} tag, a `tojson` filter that keeps non-ASCII
 (json.dumps(x, ensure_ascii=False, indent=..., separators=..., sort_keys=...)), and the globals
 raise_exception (raises TemplateError) and strftime_now.
 
@@ -27,6 +27,22 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 CONTINUE_TAG = "CONTINUE_FINAL_MESSAGE_TAG "
 
 
+class AssistantTracker(jinja2.ext.Extension):
+    """transformers' {% generation %}...{% endgeneration %} tag, without its token-mask bookkeeping:
+    the body renders in place."""
+
+    tags = {"generation"}
+
+    def parse(self, parser):
+        lineno = next(parser.stream).lineno
+        body = parser.parse_statements(["name:endgeneration"], drop_needle=True)
+        return jinja2.nodes.CallBlock(self.call_method("_generation_support"), [], [], body).set_lineno(lineno)
+
+    @jinja2.pass_eval_context
+    def _generation_support(self, context, caller):
+        return caller()
+
+
 def make_environment():
     def raise_exception(message):
         raise jinja2.exceptions.TemplateError(message)
@@ -37,7 +53,7 @@ def make_environment():
     def strftime_now(format):
         return datetime.now().strftime(format)
 
-    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[jinja2.ext.loopcontrols])
+    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[AssistantTracker, jinja2.ext.loopcontrols])
     env.filters["tojson"] = tojson
     env.globals["raise_exception"] = raise_exception
     env.globals["strftime_now"] = strftime_now
