@@ -2,7 +2,6 @@
 // renders them for --chat and the engine provider: one {"text": ..., "ids": [...]} per case.
 #include <filesystem>
 #include <functional>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -18,6 +17,7 @@
 #include "harness/cli/command.h"
 #include "harness/clients/chat.h"
 #include "harness/errors/errors.h"
+#include "harness/input/jsonl_reader.h"
 
 namespace gauntlet::harness {
 namespace {
@@ -104,22 +104,10 @@ int run_render_chat(const RenderChatArgs& a) {
                               [](const std::string& why) { throw UsageError("--messages: " + why); }));
     lines.push_back(0);
   } else {
-    std::ifstream in(a.jsonl, std::ios::binary);
-    if (!in) throw DatasetError(a.jsonl, 0, "cannot open");
-    std::string line;
-    int number = 0;
-    while (std::getline(in, line)) {
-      ++number;
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      auto fail = [&](const std::string& why) { throw DatasetError(a.jsonl, number, why); };
-      ojson j;
-      try {
-        j = ojson::parse(line);
-      } catch (const ojson::exception& e) {
-        fail(std::string("not JSON: ") + e.what());
-      }
-      cases.push_back(read_case(j, a, base_kwargs, fail));
-      lines.push_back(number);
+    JsonlReader reader(a.jsonl);
+    for (ojson j; reader.next(j);) {
+      cases.push_back(read_case(j, a, base_kwargs, [&reader](const std::string& why) { reader.fail(why); }));
+      lines.push_back(reader.line());
     }
   }
 
