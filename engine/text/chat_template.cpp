@@ -91,6 +91,12 @@ void ChatTemplate::add(std::string name, std::string text) {
 
 const std::string& ChatTemplate::text() const { return pick(false).text; }
 
+ojson ChatTemplate::templates_json() const {
+  ojson out = ojson::array();
+  for (const auto& t : templates_) out.push_back({{"name", t.name}, {"template", t.text}});
+  return out;
+}
+
 const ChatTemplate::Named& ChatTemplate::pick(bool with_tools) const {
   if (with_tools)
     for (const auto& t : templates_)

@@ -67,6 +67,8 @@ class ChatTemplate {
 
   const std::string& source() const { return source_; }
   const std::string& text() const;  // the default template's text
+  // Every named template: [{"name": ..., "template": ...}, ...] ("default" for a single one).
+  nlohmann::ordered_json templates_json() const;
   const nlohmann::ordered_json& special_tokens() const { return special_tokens_; }
 
  private:
