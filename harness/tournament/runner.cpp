@@ -107,7 +107,8 @@ TournamentSummary run_tournament(const TournamentConfig& config, Store& store, c
     clients[j.name] = std::make_unique<CachedClient>(options.client_for(*j.model), store, j.name,
                                                      j.model->fingerprint_json());
     judges[j.name] = std::make_unique<ModelJudge>(
-        j.name, *clients[j.name], ModelJudgeOptions{j.model->params, j.model->endpoint, j.attempts});
+        j.name, *clients[j.name], ModelJudgeOptions{j.model->params, j.model->sends_messages() ? Endpoint::kChat : Endpoint::kCompletions,
+                                               j.attempts});
   }
   for (const auto& g : config.games) {
     RefereeSetup& setup = setups[&g];
