@@ -4,9 +4,9 @@
 #include <ctime>
 #include <stdexcept>
 
+#include "engine/generation.h"
 #include "engine/kv_cache.h"
 #include "engine/text/jinja/error.h"
-#include "engine/text/stream_decoder.h"
 #include "engine/text/tokenizer_error.h"
 
 namespace gauntlet::engine {
@@ -35,17 +35,6 @@ std::optional<ChatTemplate> load_chat_template(const std::filesystem::path& toke
     error = std::current_exception();
     return std::nullopt;
   }
-}
-
-// Position of the earliest stop string in text, searching from `from`; npos when none.
-std::size_t find_stop(const std::string& text, const std::vector<std::string>& stops, std::size_t from) {
-  std::size_t best = std::string::npos;
-  for (const auto& s : stops) {
-    if (s.empty()) continue;
-    const std::size_t at = text.find(s, from);
-    if (at < best) best = at;
-  }
-  return best;
 }
 
 // Points a Forward at a routing plan, trace and probe for one scope; restores the defaults after.
@@ -115,16 +104,12 @@ std::vector<GenerationResult> Engine::generate(const std::vector<GenerationReque
 
 GenerationResult Engine::generate(const GenerationRequest& request) {
   GenerationResult result;
-  result.prompt_ids = request.prompt_ids.empty() ? tokenizer_.encode(request.prompt) : request.prompt_ids;
-  if (result.prompt_ids.empty()) throw std::invalid_argument("Engine::generate: empty prompt");
+  std::vector<int> prompt_ids = request.prompt_ids.empty() ? tokenizer_.encode(request.prompt) : request.prompt_ids;
+  if (prompt_ids.empty()) throw std::invalid_argument("Engine::generate: empty prompt");
   if (request.max_tokens < 0) throw std::invalid_argument("Engine::generate: negative max_tokens");
-  result.finish_reason = "length";
+  GenerationState state(request, std::move(prompt_ids), tokenizer_, thinking_, config(), result);
   if (request.max_tokens == 0) return result;
 
-  std::vector<int> stop_ids = request.stop_token_ids;
-  if (!request.ignore_eos) stop_ids.insert(stop_ids.end(), config().eos_token_ids.begin(), config().eos_token_ids.end());
-  std::size_t longest_stop = 0;
-  for (const auto& s : request.stop_strings) longest_stop = std::max(longest_stop, s.size());
   // Only ids the tokenizer can decode are chosen (checkpoint vocabularies are often padded);
   // log-probabilities stay normalised over every logit, as in llama.cpp.
   const int choose_from = tokenizer_.vocab_size();
@@ -138,10 +123,7 @@ GenerationResult Engine::generate(const GenerationRequest& request) {
 
   KvCache cache = forward_.new_cache();
   Sampler sampler(request.sampling);
-  StreamDecoder decoder(tokenizer_, request.skip_special_tokens);
-  ThinkingTracker thinking(thinking_, result.prompt_ids);
 
-  bool stopped_by_string = false;
   auto start = Clock::now();
   double cpu_start = cpu_seconds();
   std::vector<float> logits = forward_.run(result.prompt_ids, cache);  // [V]
@@ -152,32 +134,12 @@ GenerationResult Engine::generate(const GenerationRequest& request) {
   start = Clock::now();
   cpu_start = cpu_seconds();
   for (;;) {
-    const SampledToken token = sampler.sample(logits, choose_from);
-    result.tokens.push_back(token);
-    if (std::find(stop_ids.begin(), stop_ids.end(), token.id) != stop_ids.end()) {
-      result.finish_reason = "stop";
-      break;
-    }
-    const std::size_t before = result.text.size();
-    result.text += decoder.push(token.id);
-    thinking.push(result.tokens.size() - 1, token.id, before, result.text.size());
-    if (longest_stop > 0 && result.text.size() > before) {
-      const std::size_t from = before >= longest_stop ? before - longest_stop + 1 : 0;
-      const std::size_t at = find_stop(result.text, request.stop_strings, from);
-      if (at != std::string::npos) {
-        result.text.resize(at);
-        result.finish_reason = "stop";
-        stopped_by_string = true;
-        break;
-      }
-    }
-    if (static_cast<int>(result.tokens.size()) >= request.max_tokens) break;
+    if (state.push(sampler.sample(logits, choose_from))) break;
     if (max_context > 0 && cache.size() >= max_context) break;  // "length"
-    logits = forward_.decode(token.id, cache);
+    logits = forward_.decode(result.tokens.back().id, cache);
     ++result.timing.decode_tokens;
   }
-  if (!stopped_by_string) result.text += decoder.finish();  // an incomplete UTF-8 tail, if any
-  result.thinking = thinking.finish(result.text.size());
+  state.finish();
   result.timing.decode_seconds = seconds_since(start);
   result.timing.decode_cpu_seconds = cpu_seconds() - cpu_start;
   if (request.trace_routing) {

@@ -9,6 +9,10 @@
 //                                         norm_topk_prob; SwiGLU experts, each run over the tokens
 //                                         routed to it; qwen2_moe adds sigmoid-gated shared expert
 // logits = lm_head(rms(x)).
+// decode_batch() advances B sequences, each with its own KV cache, position, routing and trace, by one
+// token together: every weight matrix is read once for all B rows, through batch-invariant kernels
+// (kernels.h matmul_invariant), so each row's logits are bit-identical to a one-token run() of that
+// sequence alone, whatever else is in the batch.
 // Not thread-safe (holds scratch buffers): one Forward per thread; weights are shared read-only.
 #include <span>
 #include <vector>
@@ -40,8 +44,21 @@ class Forward {
 
   // Logits [V] of the last token, or [T, V] when all_logits. Throws std::invalid_argument for an
   // empty input or a token id outside [0, V).
-  std::vector<float> run(std::span<const int> tokens, KvCache& cache, bool all_logits = false);
-  std::vector<float> decode(int token, KvCache& cache) { return run(std::span<const int>(&token, 1), cache); }
+  std::vector<float> run(std::span<const int> tokens, KvSequence& cache, bool all_logits = false);
+  std::vector<float> decode(int token, KvSequence& cache) { return run(std::span<const int>(&token, 1), cache); }
+
+  // One sequence of a batched decode step: its next input token, its cache (the token goes at
+  // position cache->size()), its routing (nullptr: the checkpoint's router) and, when set, where
+  // its PositionRoutes go. The set_routing / set_trace hooks do not apply to decode_batch.
+  struct DecodeSlot {
+    int token = 0;
+    KvSequence* cache = nullptr;
+    const RoutingPlan* plan = nullptr;
+    PositionRoutes* trace = nullptr;
+  };
+  // Logits [B, V], row b for slots[b]. The caches must be distinct. Throws std::invalid_argument
+  // as run() does.
+  std::vector<float> decode_batch(std::span<const DecodeSlot> slots);
 
   const ModelConfig& config() const { return w_.config; }
   KvCache new_cache() const { return KvCache(w_.config); }
@@ -55,10 +72,16 @@ class Forward {
   void set_probe(ExpertProbe* probe) { probe_ = probe; }
 
  private:
-  void attention(int layer, int tokens, int start, KvCache& cache);  // xn_ → branch_
-  void moe(int layer, int tokens, std::size_t trace_base);           // xn_ → branch_
+  // The rows of one call: row t is token tokens_[t] of caches_[t] at positions_[t], routed by
+  // plans_[t], traced into traces_[t] (nullptr: none). `invariant_` picks matmul_invariant.
+  std::vector<float> forward_rows(int first_logit_row);
+  void check_cache(const KvSequence& cache) const;
+  void check_tokens() const;  // every id of tokens_ in the vocabulary
+  void attention(int layer, int tokens);  // xn_ → branch_
+  void moe(int layer, int tokens);        // xn_ → branch_
   // out [n, H] = down(silu(gate(x)) · up(x)), x [n, H].
   void mlp(const MlpWeights& m, const float* x, int n, float* out);
+  void mm(const float* x, std::int64_t tokens, const TensorView& w, float* out, const TensorView* bias = nullptr);
 
   const ModelWeights& w_;
   ThreadPool& pool_;
@@ -66,6 +89,12 @@ class Forward {
   const RoutingPlan* plan_ = &default_plan_;
   std::vector<PositionRoutes>* trace_ = nullptr;
   ExpertProbe* probe_ = nullptr;
+  std::vector<int> tokens_;
+  std::vector<int> positions_;
+  std::vector<KvSequence*> caches_;
+  std::vector<const RoutingPlan*> plans_;
+  std::vector<PositionRoutes*> traces_;
+  bool invariant_ = false;
   RouterScratch router_scratch_;
   std::vector<Route> routes_;
   // Scratch, sized per call.

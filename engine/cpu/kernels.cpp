@@ -120,6 +120,33 @@ void matmul(const float* x, std::int64_t tokens, const TensorView& w, float* out
   }, min_rows);
 }
 
+void matmul_invariant(const float* x, std::int64_t tokens, const TensorView& w, float* out, ThreadPool& pool,
+                      const TensorView* bias) {
+  const std::int64_t n_out = w.shape[0], n_in = w.shape[1];
+  std::vector<float> bias_f32;
+  if (bias && bias->data) {
+    bias_f32.resize(static_cast<std::size_t>(n_out));
+    load_row(*bias, 0, bias_f32.data());
+  }
+  const float* b = bias_f32.empty() ? nullptr : bias_f32.data();
+  const std::int64_t min_rows = std::max<std::int64_t>(1, 16384 / std::max<std::int64_t>(1, n_in * tokens));
+  if (kernel_isa() != KernelIsa::kPortable) {  // the one-token loop of every SIMD level is AVX2's
+    pool.parallel_for(n_out, [&](std::int64_t begin, std::int64_t end) {
+      avx2::matmul_rows_invariant(x, tokens, w, begin, end, b, out);
+    }, min_rows);
+    return;
+  }
+  pool.parallel_for(n_out, [&](std::int64_t begin, std::int64_t end) {  // portable: dot() per output
+    thread_local std::vector<float> scratch;
+    if (scratch.size() < static_cast<std::size_t>(n_in)) scratch.resize(static_cast<std::size_t>(n_in));
+    for (std::int64_t o = begin; o < end; ++o) {
+      const float* wrow = row_f32(w, o, n_in, scratch.data());
+      const float bo = b ? b[o] : 0.0f;
+      for (std::int64_t t = 0; t < tokens; ++t) out[t * n_out + o] = dot(x + t * n_in, wrow, n_in) + bo;
+    }
+  }, min_rows);
+}
+
 void rms_norm(const float* x, std::int64_t rows, const TensorView& weight, double eps, float* out) {
   const std::int64_t n = weight.numel();
   thread_local std::vector<float> w;
@@ -168,16 +195,23 @@ void softmax(float* x, std::int64_t n) {
 
 void attend(const float* q, const float* keys, const float* values, std::int64_t stride, int n_ctx, int head_dim,
             float scale, float* scores, float* out) {
+  attend_blocks(q, &keys, &values, std::max(n_ctx, 1), stride, n_ctx, head_dim, scale, scores, out);
+}
+
+void attend_blocks(const float* q, const float* const* k_blocks, const float* const* v_blocks, int block_size,
+                   std::int64_t stride, int n_ctx, int head_dim, float scale, float* scores, float* out) {
   if (kernel_isa() != KernelIsa::kPortable) {
-    avx2::attend(q, keys, values, stride, n_ctx, head_dim, scale, scores, out);
+    avx2::attend_blocks(q, k_blocks, v_blocks, block_size, stride, n_ctx, head_dim, scale, scores, out);
     return;
   }
-  for (int j = 0; j < n_ctx; ++j) scores[j] = dot(q, keys + j * stride, head_dim) * scale;
+  auto key = [&](int j) { return k_blocks[j / block_size] + (j % block_size) * stride; };
+  auto value = [&](int j) { return v_blocks[j / block_size] + (j % block_size) * stride; };
+  for (int j = 0; j < n_ctx; ++j) scores[j] = dot(q, key(j), head_dim) * scale;
   softmax(scores, n_ctx);
   std::fill_n(out, head_dim, 0.0f);
   for (int j = 0; j < n_ctx; ++j) {
     const float p = scores[j];
-    const float* v = values + j * stride;
+    const float* v = value(j);
     for (int d = 0; d < head_dim; ++d) out[d] += p * v[d];
   }
 }

@@ -16,6 +16,13 @@ class ThreadPool;
 void matmul(const float* x, std::int64_t tokens, const TensorView& w, float* out, ThreadPool& pool,
             const TensorView* bias = nullptr);
 
+// matmul with batch invariance: every output is computed by the same arithmetic (the one-token
+// loop's fixed reduction order) whatever `tokens` is and wherever its token sits among them, so a
+// row's result never depends on the other rows of the batch; with one token it equals matmul().
+// Each weight row is read from memory once for all T tokens (the batched decode step).
+void matmul_invariant(const float* x, std::int64_t tokens, const TensorView& w, float* out, ThreadPool& pool,
+                      const TensorView* bias = nullptr);
+
 // out[r, :] = x[r, :] · rsqrt(mean(x[r, :]²) + eps) · weight.  x, out [rows, n], weight [n]; in-place ok.
 void rms_norm(const float* x, std::int64_t rows, const TensorView& weight, double eps, float* out);
 
@@ -34,6 +41,11 @@ void silu_mul(const float* gate, const float* up, std::int64_t n, float* out);
 // (the head's slice of a cache row). scores: scratch [n_ctx]. Softmax in f32, max-subtracted.
 void attend(const float* q, const float* keys, const float* values, std::int64_t stride, int n_ctx, int head_dim,
             float scale, float* scores, float* out);
+// attend over a cache kept in blocks (the paged KV cache): position j's key is
+// k_blocks[j / block_size] + (j % block_size) · stride, its value likewise. The same arithmetic as
+// attend (which is this with a single block), so a result does not depend on the block layout.
+void attend_blocks(const float* q, const float* const* k_blocks, const float* const* v_blocks, int block_size,
+                   std::int64_t stride, int n_ctx, int head_dim, float scale, float* scores, float* out);
 
 // f32 copy of row `row` of a 2-D tensor (or all of a 1-D one when row == 0): out [shape[1]].
 void load_row(const TensorView& t, std::int64_t row, float* out);

@@ -107,6 +107,67 @@ GAUNTLET_AVX2 inline float dot_1_token(const void* row, const float* xt, std::in
   return s;
 }
 
+// Two tokens against one row with exactly dot_1_token's arithmetic for each (the same four
+// accumulators, the same FMAs in the same order, the same final sums): the row's weights are
+// converted once for both tokens, and each token's result is what dot_1_token gives it alone.
+template <DType kType>
+GAUNTLET_AVX2 inline void dot_2_tokens(const void* row, const float* x0, const float* x1, std::int64_t n,
+                                       float* s0, float* s1) {
+  const std::int64_t end8 = n / 8 * 8, end32 = n / 32 * 32;
+  __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+  __m256 b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+  std::int64_t i = 0;
+  for (; i < end32; i += 32) {
+    const __m256 w0 = load8<kType>(row, i), w1 = load8<kType>(row, i + 8);
+    const __m256 w2 = load8<kType>(row, i + 16), w3 = load8<kType>(row, i + 24);
+    a0 = _mm256_fmadd_ps(w0, _mm256_loadu_ps(x0 + i), a0);
+    a1 = _mm256_fmadd_ps(w1, _mm256_loadu_ps(x0 + i + 8), a1);
+    a2 = _mm256_fmadd_ps(w2, _mm256_loadu_ps(x0 + i + 16), a2);
+    a3 = _mm256_fmadd_ps(w3, _mm256_loadu_ps(x0 + i + 24), a3);
+    b0 = _mm256_fmadd_ps(w0, _mm256_loadu_ps(x1 + i), b0);
+    b1 = _mm256_fmadd_ps(w1, _mm256_loadu_ps(x1 + i + 8), b1);
+    b2 = _mm256_fmadd_ps(w2, _mm256_loadu_ps(x1 + i + 16), b2);
+    b3 = _mm256_fmadd_ps(w3, _mm256_loadu_ps(x1 + i + 24), b3);
+  }
+  for (; i < end8; i += 8) {
+    const __m256 w0 = load8<kType>(row, i);
+    a0 = _mm256_fmadd_ps(w0, _mm256_loadu_ps(x0 + i), a0);
+    b0 = _mm256_fmadd_ps(w0, _mm256_loadu_ps(x1 + i), b0);
+  }
+  float sa = hsum(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
+  float sb = hsum(_mm256_add_ps(_mm256_add_ps(b0, b1), _mm256_add_ps(b2, b3)));
+  for (; i < n; ++i) {
+    const float wi = load1<kType>(row, i);
+    sa = std::fma(x0[i], wi, sa);
+    sb = std::fma(x1[i], wi, sb);
+  }
+  *s0 = sa;
+  *s1 = sb;
+}
+
+// Batch-invariant rows: every output is dot_1_token's arithmetic whatever the number of tokens
+// and the token's place among them; rows outermost (each weight row read from memory once, then
+// from L1 for every token pair).
+template <DType kType>
+GAUNTLET_AVX2 void invariant_rows_impl(const float* x, std::int64_t tokens, const TensorView& w, std::int64_t begin,
+                                       std::int64_t end, const float* bias, float* out) {
+  const std::int64_t n_out = w.shape[0], n = w.shape[1];
+  const std::int64_t row_bytes = n * static_cast<std::int64_t>(dtype_size(kType));
+  const auto* base = static_cast<const unsigned char*>(w.data);
+  for (std::int64_t o = begin; o < end; ++o) {
+    const unsigned char* row = base + o * row_bytes;
+    const float b = bias ? bias[o] : 0.0f;
+    std::int64_t t = 0;
+    for (; t + 2 <= tokens; t += 2) {
+      float s0, s1;
+      dot_2_tokens<kType>(row, x + t * n, x + (t + 1) * n, n, &s0, &s1);
+      out[t * n_out + o] = s0 + b;
+      out[(t + 1) * n_out + o] = s1 + b;
+    }
+    for (; t < tokens; ++t) out[t * n_out + o] = dot_1_token<kType>(row, x + t * n, n) + b;
+  }
+}
+
 // Rows in pairs; for each pair, tokens in blocks of 4 (each weight converted once per 4 tokens), then
 // the remaining tokens one by one, each row streamed front to back (interleaving many rows defeats
 // the hardware prefetcher in the memory-bound decode case). An output's summation order depends
@@ -165,21 +226,32 @@ void softmax_f32(float* x, int n) {
 
 }  // namespace
 
-GAUNTLET_AVX2 void attend(const float* q, const float* keys, const float* values, std::int64_t stride, int n_ctx,
-                          int head_dim, float scale, float* scores, float* out) {
-  for (int j = 0; j < n_ctx; ++j) scores[j] = dot_1_token<DType::kF32>(keys + j * stride, q, head_dim) * scale;
+GAUNTLET_AVX2 void attend_blocks(const float* q, const float* const* k_blocks, const float* const* v_blocks,
+                                 int block_size, std::int64_t stride, int n_ctx, int head_dim, float scale,
+                                 float* scores, float* out) {
+  auto key = [&](int j) { return k_blocks[j / block_size] + (j % block_size) * stride; };
+  auto value = [&](int j) { return v_blocks[j / block_size] + (j % block_size) * stride; };
+  for (int j = 0; j < n_ctx; ++j) scores[j] = dot_1_token<DType::kF32>(key(j), q, head_dim) * scale;
   softmax_f32(scores, n_ctx);
   const int end8 = head_dim / 8 * 8;
   for (int d = 0; d < end8; d += 8) {  // 8 output dims at a time, positions in order
     __m256 acc = _mm256_setzero_ps();
-    for (int j = 0; j < n_ctx; ++j)
-      acc = _mm256_fmadd_ps(_mm256_set1_ps(scores[j]), _mm256_loadu_ps(values + j * stride + d), acc);
+    for (int j = 0; j < n_ctx; ++j) acc = _mm256_fmadd_ps(_mm256_set1_ps(scores[j]), _mm256_loadu_ps(value(j) + d), acc);
     _mm256_storeu_ps(out + d, acc);
   }
   for (int d = end8; d < head_dim; ++d) {
     float acc = 0;
-    for (int j = 0; j < n_ctx; ++j) acc = std::fma(scores[j], values[j * stride + d], acc);
+    for (int j = 0; j < n_ctx; ++j) acc = std::fma(scores[j], value(j)[d], acc);
     out[d] = acc;
+  }
+}
+
+void matmul_rows_invariant(const float* x, std::int64_t tokens, const TensorView& w, std::int64_t begin,
+                           std::int64_t end, const float* bias, float* out) {
+  switch (w.dtype) {
+    case DType::kF32: invariant_rows_impl<DType::kF32>(x, tokens, w, begin, end, bias, out); return;
+    case DType::kBF16: invariant_rows_impl<DType::kBF16>(x, tokens, w, begin, end, bias, out); return;
+    case DType::kF16: invariant_rows_impl<DType::kF16>(x, tokens, w, begin, end, bias, out); return;
   }
 }
 
@@ -205,7 +277,10 @@ namespace gauntlet::engine::avx2 {
 
 bool available() { return false; }
 void matmul_rows(const float*, std::int64_t, const TensorView&, std::int64_t, std::int64_t, const float*, float*) {}
-void attend(const float*, const float*, const float*, std::int64_t, int, int, float, float*, float*) {}
+void matmul_rows_invariant(const float*, std::int64_t, const TensorView&, std::int64_t, std::int64_t, const float*,
+                           float*) {}
+void attend_blocks(const float*, const float* const*, const float* const*, int, std::int64_t, int, int, float, float*,
+                   float*) {}
 
 }  // namespace gauntlet::engine::avx2
 

@@ -15,8 +15,13 @@ bool available();  // false on other architectures or CPUs
 void matmul_rows(const float* x, std::int64_t tokens, const TensorView& w, std::int64_t begin, std::int64_t end,
                  const float* bias, float* out);
 
-// kernels.h's attend with 8-wide FMA dot products and value accumulation.
-void attend(const float* q, const float* keys, const float* values, std::int64_t stride, int n_ctx, int head_dim,
-            float scale, float* scores, float* out);
+// As matmul_rows, but every output is computed as the one-token loop computes it, whatever
+// `tokens` is and wherever the token sits (kernels.h's matmul_invariant).
+void matmul_rows_invariant(const float* x, std::int64_t tokens, const TensorView& w, std::int64_t begin,
+                           std::int64_t end, const float* bias, float* out);
+
+// kernels.h's attend_blocks with 8-wide FMA dot products and value accumulation.
+void attend_blocks(const float* q, const float* const* k_blocks, const float* const* v_blocks, int block_size,
+                   std::int64_t stride, int n_ctx, int head_dim, float scale, float* scores, float* out);
 
 }  // namespace gauntlet::engine::avx2
