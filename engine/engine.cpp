@@ -75,6 +75,7 @@ Engine::Engine(const std::filesystem::path& model_dir, const EngineOptions& opti
       thinking_(find_thinking_delimiters(tokenizer_)),
       pool_(options.threads),
       forward_(weights_, pool_),
+      default_controls_(options.routing),
       default_routing_(options.routing, weights_.config) {}
 
 const ChatTemplate& Engine::chat_template() const {

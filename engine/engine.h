@@ -4,7 +4,8 @@
 // plain ChatML when the checkpoint ships none), the thinking delimiters (when the tokenizer has
 // them) and a ThreadPool for the kernels. generate() runs each request to completion with its own KV cache and
 // its own seeded Sampler, so a request's output depends only on the request, never on the batch.
-// Not thread-safe: one generate() at a time.
+// Not thread-safe: one generate() at a time, and none while a Scheduler drives the engine's
+// Forward (engine/serve/scheduler.h: the batched, continuous way to generate).
 #include <chrono>
 #include <exception>
 #include <filesystem>
@@ -106,6 +107,9 @@ class Engine {
   // The reasoning block's delimiters among the tokenizer's added tokens; none when it has none.
   const std::optional<ThinkingDelimiters>& thinking_delimiters() const { return thinking_; }
   Forward& forward() { return forward_; }
+  // The routing requests without controls of their own get (EngineOptions::routing).
+  const RoutingControls& default_routing_controls() const { return default_controls_; }
+  const RoutingPlan& default_routing_plan() const { return default_routing_; }
 
  private:
   std::unique_ptr<Checkpoint> checkpoint_;
@@ -119,6 +123,7 @@ class Engine {
   std::optional<ThinkingDelimiters> thinking_;
   ThreadPool pool_;
   Forward forward_;
+  RoutingControls default_controls_;
   RoutingPlan default_routing_;
 };
 

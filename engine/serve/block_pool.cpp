@@ -29,7 +29,7 @@ BlockPool::BlockPool(const ModelConfig& config, int num_blocks, int block_size)
       layers_(config.num_layers) {
   if (num_blocks <= 0 || block_size <= 0)
     throw std::invalid_argument("BlockPool: the number of blocks and the block size must be positive");
-  data_.resize(static_cast<std::size_t>(num_blocks) * block_bytes(config, block_size) / sizeof(float));
+  data_.reset(new float[static_cast<std::size_t>(num_blocks) * block_bytes(config, block_size) / sizeof(float)]);
   refs_.assign(static_cast<std::size_t>(num_blocks), 0);
   published_.resize(static_cast<std::size_t>(num_blocks));
   free_at_.resize(static_cast<std::size_t>(num_blocks));
@@ -67,7 +67,7 @@ void BlockPool::copy(int from, int to) {
   check(from);
   check(to);
   const std::size_t n = static_cast<std::size_t>(layers_) * 2 * static_cast<std::size_t>(block_size_) * static_cast<std::size_t>(row_);
-  std::copy_n(data_.data() + offset(from, 0, 0), n, data_.data() + offset(to, 0, 0));
+  std::copy_n(data_.get() + offset(from, 0, 0), n, data_.get() + offset(to, 0, 0));
 }
 
 std::uint64_t BlockPool::chain_hash(std::uint64_t previous, std::uint64_t salt, std::span<const int> tokens) {

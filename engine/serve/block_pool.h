@@ -9,6 +9,7 @@
 // (least recently freed first). Not thread-safe: the scheduler's one thread owns it.
 #include <cstdint>
 #include <list>
+#include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -45,10 +46,10 @@ class BlockPool {
   int ref_count(int block) const { return refs_[static_cast<std::size_t>(block)]; }
   void copy(int from, int to);  // every layer's keys and values
 
-  float* k(int block, int layer) { return data_.data() + offset(block, layer, 0); }
-  float* v(int block, int layer) { return data_.data() + offset(block, layer, 1); }
-  const float* k(int block, int layer) const { return data_.data() + offset(block, layer, 0); }
-  const float* v(int block, int layer) const { return data_.data() + offset(block, layer, 1); }
+  float* k(int block, int layer) { return data_.get() + offset(block, layer, 0); }
+  float* v(int block, int layer) { return data_.get() + offset(block, layer, 1); }
+  const float* k(int block, int layer) const { return data_.get() + offset(block, layer, 0); }
+  const float* v(int block, int layer) const { return data_.get() + offset(block, layer, 1); }
 
   // The prefix cache. chain_hash(previous, salt, tokens) names a full block whose tokens are
   // `tokens` after a prefix named `previous` (0 for the first block).
@@ -74,7 +75,7 @@ class BlockPool {
   int block_size_ = 0;
   int row_ = 0;
   int layers_ = 0;
-  std::vector<float> data_;  // [block][layer][k|v][block_size][row]
+  std::unique_ptr<float[]> data_;  // [block][layer][k|v][block_size][row]; pages touched as used
   std::vector<int> refs_;
   std::list<int> free_;      // least recently freed first
   std::vector<std::list<int>::iterator> free_at_;

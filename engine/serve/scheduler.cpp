@@ -1,0 +1,465 @@
+#include "engine/serve/scheduler.h"
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <sstream>
+
+#include "engine/generation.h"
+#include "engine/serve/paged_sequence.h"
+
+namespace gauntlet::engine {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::size_t sz(std::int64_t n) { return static_cast<std::size_t>(n); }
+
+int pool_blocks(const ModelConfig& config, const SchedulerOptions& o) {
+  if (o.block_size <= 0) throw std::invalid_argument("Scheduler: block_size must be positive");
+  if (o.prefill_chunk <= 0 || o.prefill_chunk % o.block_size != 0)
+    throw std::invalid_argument("Scheduler: prefill_chunk must be a positive multiple of block_size");
+  if (o.max_batch <= 0) throw std::invalid_argument("Scheduler: max_batch must be positive");
+  if (o.kv_blocks > 0) return o.kv_blocks;
+  const std::size_t blocks = o.kv_memory_mb * 1024 * 1024 / BlockPool::block_bytes(config, o.block_size);
+  if (blocks == 0) throw std::invalid_argument("Scheduler: kv_memory_mb holds no KV block");
+  return static_cast<int>(std::min<std::size_t>(blocks, 1 << 30));
+}
+
+// Points the Forward at a plan and trace for one prefill chunk; restores the defaults after.
+class Hooks {
+ public:
+  Hooks(Forward& f, const RoutingPlan* plan, std::vector<PositionRoutes>* trace) : f_(f) {
+    f_.set_routing(plan);
+    f_.set_trace(trace);
+  }
+  ~Hooks() {
+    f_.set_routing(nullptr);
+    f_.set_trace(nullptr);
+  }
+  Hooks(const Hooks&) = delete;
+  Hooks& operator=(const Hooks&) = delete;
+
+ private:
+  Forward& f_;
+};
+
+}  // namespace
+
+struct Scheduler::Sequence {
+  int index = 0;
+  std::unique_ptr<PagedSequence> kv;
+  std::optional<Sampler> sampler;
+  std::unique_ptr<GenerationState> state;
+  std::vector<PositionRoutes> trace;  // decode positions
+  std::size_t streamed = 0;           // bytes of text passed to on_token
+  bool done = false;
+  Clock::time_point start;
+};
+
+struct Scheduler::Group {
+  RequestId id = 0;
+  ServeRequest request;
+  ServeCallbacks callbacks;
+  std::vector<int> prompt;
+  std::optional<RoutingPlan> own_plan;
+  const RoutingPlan* plan = nullptr;
+  std::uint64_t salt = 0;
+  int need = 0;                        // blocks reserved
+  std::size_t longest_stop = 0;
+  bool cancelled = false;
+  bool finished = false;
+  // Prefill.
+  std::unique_ptr<PagedSequence> prompt_kv;
+  int prefilled = 0;
+  int computed = 0;                    // prompt tokens actually run (not found in the prefix cache)
+  std::vector<std::uint64_t> hashes;   // chain hash of each full prompt block
+  std::vector<PositionRoutes> prompt_trace;
+  double prefill_seconds = 0;
+  // Decode.
+  std::vector<GenerationResult> results;
+  std::vector<Sequence> seqs;
+  bool decoding() const { return !seqs.empty(); }
+};
+
+Scheduler::Scheduler(Engine& engine, const SchedulerOptions& options)
+    : engine_(engine),
+      options_(options),
+      pool_(engine.config(), pool_blocks(engine.config(), options), options.block_size),
+      choose_from_(engine.tokenizer().vocab_size()) {
+  stats_.kv_blocks_total = pool_.num_blocks();
+  worker_ = std::thread([this] { run(); });
+}
+
+Scheduler::~Scheduler() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  worker_.join();
+}
+
+std::uint64_t Scheduler::routing_salt(const RoutingControls& c) const {
+  std::ostringstream out;
+  out.precision(17);
+  out << c.top_k << '|' << c.top_p << '|' << c.min_experts << '|' << c.max_experts << '|' << c.raw_weights << '|'
+      << c.rice_beta << '|' << static_cast<int>(c.rice_mode) << '|' << c.rice_renormalize << '|'
+      << static_cast<int>(c.mask_mode) << '|';
+  for (const auto& e : c.rice) out << 'r' << e.layer << ':' << e.expert << ',';
+  for (const auto& e : c.mask) out << 'm' << e.layer << ':' << e.expert << ',';
+  const std::string s = out.str();
+  std::vector<int> bytes(s.begin(), s.end());
+  return BlockPool::chain_hash(0, 0, bytes);
+}
+
+Scheduler::RequestId Scheduler::submit(ServeRequest request, ServeCallbacks callbacks) {
+  auto g = std::make_unique<Group>();
+  const GenerationRequest& r = request.generation;
+  if (request.n < 1) throw std::invalid_argument("n must be at least 1");
+  if (request.n > options_.max_batch)
+    throw std::invalid_argument("n = " + std::to_string(request.n) + " exceeds the batch size " +
+                                std::to_string(options_.max_batch));
+  if (r.max_tokens < 0) throw std::invalid_argument("max_tokens must not be negative");
+  g->prompt = r.prompt_ids.empty() ? engine_.tokenizer().encode(r.prompt) : r.prompt_ids;
+  if (g->prompt.empty()) throw std::invalid_argument("the prompt is empty");
+  const int vocab = static_cast<int>(engine_.config().vocab_size);
+  for (int id : g->prompt)
+    if (id < 0 || (vocab > 0 && id >= vocab))
+      throw std::invalid_argument("prompt token id " + std::to_string(id) + " is outside the vocabulary");
+  const int len = static_cast<int>(g->prompt.size());
+  const int max_context = engine_.config().max_position_embeddings;
+  if (max_context > 0 && len >= max_context)
+    throw std::invalid_argument("the prompt has " + std::to_string(len) + " tokens; the model's context is " +
+                                std::to_string(max_context));
+  const int bs = options_.block_size;
+  const std::int64_t total = std::int64_t{len} + r.max_tokens;
+  const std::int64_t capped = max_context > 0 ? std::min<std::int64_t>(total, max_context) : total;
+  const std::int64_t per_sample = (capped - len + bs - 1) / bs + 1;  // its own tokens and a copied block
+  const std::int64_t need = (len + bs - 1) / bs + std::int64_t{request.n} * per_sample;
+  if (need > pool_.num_blocks())
+    throw std::invalid_argument("the prompt (" + std::to_string(len) + " tokens) and max_tokens (" +
+                                std::to_string(r.max_tokens) + ") × n need " + std::to_string(need) +
+                                " KV blocks; the cache holds " + std::to_string(pool_.num_blocks()));
+  g->need = static_cast<int>(need);
+  const RoutingControls& controls = r.routing ? *r.routing : engine_.default_routing_controls();
+  if (r.routing) g->own_plan.emplace(*r.routing, engine_.config());  // throws RoutingError
+  g->plan = g->own_plan ? &*g->own_plan : &engine_.default_routing_plan();
+  g->salt = routing_salt(controls);
+  for (const auto& s : r.stop_strings) g->longest_stop = std::max(g->longest_stop, s.size());
+  g->request = std::move(request);
+  g->callbacks = std::move(callbacks);
+
+  RequestId id;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) throw SchedulerFullError("the scheduler is shutting down");
+    if (static_cast<int>(incoming_.size()) + stats_.waiting >= options_.max_waiting)
+      throw SchedulerFullError("the scheduler's queue is full (" + std::to_string(options_.max_waiting) +
+                               " requests waiting)");
+    id = next_id_++;
+    g->id = id;
+    incoming_.push_back(std::move(g));
+    ++pending_;
+  }
+  wake_.notify_all();
+  return id;
+}
+
+void Scheduler::cancel(RequestId id) {
+  {
+    std::lock_guard lock(mutex_);
+    cancels_.insert(id);
+  }
+  wake_.notify_all();
+}
+
+void Scheduler::drain() {
+  std::unique_lock lock(mutex_);
+  idle_.wait(lock, [&] { return pending_ == 0; });
+}
+
+SchedulerStats Scheduler::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+void Scheduler::publish_stats() {
+  std::lock_guard lock(mutex_);
+  stats_.waiting = static_cast<int>(std::count_if(waiting_.begin(), waiting_.end(), [](const auto& g) { return !g->finished; }));
+  stats_.running_requests = static_cast<int>(std::count_if(running_.begin(), running_.end(), [](const auto& g) { return !g->finished; }));
+  stats_.running_sequences = running_sequences_;
+  stats_.kv_blocks_used = pool_.used_blocks();
+  stats_.kv_blocks_reserved = reserved_;
+  stats_.prefix_hit_blocks = pool_.prefix_hits();
+  stats_.prefill_tokens = prefill_tokens_;
+  stats_.generated_tokens = generated_tokens_;
+  stats_.decode_steps = decode_steps_;
+  stats_.requests_done = done_;
+  stats_.requests_cancelled = cancelled_;
+}
+
+void Scheduler::run() {
+  for (;;) {
+    bool stopping;
+    std::set<RequestId> cancels;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] {
+        return stopping_ || !incoming_.empty() || !cancels_.empty() || !running_.empty() || !waiting_.empty();
+      });
+      while (!incoming_.empty()) {
+        waiting_.push_back(std::move(incoming_.front()));
+        incoming_.pop_front();
+      }
+      cancels.swap(cancels_);
+      stopping = stopping_;
+    }
+    for (auto& g : waiting_)
+      if (stopping || cancels.count(g->id)) g->cancelled = true;
+    for (auto& g : running_)
+      if (stopping || cancels.count(g->id)) g->cancelled = true;
+    // Cancelled requests end now, waiting ones included.
+    for (auto& g : waiting_)
+      if (g->cancelled) finish_group(*g);
+    waiting_.erase(std::remove_if(waiting_.begin(), waiting_.end(), [](const auto& g) { return g->finished; }),
+                   waiting_.end());
+    for (auto& g : running_)
+      if (g->cancelled) finish_group(*g);
+    reap();
+    if (stopping && running_.empty() && waiting_.empty()) {
+      publish_stats();
+      return;
+    }
+    admit();
+    if (!running_.empty()) step();
+    reap();
+    publish_stats();
+  }
+}
+
+void Scheduler::admit() {
+  const int bs = options_.block_size;
+  const int per_chunk = options_.prefill_chunk / bs;
+  while (!waiting_.empty()) {
+    Group& g = *waiting_.front();
+    if (running_sequences_ + g.request.n > options_.max_batch) break;
+    if (reserved_ + g.need > pool_.num_blocks()) break;
+    reserved_ += g.need;
+    running_sequences_ += g.request.n;
+    g.prompt_kv = std::make_unique<PagedSequence>(pool_);
+    const int len = static_cast<int>(g.prompt.size());
+    std::uint64_t h = 0;
+    for (int b = 0; b < len / bs; ++b) {
+      h = BlockPool::chain_hash(h, g.salt, std::span<const int>(g.prompt).subspan(sz(b * bs), sz(bs)));
+      g.hashes.push_back(h);
+    }
+    // Whole aligned chunks from the prefix cache, always leaving the last prompt token to compute.
+    if (options_.prefix_cache && !g.request.generation.trace_prompt_routing) {
+      const int chunks = (len - 1) / options_.prefill_chunk;
+      for (int c = 0; c < chunks; ++c) {
+        std::vector<int> found;
+        for (int b = c * per_chunk; b < (c + 1) * per_chunk; ++b) {
+          auto block = pool_.lookup(g.hashes[sz(b)], std::span<const int>(g.prompt).subspan(sz(b * bs), sz(bs)));
+          if (!block) break;
+          found.push_back(*block);
+        }
+        if (static_cast<int>(found.size()) < per_chunk) {
+          for (int b : found) pool_.release(b);
+          break;
+        }
+        g.prompt_kv->adopt(found);
+      }
+      g.prefilled = g.prompt_kv->size();
+    }
+    g.results.resize(sz(g.request.n));
+    running_.push_back(std::move(waiting_.front()));
+    waiting_.pop_front();
+  }
+}
+
+void Scheduler::step() {
+  // One prefill chunk: the oldest request still prefilling.
+  for (auto& g : running_)
+    if (!g->finished && !g->decoding()) {
+      if (g->request.generation.max_tokens == 0) {
+        finish_group(*g);
+        continue;
+      }
+      try {
+        prefill_chunk(*g);
+      } catch (const std::exception& e) {
+        finish_group(*g, e.what());
+      }
+      break;
+    }
+  decode();
+}
+
+void Scheduler::prefill_chunk(Group& g) {
+  const int len = static_cast<int>(g.prompt.size());
+  const int C = options_.prefill_chunk;
+  const int begin = g.prefilled;
+  const int end = std::min(len, (begin / C + 1) * C);
+  const auto t0 = Clock::now();
+  std::vector<PositionRoutes> trace;
+  std::vector<float> logits;
+  {
+    Hooks hooks(engine_.forward(), g.plan, g.request.generation.trace_routing ? &trace : nullptr);
+    logits = engine_.forward().run(std::span<const int>(g.prompt).subspan(sz(begin), sz(end - begin)), *g.prompt_kv);
+  }
+  g.prefill_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
+  g.prefilled = end;
+  g.computed += end - begin;
+  prefill_tokens_ += end - begin;
+  if (g.request.generation.trace_prompt_routing)
+    g.prompt_trace.insert(g.prompt_trace.end(), trace.begin(), trace.end());
+  else if (!trace.empty())
+    g.prompt_trace.assign(1, trace.back());
+  // A full aligned chunk is what any request with this prefix computes: publish its blocks.
+  if (options_.prefix_cache && end - begin == C) {
+    const int bs = options_.block_size;
+    for (int b = begin / bs; b < end / bs; ++b)
+      pool_.publish(g.prompt_kv->blocks()[sz(b)], g.hashes[sz(b)],
+                    std::span<const int>(g.prompt).subspan(sz(b * bs), sz(bs)));
+  }
+  if (end == len) start_samples(g, logits);
+}
+
+void Scheduler::start_samples(Group& g, const std::vector<float>& logits) {
+  const GenerationRequest& r = g.request.generation;
+  const int n = g.request.n;
+  g.seqs.resize(sz(n));
+  for (int i = n - 1; i >= 0; --i) {  // forks first, then the prompt's own sequence to sample 0
+    Sequence& s = g.seqs[sz(i)];
+    s.index = i;
+    s.kv = i == 0 ? std::move(g.prompt_kv) : g.prompt_kv->fork();
+    SamplingParams p = r.sampling;
+    p.seed += static_cast<std::uint64_t>(i);
+    s.sampler.emplace(p);
+    s.state = std::make_unique<GenerationState>(r, g.prompt, engine_.tokenizer(), engine_.thinking_delimiters(),
+                                                engine_.config(), g.results[sz(i)]);
+    s.start = Clock::now();
+    GenerationTiming& t = g.results[sz(i)].timing;
+    if (i == 0) {
+      t.prefill_tokens = g.computed;
+      t.prefill_seconds = g.prefill_seconds;
+    }
+  }
+  for (auto& s : g.seqs) advance(g, s, logits);
+}
+
+bool Scheduler::advance(Group& g, Sequence& s, std::span<const float> logits) {
+  const SampledToken token = s.sampler->sample(logits, choose_from_);
+  ++generated_tokens_;
+  GenerationResult& result = g.results[sz(s.index)];
+  bool over = s.state->push(token);
+  const int max_context = engine_.config().max_position_embeddings;
+  if (!over && max_context > 0 && s.kv->size() >= max_context) over = true;  // "length"
+  if (over) s.state->finish();
+  if (g.callbacks.on_token) {
+    std::size_t ready = result.text.size();
+    if (!over && g.longest_stop > 0) ready = ready >= g.longest_stop - 1 ? ready - (g.longest_stop - 1) : 0;
+    ready = std::max(ready, s.streamed);
+    const std::string_view text(result.text.data() + s.streamed, ready - s.streamed);
+    s.streamed = ready;
+    g.callbacks.on_token(s.index, token, text);
+  }
+  if (over) finish_sequence(g, s);
+  return !over;
+}
+
+void Scheduler::finish_sequence(Group& g, Sequence& s) {
+  if (s.done) return;
+  s.done = true;
+  GenerationResult& result = g.results[sz(s.index)];
+  result.timing.decode_seconds = std::chrono::duration<double>(Clock::now() - s.start).count();
+  if (g.request.generation.trace_routing) {
+    if (g.request.generation.trace_prompt_routing) result.prompt_routing = g.prompt_trace;
+    if (!g.prompt_trace.empty()) result.routing.push_back(g.prompt_trace.back());
+    result.routing.insert(result.routing.end(), s.trace.begin(), s.trace.end());
+    if (result.routing.size() > result.tokens.size()) result.routing.resize(result.tokens.size());
+  }
+  s.kv.reset();  // its blocks go back now
+  s.trace.clear();
+  --running_sequences_;
+  if (std::all_of(g.seqs.begin(), g.seqs.end(), [](const Sequence& q) { return q.done; })) finish_group(g);
+}
+
+void Scheduler::decode() {
+  struct Row {
+    Group* g;
+    Sequence* s;
+  };
+  std::vector<Row> rows;
+  std::vector<Forward::DecodeSlot> slots;
+  for (auto& g : running_) {
+    if (g->finished || !g->decoding()) continue;
+    for (auto& s : g->seqs) {
+      if (s.done) continue;
+      PositionRoutes* trace = nullptr;
+      if (g->request.generation.trace_routing) trace = &s.trace.emplace_back();
+      rows.push_back({g.get(), &s});
+      slots.push_back({g->results[sz(s.index)].tokens.back().id, s.kv.get(), g->plan, trace});
+    }
+  }
+  if (rows.empty()) return;
+  std::vector<float> logits;
+  try {
+    logits = engine_.forward().decode_batch(slots);
+  } catch (const std::exception& e) {
+    for (auto& r : rows) finish_group(*r.g, e.what());
+    return;
+  }
+  ++decode_steps_;
+  const std::size_t V = logits.size() / rows.size();
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    Row& r = rows[i];
+    if (r.g->finished) continue;
+    ++r.g->results[sz(r.s->index)].timing.decode_tokens;
+    advance(*r.g, *r.s, std::span<const float>(logits).subspan(i * V, V));
+  }
+}
+
+void Scheduler::finish_group(Group& g, const std::string& error) {
+  if (g.finished) return;
+  g.finished = true;
+  const bool was_running = g.prompt_kv != nullptr || g.decoding() || !g.results.empty();
+  ServeOutcome outcome;
+  outcome.cancelled = g.cancelled && error.empty();
+  outcome.error = error;
+  for (auto& s : g.seqs) {
+    if (s.done) continue;
+    s.done = true;
+    g.results[sz(s.index)].finish_reason = outcome.cancelled ? "cancelled" : "error";
+    s.state->finish();
+    s.kv.reset();
+    --running_sequences_;
+  }
+  if (!g.decoding() && was_running) running_sequences_ -= g.request.n;
+  g.prompt_kv.reset();
+  if (was_running) reserved_ -= g.need;
+  if (g.results.empty()) g.results.resize(sz(g.request.n));
+  if (!g.decoding())
+    for (auto& r : g.results) {
+      if (r.prompt_ids.empty()) r.prompt_ids = g.prompt;
+      r.finish_reason = outcome.cancelled ? "cancelled" : !error.empty() ? "error" : "length";
+    }
+  outcome.results = std::move(g.results);
+  if (outcome.cancelled) ++cancelled_;
+  ++done_;
+  publish_stats();  // before drain() can return
+  if (g.callbacks.on_done) g.callbacks.on_done(std::move(outcome));
+  {
+    std::lock_guard lock(mutex_);
+    if (--pending_ == 0) idle_.notify_all();
+  }
+}
+
+void Scheduler::reap() {
+  running_.erase(std::remove_if(running_.begin(), running_.end(), [](const auto& g) { return g->finished; }),
+                 running_.end());
+}
+
+}  // namespace gauntlet::engine
