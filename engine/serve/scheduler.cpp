@@ -175,6 +175,15 @@ void Scheduler::cancel(RequestId id) {
   wake_.notify_all();
 }
 
+void Scheduler::post(std::function<void()> task) {
+  {
+    std::lock_guard lock(mutex_);
+    tasks_.push_back(std::move(task));
+    ++pending_;
+  }
+  wake_.notify_all();
+}
+
 void Scheduler::drain() {
   std::unique_lock lock(mutex_);
   idle_.wait(lock, [&] { return pending_ == 0; });
@@ -204,17 +213,25 @@ void Scheduler::run() {
   for (;;) {
     bool stopping;
     std::set<RequestId> cancels;
+    std::deque<std::function<void()>> tasks;
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] {
-        return stopping_ || !incoming_.empty() || !cancels_.empty() || !running_.empty() || !waiting_.empty();
+        return stopping_ || !incoming_.empty() || !cancels_.empty() || !tasks_.empty() || !running_.empty() ||
+               !waiting_.empty();
       });
+      tasks.swap(tasks_);
       while (!incoming_.empty()) {
         waiting_.push_back(std::move(incoming_.front()));
         incoming_.pop_front();
       }
       cancels.swap(cancels_);
       stopping = stopping_;
+    }
+    for (auto& task : tasks) {
+      task();
+      std::lock_guard lock(mutex_);
+      if (--pending_ == 0) idle_.notify_all();
     }
     for (auto& g : waiting_)
       if (stopping || cancels.count(g->id)) g->cancelled = true;
@@ -230,7 +247,9 @@ void Scheduler::run() {
     reap();
     if (stopping && running_.empty() && waiting_.empty()) {
       publish_stats();
-      return;
+      std::lock_guard lock(mutex_);
+      if (tasks_.empty()) return;
+      continue;
     }
     admit();
     if (!running_.empty()) step();

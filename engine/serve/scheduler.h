@@ -99,6 +99,9 @@ class Scheduler {
   // Validates and queues; tokenizes the prompt on the calling thread.
   RequestId submit(ServeRequest request, ServeCallbacks callbacks);
   void cancel(RequestId id);
+  // Runs `task` on the scheduler's thread before its next step (e.g. to report a refused request
+  // from the thread that reports every other outcome).
+  void post(std::function<void()> task);
   // Blocks until nothing is waiting or running.
   void drain();
   SchedulerStats stats() const;
@@ -132,6 +135,7 @@ class Scheduler {
   std::condition_variable idle_;
   std::deque<std::unique_ptr<Group>> incoming_;
   std::set<RequestId> cancels_;
+  std::deque<std::function<void()>> tasks_;
   RequestId next_id_ = 1;
   int pending_ = 0;                 // submitted, not yet done
   bool stopping_ = false;

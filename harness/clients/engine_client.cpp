@@ -1,8 +1,12 @@
 #include "harness/clients/engine_client.h"
 
+#include <chrono>
+#include <future>
+
 #include <fmt/format.h>
 
 #include "engine/engine.h"
+#include "engine/serve/scheduler.h"
 #include "harness/errors/errors.h"
 #include "harness/clients/reasoning.h"
 #include "harness/clients/routing_config.h"
@@ -20,36 +24,46 @@ EngineClient::EngineClient(const ModelSpec& config) : config_(config) {
   } catch (const std::exception& e) {
     throw ConfigError(fmt::format("model '{}': cannot load {}: {}", config.name, config.engine().model_path.string(), e.what()));
   }
+  engine::SchedulerOptions s;
+  s.max_batch = std::max(1, config.concurrency);
+  scheduler_ = std::make_unique<engine::Scheduler>(*engine_, s);
 }
 
-EngineClient::~EngineClient() { stop(); }
+EngineClient::~EngineClient() {
+  drain();
+  scheduler_.reset();
+}
 
-ChatResult EngineClient::answer(const ChatRequest& request) {
+engine::GenerationRequest EngineClient::engine_request(const ChatRequest& request) {
+  engine::GenerationRequest g;
+  if (!request.messages.empty()) {
+    std::vector<engine::ChatTurn> turns;
+    for (const auto& m : request.messages) turns.push_back({m.role, m.content, std::nullopt});
+    engine::ChatInput chat;
+    chat.messages = engine::chat_messages(turns);
+    chat.kwargs = kwargs_;  // every chat_template_kwargs key, as a server passes them
+    std::lock_guard lock(render_mutex_);
+    g.prompt = engine_->render_chat(chat);
+  } else {
+    g.prompt = request.prompt;
+  }
+  const auto& p = request.params;
+  g.max_tokens = p.max_tokens.value_or(512);
+  g.sampling.temperature = p.temperature.value_or(1.0);
+  g.sampling.top_p = p.top_p.value_or(1.0);
+  g.sampling.top_k = p.top_k.value_or(0);
+  g.sampling.min_p = p.min_p.value_or(0.0);
+  g.sampling.seed = static_cast<std::uint64_t>(p.seed.value_or(request.sample_index));
+  g.sampling.top_logprobs = p.logprobs ? p.top_logprobs.value_or(0) : 0;
+  g.stop_strings = p.stop;
+  g.trace_routing = trace_;
+  return g;
+}
+
+ChatResult EngineClient::chat_result(const ChatRequest& request, const std::vector<engine::GenerationResult>& outs) const {
   ChatResult result;
-  try {
-    engine::GenerationRequest g;
-    if (!request.messages.empty()) {
-      std::vector<engine::ChatTurn> turns;
-      for (const auto& m : request.messages) turns.push_back({m.role, m.content, std::nullopt});
-      engine::ChatInput chat;
-      chat.messages = engine::chat_messages(turns);
-      chat.kwargs = kwargs_;  // every chat_template_kwargs key, as a server passes them
-      g.prompt = engine_->render_chat(chat);
-    } else {
-      g.prompt = request.prompt;
-    }
-    const auto& p = request.params;
-    g.max_tokens = p.max_tokens.value_or(512);
-    g.sampling.temperature = p.temperature.value_or(1.0);
-    g.sampling.top_p = p.top_p.value_or(1.0);
-    g.sampling.top_k = p.top_k.value_or(0);
-    g.sampling.min_p = p.min_p.value_or(0.0);
-    g.sampling.seed = static_cast<std::uint64_t>(p.seed.value_or(request.sample_index));
-    g.sampling.top_logprobs = p.logprobs ? p.top_logprobs.value_or(0) : 0;
-    g.stop_strings = p.stop;
-    g.trace_routing = trace_;
-    auto out = engine_->generate(g);
-
+  const auto& p = request.params;
+  for (const auto& out : outs) {
     Choice choice;
     choice.finish_reason = out.finish_reason;
     // The engine says where the reasoning block lies (by the delimiters' token ids); no text search.
@@ -75,18 +89,72 @@ ChatResult EngineClient::answer(const ChatRequest& request) {
     }
     result.prompt_token_ids.assign(out.prompt_ids.begin(), out.prompt_ids.end());
     result.usage.prompt_tokens = static_cast<std::int64_t>(out.prompt_ids.size());
-    result.usage.completion_tokens = static_cast<std::int64_t>(out.tokens.size());
+    result.usage.completion_tokens += static_cast<std::int64_t>(out.tokens.size());
     // Reasoning tokens: those up to and including the closing delimiter (all of them when the block
     // was never closed), as servers that split reasoning report them.
     if (out.thinking && !choice.reasoning.empty()) {
       const auto& close = out.thinking->close_token;
-      result.usage.reasoning_tokens = static_cast<std::int64_t>(close ? *close + 1 : out.tokens.size());
+      result.usage.reasoning_tokens += static_cast<std::int64_t>(close ? *close + 1 : out.tokens.size());
     }
     result.choices.push_back(std::move(choice));
-  } catch (const std::exception& e) {
-    result.error = fmt::format("engine: {}", e.what());
   }
   return result;
 }
+
+void EngineClient::finished() {
+  std::lock_guard lock(mutex_);
+  if (--in_flight_ == 0) idle_.notify_all();
+}
+
+void EngineClient::submit_async(ChatRequest request, Callback done) {
+  {
+    std::lock_guard lock(mutex_);
+    ++in_flight_;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  auto shared = std::make_shared<std::pair<ChatRequest, Callback>>(std::move(request), std::move(done));
+  auto fail = [this, shared, start](std::string error) {
+    scheduler_->post([this, shared, start, error] {
+      ChatResult result;
+      result.error = "engine: " + error;
+      result.latency_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      shared->second(std::move(result));
+      finished();
+    });
+  };
+  try {
+    engine::ServeRequest serve;
+    serve.generation = engine_request(shared->first);
+    serve.n = std::max(1, shared->first.n);
+    engine::ServeCallbacks callbacks;
+    callbacks.on_done = [this, shared, start](engine::ServeOutcome outcome) {
+      ChatResult result;
+      if (!outcome.error.empty())
+        result.error = "engine: " + outcome.error;
+      else if (outcome.cancelled)
+        result.error = "engine: cancelled";
+      else
+        result = chat_result(shared->first, outcome.results);
+      result.latency_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      shared->second(std::move(result));
+      finished();
+    };
+    scheduler_->submit(std::move(serve), std::move(callbacks));
+  } catch (const std::exception& e) {
+    fail(e.what());
+  }
+}
+
+ClientStats EngineClient::stats() const {
+  std::lock_guard lock(mutex_);
+  return {in_flight_, scheduler_->options().max_batch, 0, 0};
+}
+
+void EngineClient::drain() {
+  std::unique_lock lock(mutex_);
+  idle_.wait(lock, [&] { return in_flight_ == 0; });
+}
+
+ChatResult EngineClient::answer(const ChatRequest& request) { return submit(request).get(); }
 
 }  // namespace gauntlet::harness
