@@ -30,6 +30,7 @@ int run_cli(int argc, char** argv) {
   add_tokenizer_commands(app, commands);
   add_chat_commands(app, commands);
   add_engine_commands(app, commands);
+  add_serve_commands(app, commands);
   add_expert_commands(app, commands);
 
   try {

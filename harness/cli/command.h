@@ -22,6 +22,8 @@ using CliCommands = std::vector<CliCommand>;
 
 // eval, report, export, merge (eval_commands.cpp)
 void add_eval_commands(CLI::App& app, CliCommands& commands, const std::string& command_line);
+// serve (serve_commands.cpp)
+void add_serve_commands(CLI::App& app, CliCommands& commands);
 // sandbox run, sandbox batch (sandbox_commands.cpp)
 void add_sandbox_commands(CLI::App& app, CliCommands& commands);
 
