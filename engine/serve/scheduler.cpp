@@ -252,6 +252,7 @@ void Scheduler::run() {
       continue;
     }
     admit();
+    publish_stats();  // admitted requests show as running before their first token is reported
     if (!running_.empty()) step();
     reap();
     publish_stats();

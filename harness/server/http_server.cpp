@@ -275,6 +275,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     writing_ = true;
     net::async_write(stream_, net::buffer(out_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (self->closed_) return;  // shut down while this write was in flight: out_ is gone
       if (ec) {
         if (self->request_) self->state_->scheduler.cancel(*self->request_);
         self->request_.reset();
@@ -288,7 +289,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void shutdown() {
     if (closed_) return;
     closed_ = true;
-    out_.clear();
+    if (!writing_) out_.clear();  // an in-flight write still points into out_.front()
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
     stream_.socket().close(ec);
