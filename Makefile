@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
-.PHONY: all setup configure build run test bench bench-engine bench-sandbox clean
+.PHONY: all setup configure build run test bench bench-engine bench-serve bench-sandbox clean
 
 all: build
 
@@ -34,6 +34,11 @@ bench: build
 # In-tree engine vs llama.cpp (node-llama-cpp) on a random 0.75 B qwen3_moe, 1 and 2 threads.
 bench-engine: build
 	GAUNTLET=$(BUILD_DIR)/gauntlet BENCH_DIR=$(BUILD_DIR)/bench-engine ./benchmarks/engine_vs_llamacpp.sh
+
+# Batched serving (the engine's scheduler) at concurrency 1, 8, 32 vs one request at a time, on a
+# random model of bench-engine's shape (its vocabulary size, the built-in tokenizer), 2 threads.
+bench-serve: build
+	GAUNTLET=$(BUILD_DIR)/gauntlet BENCH=$(BUILD_DIR)/benchmarks/serve_bench BENCH_DIR=$(BUILD_DIR)/bench-serve ./benchmarks/serve_bench.sh
 
 # The sandbox pool vs a fresh python3 -I -S per job: 2,000 small jobs, one lane per core.
 bench-sandbox: build

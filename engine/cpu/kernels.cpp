@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/cpu/kernels_avx2.h"
+#include "engine/cpu/kernels_avx512.h"
 #include "engine/cpu/kernels_avx512bf16.h"
 #include "engine/cpu/thread_pool.h"
 
@@ -130,7 +131,16 @@ void matmul_invariant(const float* x, std::int64_t tokens, const TensorView& w, 
   }
   const float* b = bias_f32.empty() ? nullptr : bias_f32.data();
   const std::int64_t min_rows = std::max<std::int64_t>(1, 16384 / std::max<std::int64_t>(1, n_in * tokens));
-  if (kernel_isa() != KernelIsa::kPortable) {  // the one-token loop of every SIMD level is AVX2's
+  // The one-token loop of every SIMD level is AVX2's; with AVX-512 (the top level), several tokens
+  // run through the same arithmetic in 16-lane registers (kernels_avx512.h).
+  const KernelIsa isa = kernel_isa();
+  if (isa == KernelIsa::kAvx512Bf16 && tokens >= 2 && avx512::available()) {
+    pool.parallel_for(n_out, [&](std::int64_t begin, std::int64_t end) {
+      avx512::matmul_rows_invariant(x, tokens, w, begin, end, b, out);
+    }, std::max<std::int64_t>(2, min_rows));
+    return;
+  }
+  if (isa != KernelIsa::kPortable) {
     pool.parallel_for(n_out, [&](std::int64_t begin, std::int64_t end) {
       avx2::matmul_rows_invariant(x, tokens, w, begin, end, b, out);
     }, min_rows);

@@ -300,20 +300,25 @@ void Scheduler::admit() {
 }
 
 void Scheduler::step() {
-  // One prefill chunk: the oldest request still prefilling.
-  for (auto& g : running_)
-    if (!g->finished && !g->decoding()) {
-      if (g->request.generation.max_tokens == 0) {
-        finish_group(*g);
-        continue;
-      }
-      try {
-        prefill_chunk(*g);
-      } catch (const std::exception& e) {
-        finish_group(*g, e.what());
-      }
-      break;
+  // Prefill: chunks of the requests still prefilling, oldest first, up to prefill_chunk prompt
+  // tokens in all (at least one chunk). Each chunk is its request's own aligned chunk, run alone,
+  // so which requests share a step never changes a result.
+  int budget = options_.prefill_chunk;
+  for (auto& g : running_) {
+    if (budget <= 0) break;
+    if (g->finished || g->decoding()) continue;
+    if (g->request.generation.max_tokens == 0) {
+      finish_group(*g);
+      continue;
     }
+    const int before = g->prefilled;
+    try {
+      prefill_chunk(*g);
+    } catch (const std::exception& e) {
+      finish_group(*g, e.what());
+    }
+    budget -= std::max(1, g->prefilled - before);
+  }
   decode();
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 // Scheduler: continuous batching over one Engine on its own thread. Requests join the running batch
-// at the next step; each step runs one prefill chunk (of the oldest request still prefilling) and
-// then one batched decode step (Forward::decode_batch) for every sequence past its prefill, so a long
-// prompt never stalls the others for more than a chunk. KV lives in a paged BlockPool: the n samples
+// at the next step; each step runs prefill chunks (of the oldest requests still prefilling, up to
+// prefill_chunk prompt tokens in all) and then one batched decode step (Forward::decode_batch) for
+// every sequence past its prefill, so a long prompt never stalls the others for more than a chunk. KV lives in a paged BlockPool: the n samples
 // of a request share the prompt's blocks (prefilled once) copy-on-write, and full prompt chunks are
 // published in the prefix cache for later requests with the same prefix and routing.
 //

@@ -327,6 +327,7 @@ ChatResult parse_response(const std::string& body, Endpoint endpoint) {
     c.finish_reason = opt_string(ch, "finish_reason").value_or("");
     parse_logprobs(find_key(ch, "logprobs"), c.logprobs);
     parse_token_ids(find_key(ch, "token_ids"), c.token_ids);
+    if (const json* routing = find_key(ch, "routing"); routing != nullptr && routing->is_object()) c.routing = *routing;
     parsed.emplace_back(choice_index(ch, pos), std::move(c));
   }
   std::stable_sort(parsed.begin(), parsed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -451,6 +452,7 @@ void StreamAccumulator::handle_event(const std::string& data) {
         if (auto fr = opt_string(ch, "finish_reason"); fr && !fr->empty()) p.finish_reason = *fr;
         parse_logprobs(find_key(ch, "logprobs"), p.logprobs);
         parse_token_ids(find_key(ch, "token_ids"), p.token_ids);
+        if (const json* routing = find_key(ch, "routing"); routing != nullptr && routing->is_object()) p.routing = *routing;
         p.seen = true;
       }
     }
@@ -504,6 +506,7 @@ ChatResult StreamAccumulator::finish() {
     c.finish_reason = p.finish_reason;
     c.logprobs = p.logprobs;
     c.token_ids = p.token_ids;
+    c.routing = p.routing;
     result.choices.push_back(std::move(c));
   }
   result.prompt_token_ids = prompt_token_ids_;

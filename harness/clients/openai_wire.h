@@ -36,7 +36,8 @@ struct WireOptions {
 nlohmann::json build_request_body(const ChatRequest& request, const WireOptions& options);
 
 // Parses a complete (non-streamed) response body; a top-level "prompt_token_ids" (vLLM with
-// return_token_ids) fills ChatResult::prompt_token_ids. Throws MalformedResponse (message includes the
+// return_token_ids) fills ChatResult::prompt_token_ids; a choice's "routing" object (gauntlet serve
+// with routing.trace) fills Choice::routing. Throws MalformedResponse (message includes the
 // start of the body). Either logprobs format is accepted on either endpoint; a null completions
 // token logprob becomes 0.0, and completions top alternatives are ordered by logprob, highest first.
 ChatResult parse_response(const std::string& body, Endpoint endpoint);
@@ -73,6 +74,7 @@ class StreamAccumulator {
     std::string finish_reason;
     std::vector<TokenLogprob> logprobs;
     std::vector<std::int32_t> token_ids;
+    nlohmann::json routing;  // gauntlet serve with routing.trace: the choice's routing summary
   };
   std::vector<Partial> choices_;
   std::vector<std::int32_t> prompt_token_ids_;

@@ -230,6 +230,26 @@ TEST_F(ServerTest, TheOpenAIProviderThroughTheServerGivesTheInProcessTokens) {
   EXPECT_EQ(served.choices.size(), 3u);
 }
 
+// Routing controls through the openai provider's extra_body, with traces: the same tokens and the
+// same routing summary as the in-process provider with the same routing block.
+TEST_F(ServerTest, RoutingThroughExtraBodyMatchesTheInProcessRoutingBlock) {
+  const json routing = {{"top_k", 1}, {"trace", true}};
+  ModelSpec local_spec = engine_spec();
+  local_spec.engine().routing = routing;
+  EngineClient local(local_spec);
+  ModelSpec remote_spec = openai_spec(Endpoint::kChat, false);
+  remote_spec.extra_body["routing"] = routing;
+  auto remote = make_client(remote_spec);
+  for (const auto& r : chats()) {
+    const auto served = remote->submit(r).get();
+    const auto here = local.answer(r);
+    expect_same(served, here);
+    ASSERT_FALSE(served.choices.empty());
+    EXPECT_EQ(served.choices[0].routing, here.choices[0].routing);
+    EXPECT_EQ(served.choices[0].routing["experts_per_token"], 1.0);
+  }
+}
+
 TEST_F(ServerTest, CompletionsWithTokenIdsLogprobsAndStopStrings) {
   const auto plain = post(port_, "/v1/completions",
                           {{"prompt", "hello there"}, {"max_tokens", 8}, {"seed", 3}, {"logprobs", 2},
