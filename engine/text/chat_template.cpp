@@ -1,10 +1,8 @@
 #include "engine/text/chat_template.h"
 
-#include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
 
+#include "engine/json/json_input.h"
 #include "engine/text/tokenizer_error.h"
 
 namespace gauntlet::engine {
@@ -90,15 +88,11 @@ ChatTemplate ChatTemplate::load(const std::filesystem::path& path) {
   std::filesystem::path file = path;
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) file = path / "tokenizer_config.json";
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw TokenizerError(file.string() + ": cannot open the tokenizer config");
-  std::ostringstream buf;
-  buf << in.rdbuf();
   nlohmann::json config;
   try {
-    config = nlohmann::json::parse(buf.str());
-  } catch (const nlohmann::json::exception& e) {
-    throw TokenizerError(file.string() + ": not valid JSON: " + e.what());
+    config = load_json_input_file(file);
+  } catch (const JsonInputError& e) {
+    throw TokenizerError(e.what());
   }
   if (!config.is_object() || !config.contains("chat_template"))
     throw TokenizerError(file.string() + ": no chat_template");
@@ -107,7 +101,7 @@ ChatTemplate ChatTemplate::load(const std::filesystem::path& path) {
   // The list form: [{"name": "default", "template": "..."}, ...]
   if (t.is_array())
     for (const auto& entry : t)
-      if (entry.is_object() && entry.value("name", std::string()) == "default" && entry.contains("template") &&
+      if (entry.is_object() && entry.contains("name") && entry["name"] == "default" && entry.contains("template") &&
           entry["template"].is_string())
         return from_template_text(entry["template"].get<std::string>(), file.string());
   throw TokenizerError(file.string() + ": chat_template is neither a string nor a list with a \"default\" entry");
