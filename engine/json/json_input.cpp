@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/text/unicode.h"
+
 namespace gauntlet::engine {
 namespace {
 
@@ -36,11 +38,21 @@ void check_structure(std::string_view text, const std::string& source) {
   }
 }
 
-// nlohmann's message without its "[json.exception.parse_error.101] " tag.
-std::string untagged(const std::string& what) {
+// Keeps the start of `text` (at most max_bytes, never cut inside a UTF-8 sequence) with "...".
+std::string shortened(std::string text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  std::size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut) + "...";
+}
+
+// nlohmann's message without its "[json.exception.parse_error.101] " tag, short and valid UTF-8 (its
+// "last read" part quotes the input, which may be long or hold any bytes).
+std::string parse_error_detail(const std::string& what) {
+  std::string detail = what;
   if (auto end = what.find("] "); what.rfind("[json.exception", 0) == 0 && end != std::string::npos)
-    return what.substr(end + 2);
-  return what;
+    detail = what.substr(end + 2);
+  return shortened(unicode::to_valid_utf8(detail), 240);
 }
 
 }  // namespace
@@ -56,7 +68,7 @@ nlohmann::json parse_json_input(std::string_view text, const std::string& source
   try {
     return nlohmann::json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::parse_error& e) {
-    throw JsonInputError(source, 0, "not valid JSON: " + untagged(e.what()));
+    throw JsonInputError(source, 0, "not valid JSON: " + parse_error_detail(e.what()));
   }
 }
 
@@ -80,11 +92,7 @@ nlohmann::json load_json_input_file(const std::filesystem::path& path) {
 }
 
 std::string json_brief(const nlohmann::json& value, std::size_t max_chars) {
-  std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  if (text.size() <= max_chars) return text;
-  std::size_t cut = max_chars;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 sequence
-  return text.substr(0, cut) + "...";
+  return shortened(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), max_chars);
 }
 
 }  // namespace gauntlet::engine
