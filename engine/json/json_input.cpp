@@ -67,7 +67,7 @@ nlohmann::json parse_json_input(std::string_view text, const std::string& source
   check_structure(text, source);
   try {
     return nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // a syntax error, or a number too large (out_of_range)
     throw JsonInputError(source, 0, "not valid JSON: " + parse_error_detail(e.what()));
   }
 }

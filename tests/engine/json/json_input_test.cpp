@@ -72,6 +72,15 @@ TEST(JsonInput, NulBytesAndTrailingGarbageAreErrors) {
   EXPECT_NO_THROW(parse_json_input(" \n{\"a\": 1}\r\n\t ", "x.json"));
 }
 
+// Found by the fuzz targets: a number beyond double's range is a library out_of_range, not a
+// parse_error; it must still be a JsonInputError (before: an uncaught exception, exit 1).
+TEST(JsonInput, NumbersBeyondDoubleAreErrors) {
+  auto msg = error_of("{\"rms_norm_eps\": 1" + std::string(400, '0') + "}");
+  EXPECT_EQ(msg.rfind("x.json: not valid JSON: number overflow parsing '1000", 0), 0u) << msg;
+  EXPECT_LT(msg.size(), 300u);
+  EXPECT_EQ(parse_json_input("[1e308, -1e308, 18446744073709551615, -9223372036854775808]", "x.json").size(), 4u);
+}
+
 TEST(JsonInput, ParseErrorsHaveNoLibraryTag) {
   auto msg = error_of("{\"a\": [1, 2}");
   EXPECT_TRUE(has(msg, "x.json: not valid JSON: parse error at line 1")) << msg;
