@@ -1,9 +1,17 @@
 # Gauntlet quick start: `make run` (install, build, run the demo suite) and `make test`.
+# `make test` also replays every fuzz target's corpus and past crashes (ctest label fuzz);
+# `make fuzz` fuzzes each target for FUZZ_SECONDS with libFuzzer (clang, ASan, UBSan);
+# `make test-asan` runs the whole suite built with ASan and UBSan.
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_PARALLEL ?= $(JOBS)
+FUZZ_TARGETS ?=
+ASAN_DIR ?= build-asan
 
-.PHONY: all setup configure build run test bench bench-engine bench-sandbox clean
+.PHONY: all setup configure build run test test-asan fuzz bench bench-engine bench-sandbox clean
 
 all: build
 
@@ -28,6 +36,20 @@ run: build
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
+# ASan + UBSan over every part and test (any report fails the test).
+test-asan: setup
+	@cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGAUNTLET_SANITIZE=ON \
+		-DGAUNTLET_BUILD_BENCHMARKS=OFF >/dev/null
+	@cmake --build $(ASAN_DIR) -j $(JOBS)
+	cd $(ASAN_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+# libFuzzer over each fuzz target (fuzz/CMakeLists.txt) for FUZZ_SECONDS, FUZZ_PARALLEL at a time.
+fuzz: setup
+	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGAUNTLET_FUZZ=ON \
+		-DGAUNTLET_BUILD_TESTS=OFF -DGAUNTLET_BUILD_BENCHMARKS=OFF >/dev/null
+	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_all
+	./scripts/run_fuzzers.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_PARALLEL) $(FUZZ_TARGETS)
+
 bench: build
 	./$(BUILD_DIR)/benchmarks/harness_overhead_bench
 
@@ -40,4 +62,4 @@ bench-sandbox: build
 	./$(BUILD_DIR)/benchmarks/sandbox_bench
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(FUZZ_DIR) $(ASAN_DIR)

@@ -13,7 +13,10 @@ ScratchDir& ScratchDir::instance() {
 }
 
 ScratchDir::ScratchDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "gauntlet-fuzz-XXXXXX").string();
+  std::error_code ec;
+  const auto base = std::filesystem::is_directory("/dev/shm", ec) ? std::filesystem::path("/dev/shm")
+                                                                   : std::filesystem::temp_directory_path();
+  std::string pattern = (base / "gauntlet-fuzz-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("cannot create " + pattern);
   path_ = pattern;
 }

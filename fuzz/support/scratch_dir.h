@@ -1,7 +1,7 @@
 #pragma once
 // A private directory for the targets whose entry point reads files (checkpoints, configs,
-// datasets): created once per process under the temp dir, removed at exit. write() replaces a
-// file's content; on tmpfs this costs microseconds per input.
+// datasets): created once per process in /dev/shm (else the temp dir), removed at exit. write()
+// replaces a file's content, in memory, for microseconds per input.
 #include <filesystem>
 #include <string>
 #include <string_view>
