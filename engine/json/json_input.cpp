@@ -63,14 +63,18 @@ JsonInputError::JsonInputError(const std::string& source, int line, const std::s
       line_(line),
       detail_(detail) {}
 
-nlohmann::json parse_json_input(std::string_view text, const std::string& source) {
+template <typename Json>
+Json parse_json_input(std::string_view text, const std::string& source) {
   check_structure(text, source);
   try {
-    return nlohmann::json::parse(text.begin(), text.end());
+    return Json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::exception& e) {  // a syntax error, or a number too large (out_of_range)
     throw JsonInputError(source, 0, "not valid JSON: " + parse_error_detail(e.what()));
   }
 }
+
+template nlohmann::json parse_json_input(std::string_view, const std::string&);
+template nlohmann::ordered_json parse_json_input(std::string_view, const std::string&);
 
 std::string read_input_file(const std::filesystem::path& path) {
   const std::string source = path.string();

@@ -30,8 +30,12 @@ class JsonInputError : public std::runtime_error {
   std::string detail_;
 };
 
-// Parses one JSON value (surrounding whitespace allowed); `source` names it in errors.
-nlohmann::json parse_json_input(std::string_view text, const std::string& source);
+// Parses one JSON value (surrounding whitespace allowed); `source` names it in errors. Json is
+// nlohmann::json, or nlohmann::ordered_json to keep object keys in input order.
+template <typename Json = nlohmann::json>
+Json parse_json_input(std::string_view text, const std::string& source);
+extern template nlohmann::json parse_json_input(std::string_view, const std::string&);
+extern template nlohmann::ordered_json parse_json_input(std::string_view, const std::string&);
 
 // The bytes of a regular file of at most kMaxJsonFileBytes (errors: cannot open, not a regular file,
 // too large, read error), and that file parsed.

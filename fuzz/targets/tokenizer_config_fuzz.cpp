@@ -1,6 +1,7 @@
 // Entry point: tokenizer_config.json read by ChatTemplate::load; a template that loads must render a
-// conversation. Documented errors: TokenizerError.
+// conversation or fail as a template. Documented errors: TokenizerError, jinja::TemplateError.
 #include "engine/text/chat_template.h"
+#include "engine/text/jinja/error.h"
 #include "engine/text/tokenizer_error.h"
 #include "fuzz/support/fuzz_target.h"
 #include "fuzz/support/scratch_dir.h"
@@ -13,6 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)t.render({{"system", "Be brief.", std::nullopt}, {"user", "1+1?", std::nullopt},
                     {"assistant", "<think>x</think>2", std::nullopt}, {"user", "And 2+2?", std::nullopt}});
   } catch (const engine::TokenizerError&) {
+  } catch (const engine::jinja::TemplateError&) {
   }
   return 0;
 }

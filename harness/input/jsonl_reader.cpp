@@ -42,14 +42,15 @@ bool JsonlReader::read_line(std::string& text) {
   }
 }
 
-bool JsonlReader::next(nlohmann::json& value) {
+template <typename Json>
+bool JsonlReader::next_value(Json& value) {
   std::string text;
   while (read_line(text)) {
     ++line_;
     if (!text.empty() && text.back() == '\r') text.pop_back();
     if (text.find_first_not_of(" \t") == std::string::npos) continue;
     try {
-      value = engine::parse_json_input(text, "");
+      value = engine::parse_json_input<Json>(text, "");
     } catch (const engine::JsonInputError& e) {
       fail(e.detail());
     }
@@ -58,6 +59,9 @@ bool JsonlReader::next(nlohmann::json& value) {
   if (in_->bad()) fail("read error");
   return false;
 }
+
+bool JsonlReader::next(nlohmann::json& value) { return next_value(value); }
+bool JsonlReader::next(nlohmann::ordered_json& value) { return next_value(value); }
 
 void JsonlReader::fail(const std::string& what) const { throw DatasetError(name_, line_, what); }
 
