@@ -1,15 +1,14 @@
 # Gauntlet quick start: `make run` (install, build, run the demo suite) and `make test`.
 # `make test` also replays every fuzz target's corpus and past crashes (ctest label fuzz);
-# `make fuzz` fuzzes each target for FUZZ_SECONDS with libFuzzer (clang, ASan, UBSan);
-# `make test-asan` runs the whole suite built with ASan and UBSan.
+# `make test-asan` runs the whole suite built with ASan and UBSan, and `make fuzz` fuzzes each
+# target for FUZZ_SECONDS with libFuzzer, both in one clang sanitizer build (SANITIZE_DIR).
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
-FUZZ_DIR ?= build-fuzz
+SANITIZE_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_PARALLEL ?= $(JOBS)
 FUZZ_TARGETS ?=
-ASAN_DIR ?= build-asan
 
 .PHONY: all setup configure build run test test-asan fuzz bench bench-engine bench-sandbox clean
 
@@ -36,19 +35,20 @@ run: build
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
-# ASan + UBSan over every part and test (any report fails the test).
-test-asan: setup
-	@cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGAUNTLET_SANITIZE=ON \
-		-DGAUNTLET_BUILD_BENCHMARKS=OFF >/dev/null
-	@cmake --build $(ASAN_DIR) -j $(JOBS)
-	cd $(ASAN_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+# One sanitizer build (clang; ASan, UBSan and libFuzzer's coverage hooks over every part) serves both:
+# `make test-asan` runs the whole suite in it (any report fails the test), `make fuzz` runs libFuzzer
+# over each fuzz target (fuzz/CMakeLists.txt) for FUZZ_SECONDS, FUZZ_PARALLEL at a time.
+$(SANITIZE_DIR)/build.ninja: CMakeLists.txt
+	@CC=clang CXX=clang++ cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGAUNTLET_FUZZ=ON \
+		-DGAUNTLET_BUILD_TESTS=ON -DGAUNTLET_BUILD_BENCHMARKS=OFF >/dev/null
 
-# libFuzzer over each fuzz target (fuzz/CMakeLists.txt) for FUZZ_SECONDS, FUZZ_PARALLEL at a time.
-fuzz: setup
-	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGAUNTLET_FUZZ=ON \
-		-DGAUNTLET_BUILD_TESTS=OFF -DGAUNTLET_BUILD_BENCHMARKS=OFF >/dev/null
-	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_all
-	./scripts/run_fuzzers.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_PARALLEL) $(FUZZ_TARGETS)
+test-asan: setup $(SANITIZE_DIR)/build.ninja
+	@cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	cd $(SANITIZE_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+fuzz: setup $(SANITIZE_DIR)/build.ninja
+	@cmake --build $(SANITIZE_DIR) -j $(JOBS) --target fuzz_all
+	./scripts/run_fuzzers.sh $(SANITIZE_DIR) $(FUZZ_SECONDS) $(FUZZ_PARALLEL) $(FUZZ_TARGETS)
 
 bench: build
 	./$(BUILD_DIR)/benchmarks/harness_overhead_bench
@@ -62,4 +62,4 @@ bench-sandbox: build
 	./$(BUILD_DIR)/benchmarks/sandbox_bench
 
 clean:
-	rm -rf $(BUILD_DIR) $(FUZZ_DIR) $(ASAN_DIR)
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR)
