@@ -13,6 +13,7 @@
 #include "harness/run/progress.h"
 #include "harness/run/request_pump.h"
 #include "harness/run/run_lifecycle.h"
+#include "harness/run/work_queue.h"
 #include "verifiers/scorer.h"
 
 namespace gauntlet::harness {
@@ -23,6 +24,7 @@ struct WorkItem {
   const verifiers::Scorer* scorer = nullptr;
   std::string item_id;
   std::string reference;
+  const nlohmann::json* fields = nullptr;  // the dataset row (the code scorer's tests, the judge's fields)
   std::string prompt_text;  // what is stored as the sample's prompt
   ChatRequest request;
 };
@@ -64,6 +66,9 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
     scorers[task.name] = verifiers::make_scorer(task.scorer, task.scorer_options);
     auto items = load_dataset(task.dataset, task.answer_field, task.id_field);
     if (task.limit > 0 && static_cast<int>(items.size()) > task.limit) items.resize(task.limit);
+    for (const auto& item : items)
+      if (auto why = scorers[task.name]->check_item(item.fields); !why.empty())
+        throw DatasetError(task.dataset.string(), item.line, fmt::format("task '{}': {}", task.name, why));
     datasets[task.name] = std::move(items);
   }
   for (const auto& model : suite.models)
@@ -117,6 +122,7 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
           w.scorer = scorers[task.name].get();
           w.item_id = item.id;
           w.reference = item.reference;
+          w.fields = &item.fields;
           w.request.sample_index = s;
           w.request.params = merge_params(model.params, task.params);
           if (w.request.params.seed) *w.request.params.seed += s;
@@ -180,13 +186,20 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
       r.completion = c.text;
       r.reasoning = c.reasoning;
       r.finish_reason = c.finish_reason;
-      auto verdict = w.scorer->score(c.text, w.reference);
+      auto verdict = w.scorer->score_item(c.text, w.reference, *w.fields);
       r.answer = verdict.extracted;
       r.score = verdict.score;
       r.correct = verdict.correct;
+      if (!verdict.details.is_null()) r.details_json = dump_json(verdict.details);
       r.logprobs_json = logprobs_to_json(c.logprobs);
       if (!c.token_ids.empty()) r.token_ids_json = nlohmann::json(c.token_ids).dump();
       if (!c.routing.is_null()) r.routing_json = c.routing.dump();
+    } catch (const verifiers::ScorerError& e) {
+      // The scorer could not judge (a judge that failed, a sandbox that cannot start): an error
+      // the next run retries, never a wrong answer.
+      r.error = std::string("scoring failed: ") + e.what();
+      r.score = 0;
+      r.correct = false;
     } catch (const std::exception& e) {
       // Scoring or serialising a strange completion must cost that sample, never the run.
       r.error = std::string("could not record the completion: ") + e.what();
@@ -235,6 +248,9 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
     return c;
   };
 
+  int scoring_threads = 4;
+  for (const auto& [name, scorer] : scorers) scoring_threads = std::max(scoring_threads, scorer->concurrency());
+  WorkQueue scoring(scoring_threads, static_cast<std::size_t>(2 * scoring_threads));
   std::vector<PumpLane> pump;
   for (auto& lane : lanes) {
     if (lane.pending.empty()) continue;
@@ -242,8 +258,11 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
     p.client = lane.client.get();
     p.window = lane.window;
     for (const auto& w : lane.pending) p.requests.push_back(w.request);
+    // Scoring (tests in the sandbox, judge requests) runs on the scoring threads, so the client's
+    // own thread goes back to the model at once; a full queue holds the client back.
     p.done = [&, lane_ptr = &lane](std::size_t index, ChatResult r) {
-      on_result(*lane_ptr, lane_ptr->pending[index], std::move(r));
+      auto result = std::make_shared<ChatResult>(std::move(r));
+      scoring.submit([&, lane_ptr, index, result] { on_result(*lane_ptr, lane_ptr->pending[index], std::move(*result)); });
     };
     pump.push_back(std::move(p));
   }
@@ -257,6 +276,7 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
   });
   for (auto& lane : lanes)
     if (lane.client) lane.client->drain();
+  scoring.wait();
   auto final_counts = live_counts();
   summary.retries = final_counts.retries;
   if (progress) progress->finish(final_counts);
