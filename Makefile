@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
-.PHONY: all setup configure build run test bench bench-engine bench-sandbox clean
+.PHONY: all setup configure build run run-offline test bench bench-engine bench-sandbox bench-code clean
 
 all: build
 
@@ -38,6 +38,11 @@ bench-engine: build
 # The sandbox pool vs a fresh python3 -I -S per job: 2,000 small jobs, one lane per core.
 bench-sandbox: build
 	./$(BUILD_DIR)/benchmarks/sandbox_bench
+
+# The code scorer: 500 function problems x 10 samples (5 tests each) through the fake server and
+# run_suite, vs a python3 -I -S subprocess per test on 500 of the samples, in the same run.
+bench-code: build
+	./$(BUILD_DIR)/benchmarks/code_scorer_bench
 
 clean:
 	rm -rf $(BUILD_DIR)
