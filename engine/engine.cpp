@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "engine/kv_cache.h"
+#include "engine/text/jinja/error.h"
 #include "engine/text/stream_decoder.h"
 #include "engine/text/tokenizer_error.h"
 
@@ -25,12 +26,15 @@ std::filesystem::path tokenizer_dir(const std::filesystem::path& model_dir, cons
   return options.tokenizer_path.empty() ? model_dir : options.tokenizer_path;
 }
 
-std::optional<ChatTemplate> load_chat_template(const std::filesystem::path& tokenizer_path) {
-  std::filesystem::path config = tokenizer_path;
-  if (!std::filesystem::is_directory(config)) config = config.parent_path();
-  config /= "tokenizer_config.json";
-  if (!std::filesystem::exists(config)) return std::nullopt;
-  return ChatTemplate::load(config);
+// The checkpoint's chat template, when it ships one. A template that does not parse is kept as
+// its error, raised when a chat is rendered, so the model still loads for plain prompts.
+std::optional<ChatTemplate> load_chat_template(const std::filesystem::path& tokenizer_path, std::exception_ptr& error) {
+  try {
+    return ChatTemplate::find(tokenizer_path);
+  } catch (const jinja::TemplateError&) {
+    error = std::current_exception();
+    return std::nullopt;
+  }
 }
 
 // Position of the earliest stop string in text, searching from `from`; npos when none.
@@ -77,7 +81,7 @@ Engine::Engine(const std::filesystem::path& model_dir, const EngineOptions& opti
     : checkpoint_(std::make_unique<Checkpoint>(model_dir)),
       weights_(resolve_model_weights(*checkpoint_)),
       tokenizer_(Tokenizer::load(tokenizer_dir(model_dir, options))),
-      chat_template_(load_chat_template(tokenizer_dir(model_dir, options))),
+      chat_template_(load_chat_template(tokenizer_dir(model_dir, options), chat_template_error_)),
       tokenizer_source_(tokenizer_dir(model_dir, options)),
       thinking_(find_thinking_delimiters(tokenizer_)),
       pool_(options.threads),
@@ -85,13 +89,22 @@ Engine::Engine(const std::filesystem::path& model_dir, const EngineOptions& opti
       default_routing_(options.routing, weights_.config) {}
 
 const ChatTemplate& Engine::chat_template() const {
-  if (!chat_template_) throw TokenizerError(tokenizer_source_.string() + ": no tokenizer_config.json with a chat template");
+  if (chat_template_error_) std::rethrow_exception(chat_template_error_);
+  if (!chat_template_) throw TokenizerError(tokenizer_source_.string() + ": no chat template (tokenizer_config.json or chat_template.jinja)");
   return *chat_template_;
 }
 
-std::string Engine::render_chat(const std::vector<ChatTurn>& turns, const RenderOptions& options) const {
-  return chat_template_ ? chat_template_->render(turns, options) : ChatTemplate(ChatFormat::kChatML).render(turns, options);
+const ChatTemplate& Engine::chat_template_or_chatml() const {
+  if (chat_template_error_) std::rethrow_exception(chat_template_error_);
+  static const ChatTemplate chatml = ChatTemplate::chatml();
+  return chat_template_ ? *chat_template_ : chatml;
 }
+
+std::string Engine::render_chat(const std::vector<ChatTurn>& turns, const RenderOptions& options) const {
+  return chat_template_or_chatml().render(turns, options);
+}
+
+std::string Engine::render_chat(const ChatInput& input) const { return chat_template_or_chatml().render(input); }
 
 std::vector<GenerationResult> Engine::generate(const std::vector<GenerationRequest>& requests) {
   std::vector<GenerationResult> results;

@@ -1,10 +1,12 @@
 #pragma once
 // Engine: a loaded model ready to generate. Owns the memory-mapped Checkpoint, the resolved
-// ModelWeights, the Tokenizer, the chat template (when tokenizer_config.json has one), the thinking
-// delimiters (when the tokenizer has them) and a ThreadPool for the kernels. generate() runs each request to completion with its own KV cache and
+// ModelWeights, the Tokenizer, the checkpoint's chat template (rendered by engine/text/jinja;
+// plain ChatML when the checkpoint ships none), the thinking delimiters (when the tokenizer has
+// them) and a ThreadPool for the kernels. generate() runs each request to completion with its own KV cache and
 // its own seeded Sampler, so a request's output depends only on the request, never on the batch.
 // Not thread-safe: one generate() at a time.
 #include <chrono>
+#include <exception>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -93,11 +95,14 @@ class Engine {
 
   const ModelConfig& config() const { return weights_.config; }
   const Tokenizer& tokenizer() const { return tokenizer_; }
-  bool has_chat_template() const { return chat_template_.has_value(); }
-  // Throws TokenizerError when the model directory has no chat template.
+  bool has_chat_template() const { return chat_template_.has_value() || chat_template_error_; }
+  // Throws TokenizerError when the model directory has no chat template, and the template's
+  // jinja::TemplateError when it does not parse.
   const ChatTemplate& chat_template() const;
-  // The turns rendered with the model's chat template, or as plain ChatML when it has none.
+  // Chats rendered with the model's chat template, or as plain ChatML when it has none. Throws
+  // jinja::TemplateError when the template fails (raise_exception included).
   std::string render_chat(const std::vector<ChatTurn>& turns, const RenderOptions& options) const;
+  std::string render_chat(const ChatInput& input) const;
   // The reasoning block's delimiters among the tokenizer's added tokens; none when it has none.
   const std::optional<ThinkingDelimiters>& thinking_delimiters() const { return thinking_; }
   Forward& forward() { return forward_; }
@@ -106,6 +111,9 @@ class Engine {
   std::unique_ptr<Checkpoint> checkpoint_;
   ModelWeights weights_;
   Tokenizer tokenizer_;
+  const ChatTemplate& chat_template_or_chatml() const;
+
+  std::exception_ptr chat_template_error_;  // declared before chat_template_: set while it loads
   std::optional<ChatTemplate> chat_template_;
   std::filesystem::path tokenizer_source_;
   std::optional<ThinkingDelimiters> thinking_;

@@ -43,6 +43,9 @@ void add_game_commands(CLI::App& app, CliCommands& commands);
 // tokenize, detokenize (tokenizer_commands.cpp)
 void add_tokenizer_commands(CLI::App& app, CliCommands& commands);
 
+// render-chat (chat_commands.cpp)
+void add_chat_commands(CLI::App& app, CliCommands& commands);
+
 // make-model, generate (engine_commands.cpp)
 void add_engine_commands(CLI::App& app, CliCommands& commands);
 // Loads --model for an engine command; UsageError naming the directory when it cannot.

@@ -10,7 +10,7 @@
 namespace gauntlet::harness {
 
 EngineClient::EngineClient(const ModelSpec& config) : config_(config) {
-  thinking_ = config.thinking();
+  if (config.chat_template_kwargs.is_object()) kwargs_ = nlohmann::ordered_json::parse(config.chat_template_kwargs.dump());
   engine::EngineOptions options;
   options.threads = config.engine().threads;
   options.routing = routing_controls(config.engine().routing);
@@ -31,9 +31,10 @@ ChatResult EngineClient::answer(const ChatRequest& request) {
     if (!request.messages.empty()) {
       std::vector<engine::ChatTurn> turns;
       for (const auto& m : request.messages) turns.push_back({m.role, m.content, std::nullopt});
-      engine::RenderOptions render;
-      render.enable_thinking = thinking_;
-      g.prompt = engine_->render_chat(turns, render);
+      engine::ChatInput chat;
+      chat.messages = engine::chat_messages(turns);
+      chat.kwargs = kwargs_;  // every chat_template_kwargs key, as a server passes them
+      g.prompt = engine_->render_chat(chat);
     } else {
       g.prompt = request.prompt;
     }

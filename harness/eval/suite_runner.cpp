@@ -126,7 +126,7 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
           w.request.sample_index = s;
           w.request.params = merge_params(model.params, task.params);
           if (w.request.params.seed) *w.request.params.seed += s;
-          if (model.endpoint == Endpoint::kChat) {
+          if (model.sends_messages()) {
             if (!system_text.empty()) w.request.messages.push_back({"system", system_text});
             w.request.messages.push_back({"user", user_text});
             auto msgs = nlohmann::json::array();
