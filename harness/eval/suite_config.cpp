@@ -10,7 +10,7 @@
 
 #include "harness/errors/errors.h"
 #include "harness/input/yaml_reader.h"
-#include "harness/eval/prompt_template.h"
+#include "harness/prompts/prompt_template.h"
 #include "harness/clients/model_spec_reader.h"
 #include "verifiers/scorer.h"
 

@@ -24,6 +24,7 @@
 #include <boost/beast/http.hpp>
 #include <fmt/format.h>
 
+#include "tests/support/judge_script.h"
 #include "tests/support/selfplay_script.h"
 
 namespace gauntlet::testing {
@@ -262,8 +263,8 @@ void validate(const FakeServerOptions& o) {
       fail("unknown fault kind '" + f + "' (known: 429, 500, stall, malformed, reset, stream_cut)");
     }
   }
-  if (o.script != "arithmetic" && o.script != "selfplay") {
-    fail("unknown script '" + o.script + "' (known: arithmetic, selfplay)");
+  if (o.script != "arithmetic" && o.script != "selfplay" && o.script != "judge") {
+    fail("unknown script '" + o.script + "' (known: arithmetic, selfplay, judge)");
   }
   if (!parse_reasoning_style(o.reasoning_style)) {
     fail("unknown reasoning_style '" + o.reasoning_style + "' (known: tags, reasoning_content, reasoning, none)");
@@ -362,6 +363,7 @@ Generation generate(const RequestContext& ctx, ReasoningStyle style, const FakeS
   std::string answer = "I don't know.";
   std::optional<ScriptedReply> scripted = book_reply(o.book, ctx.prompt);
   if (!scripted && o.script == "selfplay") scripted = selfplay_reply(ctx.prompt.text, ctx.prompt.key);
+  if (!scripted && o.script == "judge") scripted = judge_reply(ctx.prompt.text, ctx.prompt.key);
   if (scripted) {
     thinking = scripted->thinking;
     answer = scripted->answer;

@@ -47,7 +47,8 @@ struct FakeServerOptions {
 
   // "arithmetic": answer the first `A op B` of the prompt (above). "selfplay": answer Gauntlet's
   // self-play prompts with the scripted mix of tests/support/selfplay_script.h (other prompts as
-  // "arithmetic"; wrong_rate does not apply to self-play prompts).
+  // "arithmetic"; wrong_rate does not apply to self-play prompts). "judge": answer Gauntlet's judge
+  // prompts as tests/support/judge_script.h says (other prompts as "arithmetic").
   std::string script = "arithmetic";
 
   // The answer book: prompts that contain every string of a rule's `contains` (the first such rule)
