@@ -25,6 +25,18 @@ run: build
 	./$(BUILD_DIR)/gauntlet report --db runs/demo.db --html runs/demo.html
 	@echo "HTML report: runs/demo.html"
 
+# The offline example suites: a code suite and a judged suite, answered by the fake OpenAI server
+# from their answer books (no network, no weights).
+run-offline: build
+	@mkdir -p runs
+	@for s in code judged; do \
+	  ./$(BUILD_DIR)/fake_openai_server --port 18931 --book examples/data/$${s}_answers.json > runs/$$s-server.log & \
+	  pid=$$!; sleep 1; \
+	  ./$(BUILD_DIR)/gauntlet eval examples/$$s.yaml --db runs/$$s.db; status=$$?; \
+	  kill $$pid; wait $$pid 2>/dev/null; \
+	  [ $$status -eq 0 ] || exit $$status; \
+	done
+
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 

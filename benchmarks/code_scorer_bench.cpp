@@ -12,7 +12,6 @@
 //
 //   code_scorer_bench [--items N] [--samples S] [--baseline-samples B]
 //   (defaults: 500 items, 10 samples, 500 baseline samples; the pool has one lane per core)
-#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -33,13 +32,14 @@
 
 #include <fmt/format.h>
 
+#include "benchmarks/zygote_cpu.h"
 #include "harness/eval/suite_config.h"
 #include "harness/eval/suite_runner.h"
 #include "harness/store/store.h"
 #include "sandbox/sandbox.h"
 #include "tests/support/command.h"
 #include "tests/support/fake_openai_server.h"
-#include "verifiers/code_pool.h"
+#include "verifiers/lazy_sandbox.h"
 #include "verifiers/code_scorer.h"
 
 namespace {
@@ -55,28 +55,8 @@ double rusage_ms(int who) {
   return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 }
 
-// CPU ms of our gauntlet-zygote children and of the jobs they reaped (utime, stime, cutime, cstime).
-double sandbox_ms() {
-  double total = 0;
-  long ticks = sysconf(_SC_CLK_TCK);
-  DIR* dir = opendir("/proc");
-  if (!dir) return 0;
-  while (dirent* e = readdir(dir)) {
-    std::ifstream in(std::string("/proc/") + e->d_name + "/stat");
-    std::string line;
-    if (!in || !std::getline(in, line)) continue;
-    size_t open = line.find('('), close = line.rfind(')');
-    if (open == std::string::npos || close == std::string::npos) continue;
-    if (line.substr(open + 1, close - open - 1) != "gauntlet-zygote") continue;
-    std::istringstream rest(line.substr(close + 2));
-    std::vector<std::string> f;
-    for (std::string field; rest >> field;) f.push_back(field);
-    if (f.size() < 15 || std::stol(f[1]) != getpid()) continue;  // f[1] ppid; f[11..14] utime stime cutime cstime
-    total += (std::stod(f[11]) + std::stod(f[12]) + std::stod(f[13]) + std::stod(f[14])) * 1e3 / static_cast<double>(ticks);
-  }
-  closedir(dir);
-  return total;
-}
+// CPU ms of our sandbox workers and of the jobs they reaped.
+double sandbox_ms() { return gauntlet::bench::zygote_cpu_ms(true); }
 
 struct Problem {
   int a, b, m;
@@ -182,7 +162,7 @@ int main(int argc, char** argv) {
   // The shared pool the suite's scorer uses, started before timing (its start is reported apart).
   auto t_start = Clock::now();
   std::string error;
-  auto* box = gauntlet::verifiers::CodePool::shared().get(error);
+  auto* box = gauntlet::verifiers::LazySandbox::code_pool().get(error);
   if (!box) {
     std::fprintf(stderr, "code_scorer_bench: the sandbox cannot start: %s\n", error.c_str());
     return 1;
@@ -227,7 +207,7 @@ int main(int argc, char** argv) {
       threads.emplace_back([&] {
         for (std::size_t i; (i = next.fetch_add(1)) < records.size();) {
           const auto& r = records[i];
-          scorer_correct[i] = scorer.score_item(r.completion, r.reference, rows[std::stoul(r.key.item_id)]).correct;
+          scorer_correct[i] = scorer.score_item({r.completion, r.reference, rows[std::stoul(r.key.item_id)]}).correct;
         }
       });
     for (auto& t : threads) t.join();

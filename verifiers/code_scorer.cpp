@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "sandbox/sandbox_error.h"
-#include "verifiers/code_pool.h"
+#include "verifiers/lazy_sandbox.h"
 #include "verifiers/scorer_options.h"
 #include "verifiers/text.h"
 
@@ -171,18 +171,18 @@ Verdict CodeScorer::judge(const std::optional<std::string>& code, const CodeProb
   return v;
 }
 
-Verdict CodeScorer::score_item(const std::string& completion, const std::string&, const nlohmann::json& item) const {
+Verdict CodeScorer::score_item(const ScoringInput& input) const {
   CodeProblem p;
   try {
-    p = problem(item);
+    p = problem(input.item);
   } catch (const std::invalid_argument& e) {
     throw ScorerError(std::string("code scorer: ") + e.what());
   }
-  auto code = extract(completion);
+  auto code = extract(input.completion);
   if (!code) return judge(code, p, {});
   sandbox::Sandbox* box = sandbox_;
   std::string error;
-  if (!box) box = CodePool::shared().get(error);
+  if (!box) box = LazySandbox::code_pool().get(error);
   if (!box) throw ScorerError("code scorer: the sandbox cannot start: " + error);
   std::vector<sandbox::ExecResult> results;
   try {

@@ -30,7 +30,7 @@ class CodeScorer : public Scorer {
   // block_or_answer | block; tests_field (default "tests"); prefix_field (default none);
   // entry_point_field (default "entry_point"; "" = none); timeout_ms (CPU per test, default 5000);
   // memory_mb (per test, default 512); compare = whitespace | exact | float (stdio, default
-  // whitespace); tolerance (float, default 1e-6). Runs on CodePool::shared(), started on first use.
+  // whitespace); tolerance (float, default 1e-6). Runs on LazySandbox::code_pool(), started on first use.
   explicit CodeScorer(const ScorerOptions& options);
   // The same on a given pool (tests, benchmarks).
   CodeScorer(const ScorerOptions& options, sandbox::Sandbox& sandbox);
@@ -39,8 +39,7 @@ class CodeScorer : public Scorer {
   Verdict score(const std::string& completion, const std::string& reference) const override;
   // Throws ScorerError when the item's tests cannot be read or the sandbox cannot run them (the
   // sample is then an error, retried by the next run, never a wrong answer).
-  Verdict score_item(const std::string& completion, const std::string& reference,
-                     const nlohmann::json& item) const override;
+  Verdict score_item(const ScoringInput& input) const override;
   std::string check_item(const nlohmann::json& item) const override;
   std::string name() const override { return "code"; }
   // Two samples per lane of the pool, so lanes never wait for a sample's results to be read.
@@ -62,7 +61,7 @@ class CodeScorer : public Scorer {
   int memory_mb_ = 512;
   OutputComparison compare_ = OutputComparison::kWhitespace;
   double tolerance_ = 1e-6;
-  sandbox::Sandbox* sandbox_ = nullptr;  // nullptr: CodePool::shared()
+  sandbox::Sandbox* sandbox_ = nullptr;  // nullptr: LazySandbox::code_pool()
 };
 
 }  // namespace gauntlet::verifiers

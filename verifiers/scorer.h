@@ -33,18 +33,22 @@ struct Verdict {
   nlohmann::json details;                // what the scorer found, stored with the sample; null: nothing
 };
 
+// What a scorer sees of one sample.
+struct ScoringInput {
+  const std::string& completion;  // the model's final text (reasoning already removed)
+  const std::string& reference;   // the dataset answer
+  const nlohmann::json& item;     // the whole dataset row (a code scorer's tests, a judge's fields)
+  int replay = 0;                 // earlier attempts at scoring this sample that failed (a judge asks afresh)
+};
+
 class Scorer {
  public:
   virtual ~Scorer() = default;
   // `completion` is the model's final text (reasoning already removed); `reference` the dataset answer.
   virtual Verdict score(const std::string& completion, const std::string& reference) const = 0;
   // The same with the whole dataset row, for scorers that need more than the reference (a code
-  // scorer's tests and entry point). Default: score(completion, reference).
-  virtual Verdict score_item(const std::string& completion, const std::string& reference,
-                             const nlohmann::json& item) const {
-    (void)item;
-    return score(completion, reference);
-  }
+  // scorer's tests and entry point, a judge's fields). Default: score(completion, reference).
+  virtual Verdict score_item(const ScoringInput& input) const { return score(input.completion, input.reference); }
   // "" when `item` (a dataset row) holds what this scorer needs, else what is missing or malformed;
   // checked for every row before a run sends anything.
   virtual std::string check_item(const nlohmann::json& item) const {

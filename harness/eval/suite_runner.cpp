@@ -9,6 +9,8 @@
 #include "harness/digest/fingerprint.h"
 #include "harness/errors/errors.h"
 #include "harness/eval/dataset.h"
+#include "harness/eval/judge_scorer.h"
+#include "harness/judges/judge_set.h"
 #include "harness/prompts/prompt_template.h"
 #include "harness/run/progress.h"
 #include "harness/run/request_pump.h"
@@ -25,6 +27,7 @@ struct WorkItem {
   std::string item_id;
   std::string reference;
   const nlohmann::json* fields = nullptr;  // the dataset row (the code scorer's tests, the judge's fields)
+  int replay = 0;                          // earlier failed scorings of this sample
   std::string prompt_text;  // what is stored as the sample's prompt
   ChatRequest request;
 };
@@ -63,7 +66,9 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
   std::map<std::string, std::unique_ptr<verifiers::Scorer>> scorers;
   std::map<std::string, std::vector<DatasetItem>> datasets;
   for (const auto& task : suite.tasks) {
-    scorers[task.name] = verifiers::make_scorer(task.scorer, task.scorer_options);
+    // A judge task's scorer gets its judges once the run's clients exist (step 3); this one checks rows.
+    if (task.judge) scorers[task.name] = std::make_unique<JudgeScorer>(task, std::vector<Judge*>{});
+    else scorers[task.name] = verifiers::make_scorer(task.scorer, task.scorer_options);
     auto items = load_dataset(task.dataset, task.answer_field, task.id_field);
     if (task.limit > 0 && static_cast<int>(items.size()) > task.limit) items.resize(task.limit);
     for (const auto& item : items)
@@ -73,6 +78,9 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
   }
   for (const auto& model : suite.models)
     store.record_model({model.name, fingerprint(model.fingerprint_json()), model.fingerprint_json().dump()});
+  for (const auto& judge : suite.judges)
+    if (judge.model)
+      store.record_model({judge.name, fingerprint(judge.model->fingerprint_json()), judge.model->fingerprint_json().dump()});
   for (const auto& task : suite.tasks) {
     auto config = task.fingerprint_json();
     config["dataset"] = task.dataset.string();
@@ -98,6 +106,14 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
     PromptTemplate system_template(task.system);
     std::vector<std::set<std::pair<std::string, int>>> done(suite.models.size());
     for (std::size_t m = 0; m < suite.models.size(); ++m) done[m] = store.done_samples(suite.models[m].name, task.name);
+    // How often each errored sample's scoring failed before (a judge then asks afresh).
+    std::vector<std::map<std::pair<std::string, int>, int>> replays(suite.models.size());
+    for (std::size_t m = 0; m < suite.models.size(); ++m)
+      for (const auto& [key, details] : store.failed_samples(suite.models[m].name, task.name)) {
+        auto j = nlohmann::json::parse(details, nullptr, false);
+        if (j.is_object() && j.contains("scoring_failures") && j["scoring_failures"].is_number_integer())
+          replays[m][key] = j["scoring_failures"].get<int>();
+      }
     for (const auto& item : datasets[task.name]) {
       bool mine = !options.shard || options.shard->contains(pair_index);
       ++pair_index;
@@ -119,7 +135,7 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
           }
           WorkItem w;
           w.task = &task;
-          w.scorer = scorers[task.name].get();
+          if (auto it = replays[m].find({item.id, s}); it != replays[m].end()) w.replay = it->second;
           w.item_id = item.id;
           w.reference = item.reference;
           w.fields = &item.fields;
@@ -159,6 +175,27 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
                                               lane.config->fingerprint_json());
     lane.client = std::move(client);
   }
+  // Judges (for scorer: judge) behind the same cache, and each work item's final scorer.
+  std::unique_ptr<JudgeSet> judges;
+  bool judging = false;
+  for (const auto& lane : lanes)
+    for (const auto& w : lane.pending) judging = judging || w.task->judge.has_value();
+  if (judging) {
+    judges = std::make_unique<JudgeSet>(suite.judges, [&](const ModelSpec& spec) { return options.client_for(spec); },
+                                        cache);
+    for (const auto& task : suite.tasks) {
+      if (!task.judge) continue;
+      std::vector<Judge*> panel;
+      int concurrency = 0;
+      for (const auto& name : task.judge->judges) {
+        panel.push_back(&judges->judge(name));
+        concurrency = concurrency == 0 ? judges->concurrency(name) : std::min(concurrency, judges->concurrency(name));
+      }
+      scorers[task.name] = std::make_unique<JudgeScorer>(task, std::move(panel), concurrency);
+    }
+  }
+  for (auto& lane : lanes)
+    for (auto& w : lane.pending) w.scorer = scorers.at(w.task->name).get();
 
   // 4. Feed each model up to its window; commit each result as it arrives.
   std::mutex mutex;
@@ -184,7 +221,7 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
       r.completion = c.text;
       r.reasoning = c.reasoning;
       r.finish_reason = c.finish_reason;
-      auto verdict = w.scorer->score_item(c.text, w.reference, *w.fields);
+      auto verdict = w.scorer->score_item({c.text, w.reference, *w.fields, w.replay});
       r.answer = verdict.extracted;
       r.score = verdict.score;
       r.correct = verdict.correct;
@@ -198,6 +235,8 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
       r.error = std::string("scoring failed: ") + e.what();
       r.score = 0;
       r.correct = false;
+      r.answer.reset();
+      r.details_json = dump_json({{"scoring_failures", w.replay + 1}});
     } catch (const std::exception& e) {
       // Scoring or serialising a strange completion must cost that sample, never the run.
       r.error = std::string("could not record the completion: ") + e.what();

@@ -109,6 +109,17 @@ std::set<std::pair<std::string, int>> SampleStore::done_samples(const std::strin
   return out;
 }
 
+std::map<std::pair<std::string, int>, std::string> SampleStore::failed_samples(const std::string& model,
+                                                                              const std::string& task) {
+  std::lock_guard lock(db_.mutex());
+  Statement s(db_.handle(), "SELECT item_id, sample_index, details FROM samples WHERE model=? AND task=? AND error!=''",
+              db_.path());
+  s.bind(1, model).bind(2, task);
+  std::map<std::pair<std::string, int>, std::string> out;
+  while (s.step()) out[{s.text(0), static_cast<int>(s.integer(1))}] = s.text(2);
+  return out;
+}
+
 std::vector<SampleRecord> SampleStore::samples() {
   std::vector<SampleRecord> out;
   for_each_sample([&](const SampleRecord& r) { out.push_back(r); });

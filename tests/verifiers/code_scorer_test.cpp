@@ -42,6 +42,11 @@ const std::map<std::string, std::string> kExpected = {
     {"file_write", "error"},   {"peek_tests", "wrong_answer"},  {"no_code", "no_code"},
 };
 
+Verdict score_with(const Scorer& scorer, const std::string& completion, const std::string& reference,
+                   const nlohmann::json& item) {
+  return scorer.score_item({completion, reference, item});
+}
+
 std::string kind_of(const std::string& answer) {
   std::smatch m;
   static const std::regex re("# kind: ([a-z_]+)");
@@ -76,7 +81,7 @@ class CodeScorerTest : public ::testing::Test {
         SCOPED_TRACE(item["id"].get<std::string>() + " / " + kind);
         ASSERT_TRUE(kExpected.count(kind)) << kind;
         const std::string want = kExpected.at(kind);
-        Verdict v = scorer.score_item(answer, "", item);
+        Verdict v = score_with(scorer, answer, "", item);
         const auto& d = v.details;
         ASSERT_TRUE(d.is_object());
         EXPECT_EQ(d["tests_total"], scorer.problem(item).size());
@@ -121,7 +126,7 @@ TEST_F(CodeScorerTest, TheFirstFailureCarriesItsTestStatusAndOutput) {
   nlohmann::json item = {{"tests", {{{"input", "1\n"}, {"output", "1\n"}},
                                     {{"input", "2\n"}, {"output", "4\n"}},
                                     {{"input", "3\n"}, {"output", "9\n"}}}}};
-  auto v = scorer.score_item(
+  auto v = score_with(scorer, 
       "```python\nimport sys\nn = int(input())\nsys.stdout.buffer.write(b'\\xff\\n')\nprint(n * n)\n```", "", item);
   EXPECT_FALSE(v.correct);
   const auto& d = v.details;
@@ -132,7 +137,7 @@ TEST_F(CodeScorerTest, TheFirstFailureCarriesItsTestStatusAndOutput) {
   EXPECT_EQ(d["first_failure"]["output"], "\xEF\xBF\xBD\n1\n");  // valid UTF-8 in the details, whatever it printed
   EXPECT_NO_THROW(d.dump());
 
-  auto e = scorer.score_item("```python\nimport sys\nn = int(input())\nif n == 2:\n    sys.exit('bad ' + str(n))\nprint(n * n)\n```",
+  auto e = score_with(scorer, "```python\nimport sys\nn = int(input())\nif n == 2:\n    sys.exit('bad ' + str(n))\nprint(n * n)\n```",
                              "", item);
   EXPECT_EQ(e.details["tests_passed"], 2);
   EXPECT_EQ(e.details["statuses"], nlohmann::json({"passed", "error", "passed"}));
@@ -149,16 +154,16 @@ TEST_F(CodeScorerTest, AFunctionProgramMustRunToTheEndOfItsTests) {
   for (const char* leave : {"raise SystemExit", "import sys; sys.exit(0)", "import os; os._exit(0)",
                             "import atexit, os; atexit.register(lambda: os._exit(0)); raise SystemExit(0)"}) {
     SCOPED_TRACE(leave);
-    auto v = scorer.score_item(std::string("def f(x):\n    return 0\n") + leave + "\n", "", item);
+    auto v = score_with(scorer, std::string("def f(x):\n    return 0\n") + leave + "\n", "", item);
     EXPECT_FALSE(v.correct);
     EXPECT_EQ(v.details["first_failure"]["status"], "no_result") << v.details.dump();
   }
   // Leaving from inside f, which the tests call.
-  auto inside = scorer.score_item("def f(x):\n    raise SystemExit(0)\n", "", item);
+  auto inside = score_with(scorer, "def f(x):\n    raise SystemExit(0)\n", "", item);
   EXPECT_EQ(inside.details["first_failure"]["status"], "no_result");
-  EXPECT_TRUE(scorer.score_item("def f(x):\n    return x * x\n", "", item).correct);
+  EXPECT_TRUE(score_with(scorer, "def f(x):\n    return x * x\n", "", item).correct);
   // A test file's asserts fail as wrong answers, other exceptions as errors.
-  auto wrong = scorer.score_item("def f(x):\n    return x + x\n", "", item);
+  auto wrong = score_with(scorer, "def f(x):\n    return x + x\n", "", item);
   EXPECT_EQ(wrong.details["statuses"], nlohmann::json({"passed", "wrong_answer"}));
   EXPECT_EQ(wrong.details["first_failure"]["error_type"], "AssertionError");
 }
@@ -167,19 +172,19 @@ TEST_F(CodeScorerTest, TestsRunInSeparateProcessesThatShareNothing) {
   CodeScorer scorer({{"timeout_ms", "300"}}, *box_);
   // A candidate that counts its runs in a file, and one that stores state in builtins.
   nlohmann::json item = {{"tests", {"assert f() == 1", "assert f() == 1", "assert f() == 1"}}};
-  auto file = scorer.score_item(
+  auto file = score_with(scorer, 
       "import os\ndef f():\n    n = int(open('count').read()) + 1 if os.path.exists('count') else 1\n"
       "    open('count', 'w').write(str(n))\n    return n\n",
       "", item);
   EXPECT_TRUE(file.correct) << file.details.dump();
-  auto state = scorer.score_item(
+  auto state = score_with(scorer, 
       "import builtins\ndef f():\n    builtins.n = getattr(builtins, 'n', 0) + 1\n    return builtins.n\n", "", item);
   EXPECT_TRUE(state.correct) << state.details.dump();
 }
 
 TEST_F(CodeScorerTest, NoCodeIsAWrongAnswerWithNothingRun) {
   CodeScorer scorer({{"extract", "block"}}, *box_);
-  auto v = scorer.score_item("I would use a loop.", "", {{"tests", "assert True"}});
+  auto v = score_with(scorer, "I would use a loop.", "", {{"tests", "assert True"}});
   EXPECT_FALSE(v.correct);
   EXPECT_FALSE(v.extracted.has_value());
   EXPECT_EQ(v.details["first_failure"]["status"], "no_code");
@@ -210,7 +215,7 @@ TEST(CodeScorerItems, TestFormsAndTheirProblems) {
   EXPECT_EQ(function.problem({{"prompt", ""}, {"tests", "def check(c):\n    assert c(1)"}, {"entry_point", "f"}}).call,
             "check(f)");
   EXPECT_EQ(function.problem({{"prompt", ""}, {"tests", "assert f(1)"}, {"entry_point", "f"}}).call, "None");
-  EXPECT_THROW(function.score_item("x", "", {{"tests", 3}}), ScorerError);
+  EXPECT_THROW(score_with(function, "x", "", {{"tests", 3}}), ScorerError);
   EXPECT_THROW(function.score("x", "y"), ScorerError);
 }
 

@@ -1,19 +1,19 @@
-#include "verifiers/code_pool.h"
+#include "verifiers/lazy_sandbox.h"
 
 #include "sandbox/sandbox_error.h"
 
 namespace gauntlet::verifiers {
 
-CodePool::CodePool(sandbox::SandboxOptions options) : options_(std::move(options)) {}
+LazySandbox::LazySandbox(sandbox::SandboxOptions options) : options_(std::move(options)) {}
 
-CodePool::~CodePool() = default;
+LazySandbox::~LazySandbox() = default;
 
-CodePool& CodePool::shared() {
-  static CodePool pool;
+LazySandbox& LazySandbox::code_pool() {
+  static LazySandbox pool;
   return pool;
 }
 
-sandbox::Sandbox* CodePool::get(std::string& error) {
+sandbox::Sandbox* LazySandbox::get(std::string& error) {
   std::lock_guard lock(mutex_);
   if (box_) return box_.get();
   if (!start_error_.empty()) {
@@ -28,6 +28,12 @@ sandbox::Sandbox* CodePool::get(std::string& error) {
     return nullptr;
   }
   return box_.get();
+}
+
+std::optional<bool> LazySandbox::isolated() {
+  std::lock_guard lock(mutex_);
+  if (!box_) return std::nullopt;
+  return box_->isolated();
 }
 
 }  // namespace gauntlet::verifiers
