@@ -43,7 +43,8 @@ DebateOptions DebateOptions::from_json(const nlohmann::json& options) {
   return o;
 }
 
-DebateGame::DebateGame(const DebateOptions& options, std::uint64_t seed) : options_(options) {
+DebateGame::DebateGame(const DebateOptions& options, std::uint64_t seed)
+    : ConversationalGame(2), options_(options) {
   if (options.topic) {
     topic_ = *options.topic;
   } else {
@@ -141,12 +142,6 @@ std::string DebateGame::instruction(int role) const {
   if (outcome_.finished) return "The debate is over: " + outcome_.reason + ".\n";
   if (to_move() != role) return "";
   return fmt::format("Give your {} statement (plain text, at most {} characters).\n", next_stage(), options_.max_chars);
-}
-
-std::string DebateGame::observation(int role) const { return intro(role) + log_.all(role) + instruction(role); }
-
-std::string DebateGame::conversation_message(int role) const {
-  return (log_.has_moved(role) ? "" : intro(role)) + log_.unseen(role) + instruction(role);
 }
 
 std::string DebateGame::state() const {

@@ -11,8 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "games/conversation_log.h"
-#include "games/game.h"
+#include "games/conversational_game.h"
 
 namespace gauntlet::games {
 
@@ -25,7 +24,7 @@ struct DebateOptions {
   static DebateOptions from_json(const nlohmann::json& options);  // throws GameConfigError
 };
 
-class DebateGame : public Game {
+class DebateGame : public ConversationalGame {
  public:
   static constexpr int kFor = 0, kAgainst = 1;
   struct Statement {
@@ -39,8 +38,6 @@ class DebateGame : public Game {
   std::string name() const override { return "debate"; }
   std::vector<std::string> roles() const override { return {"for", "against"}; }
   int to_move() const override;
-  std::string observation(int role) const override;
-  std::vector<std::string> legal_moves() const override { return {}; }
   std::optional<std::string> parse_move(const std::string& text, std::string* reason) const override;
   Legality apply(const std::string& move) override;
   Outcome outcome() const override { return outcome_; }
@@ -48,8 +45,6 @@ class DebateGame : public Game {
   std::unique_ptr<Game> clone() const override { return std::make_unique<DebateGame>(*this); }
   std::optional<CheckRequest> pending_check() const override;
   Legality resolve_check(const nlohmann::json& result) override;
-  bool conversational() const override { return true; }
-  std::string conversation_message(int role) const override;
 
   const std::string& topic() const { return topic_; }
   const std::vector<Statement>& statements() const { return statements_; }
@@ -58,15 +53,14 @@ class DebateGame : public Game {
   const nlohmann::json& judgement() const { return judgement_; }
 
  private:
-  std::string intro(int role) const;
-  std::string instruction(int role) const;
+  std::string intro(int role) const override;
+  std::string instruction(int role) const override;
   int total_statements() const { return 4 + 2 * options_.rebuttal_rounds; }
 
   DebateOptions options_;
   std::string topic_;
   std::vector<Statement> statements_;
   nlohmann::json judgement_;  // the referee's result, once judged
-  ConversationLog log_{2};
   Outcome outcome_;
 };
 

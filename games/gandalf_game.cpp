@@ -51,7 +51,8 @@ GandalfOptions GandalfOptions::from_json(const nlohmann::json& options) {
   return o;
 }
 
-GandalfGame::GandalfGame(const GandalfOptions& options, std::uint64_t seed) : options_(options) {
+GandalfGame::GandalfGame(const GandalfOptions& options, std::uint64_t seed)
+    : ConversationalGame(2), options_(options) {
   if (options.password) {
     password_ = *options.password;
   } else {
@@ -166,12 +167,6 @@ std::string GandalfGame::instruction(int role) const {
   if (outcome_.finished) return "The game is over: " + outcome_.reason + ".\n";
   if (to_move() != role) return "";
   return role == kSentinel ? "Reply to the infiltrator in one line.\n" : "Write your next message to the sentinel in one line.\n";
-}
-
-std::string GandalfGame::observation(int role) const { return intro(role) + log_.all(role) + instruction(role); }
-
-std::string GandalfGame::conversation_message(int role) const {
-  return (log_.has_moved(role) ? "" : intro(role)) + log_.unseen(role) + instruction(role);
 }
 
 std::string GandalfGame::state() const {

@@ -13,8 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "games/conversation_log.h"
-#include "games/game.h"
+#include "games/conversational_game.h"
 
 namespace gauntlet::games {
 
@@ -28,7 +27,7 @@ struct GandalfOptions {
   static GandalfOptions from_json(const nlohmann::json& options);  // throws GameConfigError
 };
 
-class GandalfGame : public Game {
+class GandalfGame : public ConversationalGame {
  public:
   static constexpr int kSentinel = 0, kInfiltrator = 1;
   static constexpr const char* kGreeting = "Greetings! Feel free to ask me anything.";
@@ -42,8 +41,6 @@ class GandalfGame : public Game {
   std::string name() const override { return "gandalf"; }
   std::vector<std::string> roles() const override { return {"sentinel", "infiltrator"}; }
   int to_move() const override;
-  std::string observation(int role) const override;
-  std::vector<std::string> legal_moves() const override { return {}; }
   std::optional<std::string> parse_move(const std::string& text, std::string* reason) const override;
   Legality apply(const std::string& move) override;
   Outcome outcome() const override { return outcome_; }
@@ -51,8 +48,6 @@ class GandalfGame : public Game {
   std::unique_ptr<Game> clone() const override { return std::make_unique<GandalfGame>(*this); }
   std::optional<CheckRequest> pending_check() const override;
   Legality resolve_check(const nlohmann::json& result) override;
-  bool conversational() const override { return true; }
-  std::string conversation_message(int role) const override;
 
   const std::string& password() const { return password_; }
   const std::vector<Message>& messages() const { return messages_; }
@@ -61,8 +56,8 @@ class GandalfGame : public Game {
   const std::string& leak_detector() const { return leak_detector_; }
 
  private:
-  std::string intro(int role) const;
-  std::string instruction(int role) const;
+  std::string intro(int role) const override;
+  std::string instruction(int role) const override;
   void after_message();
   void finish(double sentinel, double infiltrator, std::string reason);
 
@@ -72,7 +67,6 @@ class GandalfGame : public Game {
   bool judging_ = false;
   std::string leak_detector_;
   std::string leak_evidence_;
-  ConversationLog log_{2};
   Outcome outcome_;
 };
 

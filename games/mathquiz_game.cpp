@@ -45,7 +45,8 @@ MathQuizOptions MathQuizOptions::from_json(const nlohmann::json& options) {
   return o;
 }
 
-MathQuizGame::MathQuizGame(const MathQuizOptions& options, std::uint64_t seed) : options_(options), seed_(seed) {
+MathQuizGame::MathQuizGame(const MathQuizOptions& options, std::uint64_t seed)
+    : ConversationalGame(2), options_(options), seed_(seed) {
   questions_ = 1;
   target_ = target_for(0);
 }
@@ -195,12 +196,6 @@ std::string MathQuizGame::instruction(int role) const {
       return fmt::format("Question: {}\nAnswer it. End with the final answer as \\boxed{{N}}.\n", question_);
     default: return "";
   }
-}
-
-std::string MathQuizGame::observation(int role) const { return intro(role) + log_.all(role) + instruction(role); }
-
-std::string MathQuizGame::conversation_message(int role) const {
-  return (log_.has_moved(role) ? "" : intro(role)) + log_.unseen(role) + instruction(role);
 }
 
 std::string MathQuizGame::state() const {

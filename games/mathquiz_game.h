@@ -13,8 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "games/conversation_log.h"
-#include "games/game.h"
+#include "games/conversational_game.h"
 
 namespace gauntlet::games {
 
@@ -29,7 +28,7 @@ struct MathQuizOptions {
   static MathQuizOptions from_json(const nlohmann::json& options);  // throws GameConfigError
 };
 
-class MathQuizGame : public Game {
+class MathQuizGame : public ConversationalGame {
  public:
   enum class Phase { kQuestion, kTeacherAnswer, kTeacherCheck, kStudentAnswer, kStudentCheck, kOver };
   static constexpr int kTeacher = 0, kStudent = 1;
@@ -39,8 +38,6 @@ class MathQuizGame : public Game {
   std::string name() const override { return "mathquiz"; }
   std::vector<std::string> roles() const override { return {"teacher", "student"}; }
   int to_move() const override;
-  std::string observation(int role) const override;
-  std::vector<std::string> legal_moves() const override { return {}; }
   std::optional<std::string> parse_move(const std::string& text, std::string* reason) const override;
   Legality apply(const std::string& move) override;
   Outcome outcome() const override { return outcome_; }
@@ -48,8 +45,6 @@ class MathQuizGame : public Game {
   std::unique_ptr<Game> clone() const override { return std::make_unique<MathQuizGame>(*this); }
   std::optional<CheckRequest> pending_check() const override;
   Legality resolve_check(const nlohmann::json& result) override;
-  bool conversational() const override { return true; }
-  std::string conversation_message(int role) const override;
 
   // Public state, for bots and tests.
   Phase phase() const { return phase_; }
@@ -61,8 +56,8 @@ class MathQuizGame : public Game {
 
  private:
   int target_for(int question_index) const;
-  std::string intro(int role) const;
-  std::string instruction(int role) const;
+  std::string intro(int role) const override;
+  std::string instruction(int role) const override;
   void finish(double teacher, double student, std::string reason);
 
   MathQuizOptions options_;
@@ -74,7 +69,6 @@ class MathQuizGame : public Game {
   std::string pending_answer_;
   int teacher_failures_ = 0;
   int student_failures_ = 0;
-  ConversationLog log_{2};
   nlohmann::json history_ = nlohmann::json::array();
   Outcome outcome_;
 };

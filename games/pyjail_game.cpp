@@ -79,7 +79,7 @@ bool PyJailGame::defines_jail(const std::string& code) {
 }
 
 PyJailGame::PyJailGame(const PyJailOptions& options, std::uint64_t seed)
-    : options_(options), flag_(flag_for_seed(seed)) {}
+    : ConversationalGame(2), options_(options), flag_(flag_for_seed(seed)) {}
 
 int PyJailGame::to_move() const {
   switch (phase_) {
@@ -244,12 +244,6 @@ std::string PyJailGame::instruction(int role) const {
                          attacker_failures_ + 1, options_.attacker_attempts);
     default: return "";
   }
-}
-
-std::string PyJailGame::observation(int role) const { return intro(role) + log_.all(role) + instruction(role); }
-
-std::string PyJailGame::conversation_message(int role) const {
-  return (log_.has_moved(role) ? "" : intro(role)) + log_.unseen(role) + instruction(role);
 }
 
 std::string PyJailGame::state() const {

@@ -16,8 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "games/conversation_log.h"
-#include "games/game.h"
+#include "games/conversational_game.h"
 
 namespace gauntlet::games {
 
@@ -35,7 +34,7 @@ struct PyJailOptions {
   static PyJailOptions from_json(const nlohmann::json& options);  // throws GameConfigError
 };
 
-class PyJailGame : public Game {
+class PyJailGame : public ConversationalGame {
  public:
   enum class Phase { kCode, kDefenderInput, kDefenderRun, kAttackInput, kAttackRun, kOver };
   static constexpr int kDefender = 0, kAttacker = 1;
@@ -45,8 +44,6 @@ class PyJailGame : public Game {
   std::string name() const override { return "pyjail"; }
   std::vector<std::string> roles() const override { return {"defender", "attacker"}; }
   int to_move() const override;
-  std::string observation(int role) const override;
-  std::vector<std::string> legal_moves() const override { return {}; }
   std::optional<std::string> parse_move(const std::string& text, std::string* reason) const override;
   Legality apply(const std::string& move) override;
   Outcome outcome() const override { return outcome_; }
@@ -54,8 +51,6 @@ class PyJailGame : public Game {
   std::unique_ptr<Game> clone() const override { return std::make_unique<PyJailGame>(*this); }
   std::optional<CheckRequest> pending_check() const override;
   Legality resolve_check(const nlohmann::json& result) override;
-  bool conversational() const override { return true; }
-  std::string conversation_message(int role) const override;
 
   Phase phase() const { return phase_; }
   const std::string& code() const { return code_; }
@@ -70,8 +65,8 @@ class PyJailGame : public Game {
   static bool defines_jail(const std::string& code);
 
  private:
-  std::string intro(int role) const;
-  std::string instruction(int role) const;
+  std::string intro(int role) const override;
+  std::string instruction(int role) const override;
   std::string shown(const std::string& output) const;  // the flag masked, cut to max_output_chars
   void finish(double defender, double attacker, std::string reason);
 
@@ -82,7 +77,6 @@ class PyJailGame : public Game {
   std::string input_;
   int defender_failures_ = 0;
   int attacker_failures_ = 0;
-  ConversationLog log_{2};
   nlohmann::json runs_ = nlohmann::json::array();  // every run: role, input, status, shown output, flag found
   Outcome outcome_;
 };

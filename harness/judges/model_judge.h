@@ -15,7 +15,9 @@ namespace gauntlet::harness {
 
 struct ModelJudgeOptions {
   SamplingParams params;
-  Endpoint endpoint = Endpoint::kChat;  // kCompletions sends the messages joined as one prompt
+  // kChat sends the messages (also right for a completions model that renders them with its own
+  // chat template: ModelSpec::sends_messages); kCompletions sends them joined as one prompt.
+  Endpoint endpoint = Endpoint::kChat;
   int attempts = 3;                    // replies read per judgement (the first one included)
 };
 
