@@ -24,12 +24,12 @@ using gauntlet::testing::TempDir;
 
 const std::string kExamples = std::string(GAUNTLET_SOURCE_DIR) + "/examples";
 
-// The example with the model at `model_url` and the judges at `judge_url` (no retries for judges).
+// The example with the model at `model_url` and the judges at `judge_url` (two quick retries each).
 std::string example_suite(const std::string& model_url, const std::string& judge_url) {
   std::string yaml = read_file(kExamples + "/judged.yaml");
   yaml = std::regex_replace(yaml, std::regex("base_url: http://127\\.0\\.0\\.1:18931/v1"), "base_url: " + model_url);
   yaml = std::regex_replace(yaml, std::regex("base_url: \"http://127\\.0\\.0\\.1:18931/v1\", model: grader,"),
-                            "base_url: \"" + judge_url + "\", model: grader, max_retries: 0,");
+                            "base_url: \"" + judge_url + "\", model: grader, max_retries: 2, backoff_initial: 0.01, backoff_max: 0.02,");
   yaml = std::regex_replace(yaml, std::regex("dataset: data/"), "dataset: " + kExamples + "/data/");
   return yaml;
 }
@@ -130,6 +130,13 @@ TEST_F(JudgedSuite, JudgeFailuresAreErrorsThatTheNextRunGradesWithoutAskingTheMo
   }
   const auto model_requests = server_->stats()["completed"].get<long long>();
   EXPECT_EQ(model_requests, 16);
+  // Every judge request was tried three times (the first attempt and two retries) before the sample
+  // was recorded as an error.
+  const auto down_stats = down.stats();
+  EXPECT_EQ(down_stats["completed"], 0);
+  EXPECT_GE(down_stats["requests"].get<long long>(), 3 * 16);
+  for (const auto& [key, counts] : down_stats["by_prompt"].items())
+    EXPECT_EQ(counts["requests"].get<long long>() % 3, 0) << key;
 
   // 2. The judges are back: the next run grades every sample; the answers come from the cache.
   dir_.write("judged.yaml", example_suite(server_->base_url(), server_->base_url()));
