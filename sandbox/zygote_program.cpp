@@ -6,11 +6,15 @@ namespace gauntlet::sandbox {
 // initialised: the warm imports, then the functions the C++ loop calls. start(WORKDIR, SITE_PATH,
 // PRELOAD, WARMUP) once before the first job (puts SITE_PATH on sys.path, imports the PRELOAD
 // modules, runs WARMUP, makes the jobs' __main__); prepare(code, call, has_call) in the zygote for
-// each job (the compiled code, or None); run_job(prepared, code, call, has_call) in each forked
-// child after it is confined (writes the result frame on fd 3 and _exits); wipe_workdir() in the
+// each job (the compiled code, or None); run_job(prepared, code, call, has_call, env) in each forked
+// child after it is confined (sets the job's environment variables, runs it, writes the result
+// frame on fd 3 and _exits); wipe_workdir() in the
 // zygote after a job that left something in the working directory.
 // Result frame on fd 3, written once by the job process after the code (and call) finished:
-// b"GNTF" <BIII> kind (0 ok, 1 exception), len(repr), len(type), len(message), then the three.
+// b"GNTF" <BIII> kind, len(repr), len(type), len(message), then the three. kind 0: the code ran to
+// its end (and the call returned: repr is its repr); 1: an exception (type and message); 2: a
+// SystemExit (repr: the exit status in decimal, type "SystemExit", message: str(code), "" for None).
+// The job process then exits with the status the program would have had (0, 1, the SystemExit's).
 const char* const kZygoteRunner = R"PY(
 import os, sys, gc, struct, signal, builtins, types, atexit, select
 import collections, itertools, functools, math, re, json, heapq, bisect, string, operator, random
@@ -67,25 +71,38 @@ def prepare(code, call, has_call):
         sys.stderr.flush()  # a warning's text must not wait in a buffer the child inherits
 
 
-def run_job(prepared, code, call, has_call, _exit=os._exit, _write=os.write, _len=len, _repr=repr, _str=str,
+def run_job(prepared, code, call, has_call, env, _exit=os._exit, _write=os.write, _len=len, _repr=repr, _str=str,
             _isinstance=isinstance, _type=type, _print=print, _mv=memoryview, _compile=compile, _exec=exec, _eval=eval):
     g = MAIN.__dict__
     gc.enable()
     kind, ret, etype, emsg = 0, b"", b"", b""
+    # The job's own environment variables (NAME=VALUE\0 ...), before any of its code runs.
+    for item in (env or b"").split(b"\0"):
+        if item:
+            name, _, value = item.partition(b"=")
+            os.environ[name.decode("utf-8", "surrogateescape")] = value.decode("utf-8", "surrogateescape")
     try:
         _exec(prepared[0] if prepared else _compile(code, "<job>", "exec"), g)
         if has_call:
             ret = enc(_repr(_eval(prepared[1] if prepared else _compile(call, "<call>", "eval"), g)))
     except SystemExit as e:
+        # The program (or the call) left through sys.exit / raise SystemExit: exit status as
+        # CPython gives it (None 0, an int its low byte, anything else printed and 1).
         c = e.code
-        if not (c is None or (_isinstance(c, int) and c == 0)):
-            kind, etype = 1, b"SystemExit"
-            try:
+        kind, etype, status = 2, b"SystemExit", 0
+        try:
+            if c is None:
+                status = 0
+            elif _isinstance(c, int):
+                status = c & 0xFF
                 emsg = enc(_str(c))
-                if not _isinstance(c, int):
-                    _print(c, file=sys.stderr)
-            except BaseException:
-                pass
+            else:
+                status = 1
+                emsg = enc(_str(c))
+                _print(c, file=sys.stderr)
+        except BaseException:
+            status = 1
+        ret = enc(_str(status))
     except BaseException as e:
         if _isinstance(e, MemoryError):
             g.clear()
@@ -120,7 +137,9 @@ def run_job(prepared, code, call, has_call, _exit=os._exit, _write=os.write, _le
             view = view[_write(RESULT_FD, view):]
     except BaseException:
         pass
-    _exit(0)
+    # The process's exit status is the program's (0, 1 after an exception, the SystemExit code), so a
+    # frame that could not be written still leaves the right status behind.
+    _exit(0 if kind == 0 else 1 if kind == 1 else status)
 
 
 def wipe_workdir():

@@ -119,4 +119,15 @@ ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const
   return m;
 }
 
+ModelSpec read_named_model_spec(const YAML::Node& node, const std::string& file, const std::string& where,
+                                const std::string& name) {
+  if (!node.IsMap()) {
+    const YAML::Node& at = node;
+    throw ConfigError(file, at.Mark().line >= 0 ? at.Mark().line + 1 : 0, where, "expected a mapping of model settings");
+  }
+  YAML::Node with_name = YAML::Clone(node);
+  if (!with_name["name"]) with_name["name"] = name;
+  return read_model_spec(with_name, file, where);
+}
+
 }  // namespace gauntlet::harness

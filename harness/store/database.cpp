@@ -87,6 +87,11 @@ ALTER TABLE samples ADD COLUMN routing TEXT NOT NULL DEFAULT '';
 ALTER TABLE turns ADD COLUMN routing TEXT NOT NULL DEFAULT '';
 ALTER TABLE selfplay_rollouts ADD COLUMN routing TEXT NOT NULL DEFAULT '';
 )sql",
+    // 5: what the scorer found per sample (code: tests passed and the first failure; judge: the
+    // judges' replies and grades), as JSON; '' when the scorer reports nothing.
+    R"sql(
+ALTER TABLE samples ADD COLUMN details TEXT NOT NULL DEFAULT '';
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion);

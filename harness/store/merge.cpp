@@ -1,7 +1,7 @@
 // Store::merge_from: combining shard databases into one.
 #include <sqlite3.h>
 
-#include <set>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -43,10 +43,13 @@ std::int64_t Store::merge_from(const std::filesystem::path& other) {
   database().exec("BEGIN IMMEDIATE");
   try {
     for (const auto& r : source.samples()) put_sample(r);
-    std::set<std::string> have;
-    for (const auto& m : matches()) have.insert(m.id);
+    std::map<std::string, std::string> have;  // id -> status
+    for (const auto& m : matches()) have[m.id] = m.status;
     for (const auto& m : source.matches()) {
-      if (have.count(m.id)) continue;  // a match is immutable once finished: keep ours
+      auto it = have.find(m.id);
+      // A match is immutable once finished: keep ours, unless ours ended in an error and theirs did not.
+      if (it != have.end() && (it->second != "error" || m.status == "error")) continue;
+      if (it != have.end()) begin_match(m.id);
       for (const auto& t : source.turns(m.id)) put_turn(t);
       finish_match(m);
     }

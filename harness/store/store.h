@@ -33,7 +33,8 @@ class Store : private Database,
   using Database::schema_version;
 
   // Merge another store's models, tasks, items, samples, matches (with their turns) and cache into
-  // this one. Returns samples added. Fingerprint conflicts throw StoreError before anything is
+  // this one (a match of ours that ended in an error gives way to their finished one). Returns
+  // samples added. Fingerprint conflicts throw StoreError before anything is
   // written; identical keys keep the error-free copy.
   std::int64_t merge_from(const std::filesystem::path& other);
 

@@ -1,6 +1,7 @@
 #pragma once
-// TournamentConfig: a tournament file (YAML) naming players (models and built-in bots), the games
-// they play and the match rules. Validated on load like suites: errors name file:line:key.
+// TournamentConfig: a tournament file (YAML) naming players (models and built-in bots), judges
+// (models, or the built-in text-statistics judge), the games they play and the match rules.
+// Validated on load like suites: errors name file:line:key.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/clients/model_spec.h"
+#include "harness/judges/judge_config.h"
 #include "harness/clients/model_spec_reader.h"
 
 namespace gauntlet::harness {
@@ -23,11 +25,13 @@ struct PlayerConfig {
 
 struct GameEntry {
   std::string name;                  // label, unique in the tournament (default: the game)
-  std::string game;                  // chess | liars_dice | poker
+  std::string game;                  // chess | liars_dice | poker | mathquiz | pyjail | gandalf | debate
   nlohmann::json options = nlohmann::json::object();
   int seats = 2;                     // players per match (options.players for dice and poker)
   int rounds = 1;                    // each seat rotation of each player set plays this many times
   std::vector<std::string> players;  // the players in this game (default: every player able to play it)
+  std::vector<std::string> judges;   // judge names (debate: required; gandalf: iff options.judge)
+  nlohmann::json rubric;             // debate: the judges' rubric (harness/judges/rubric.h); null = the default
 };
 
 struct MatchRules {
@@ -41,6 +45,7 @@ struct TournamentConfig {
   std::filesystem::path path;
   std::string name;
   std::vector<PlayerConfig> players;
+  std::vector<JudgeConfig> judges;
   std::vector<GameEntry> games;
   MatchRules rules;
   int concurrency = 4;               // matches played at once
@@ -48,6 +53,7 @@ struct TournamentConfig {
   double progress_interval_s = 30.0;
 
   const PlayerConfig& player(const std::string& name) const;
+  const JudgeConfig& judge(const std::string& name) const;
 };
 
 // Throws ConfigError.

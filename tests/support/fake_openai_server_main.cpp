@@ -54,13 +54,23 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--reasoning-style", options.reasoning_style, "tags | reasoning_content | reasoning | none")
       ->check(CLI::IsMember({"tags", "reasoning_content", "reasoning", "none"}));
-  app.add_option("--script", options.script, "arithmetic | selfplay (scripted self-play proposals and solutions)")
-      ->check(CLI::IsMember({"arithmetic", "selfplay"}));
+  app.add_option("--script", options.script, "arithmetic | selfplay (scripted self-play proposals and solutions) | judge (scripted judge replies)")
+      ->check(CLI::IsMember({"arithmetic", "selfplay", "judge"}));
   app.add_option("--max-concurrent", options.max_concurrent, "429 above this many in flight (0: unlimited)")
       ->check(CLI::NonNegativeNumber);
+  std::string book;
+  app.add_option("--book", book, "Answer book (JSON): prompts containing a rule's strings get one of its answers");
   CLI11_PARSE(app, argc, argv);
   options.port = static_cast<std::uint16_t>(port);
   if (!faults.empty()) options.faults = split_commas(faults);
+  if (!book.empty()) {
+    try {
+      options.book = gauntlet::testing::load_answer_book(book);
+    } catch (const std::exception& e) {
+      std::cerr << "fake_openai_server: " << e.what() << "\n";
+      return 2;
+    }
+  }
 
   // Block the signals before any thread starts, so only sigwait() below sees them.
   sigset_t signals;
