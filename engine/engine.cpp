@@ -111,8 +111,9 @@ GenerationResult Engine::generate(const GenerationRequest& request) {
   GenerationState state(request, std::move(prompt_ids), tokenizer_, thinking_, config(), result);
   if (request.max_tokens == 0) return result;
 
-  // Only ids the tokenizer can decode are chosen (checkpoint vocabularies are often padded);
-  // log-probabilities stay normalised over every logit, as in llama.cpp.
+  // Only ids the tokenizer can decode exist for sampling (checkpoint vocabularies are often padded):
+  // padding ids are never chosen nor listed in top_logprobs, and log-probabilities are normalised
+  // over the tokenizer's ids, as vLLM does (sampler.h).
   const int choose_from = tokenizer_.vocab_size();
   const int max_context = config().max_position_embeddings;
 

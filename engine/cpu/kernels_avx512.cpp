@@ -1,5 +1,7 @@
 #include "engine/cpu/kernels_avx512.h"
 
+#include "engine/cpu/kernels_avx2.h"
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -138,8 +140,7 @@ GAUNTLET_AVX512 void rows_impl(const float* x, std::int64_t tokens, const Tensor
 }  // namespace
 
 bool available() {
-  static const bool ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") &&
-                         __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+  static const bool ok = avx2::available() && __builtin_cpu_supports("avx512f");  // avx2: AVX2, FMA, F16C
   return ok;
 }
 

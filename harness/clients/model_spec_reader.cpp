@@ -90,7 +90,8 @@ ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const
   if (provider == "engine") {
     if (engine.model_path.empty())
       r.fail(r.node(), r.path("path"), "the engine provider needs path: a model directory");
-    if (!std::filesystem::is_directory(engine.model_path))
+    std::error_code ec;  // a path the system refuses (too long, ...) is as missing as an absent one
+    if (!std::filesystem::is_directory(engine.model_path, ec))
       r.fail(r.node()["path"], r.path("path"), fmt::format("no such model directory: {}", engine.model_path.string()));
     if (!http.base_urls.empty()) r.fail(r.node(), r.path("base_url"), "the engine provider takes no base_url");
   } else if (!engine.model_path.empty()) {
@@ -116,6 +117,17 @@ ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const
   else if (provider == "toy") m.provider = toy;
   else m.provider = std::move(http);
   return m;
+}
+
+ModelSpec read_named_model_spec(const YAML::Node& node, const std::string& file, const std::string& where,
+                                const std::string& name) {
+  if (!node.IsMap()) {
+    const YAML::Node& at = node;
+    throw ConfigError(file, at.Mark().line >= 0 ? at.Mark().line + 1 : 0, where, "expected a mapping of model settings");
+  }
+  YAML::Node with_name = YAML::Clone(node);
+  if (!with_name["name"]) with_name["name"] = name;
+  return read_model_spec(with_name, file, where);
 }
 
 }  // namespace gauntlet::harness

@@ -87,6 +87,11 @@ ALTER TABLE samples ADD COLUMN routing TEXT NOT NULL DEFAULT '';
 ALTER TABLE turns ADD COLUMN routing TEXT NOT NULL DEFAULT '';
 ALTER TABLE selfplay_rollouts ADD COLUMN routing TEXT NOT NULL DEFAULT '';
 )sql",
+    // 5: what the scorer found per sample (code: tests passed and the first failure; judge: the
+    // judges' replies and grades), as JSON; '' when the scorer reports nothing.
+    R"sql(
+ALTER TABLE samples ADD COLUMN details TEXT NOT NULL DEFAULT '';
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion);
@@ -159,6 +164,12 @@ void Database::migrate() {
       s.step();
       version = static_cast<int>(s.integer(0));
     }
+    // user_version is any 32-bit value another program (or a damaged file) may have left; only
+    // 0..kSchemaVersion index the migrations.
+    if (version < 0)
+      throw StoreError(fmt::format("{}: schema version {} is not one gauntlet writes (not a gauntlet database, or a "
+                                   "damaged one)",
+                                   path_.string(), version));
     if (version > kSchemaVersion)
       throw StoreError(fmt::format("{}: schema version {} is newer than this gauntlet understands ({}); upgrade gauntlet",
                                    path_.string(), version, kSchemaVersion));

@@ -39,6 +39,8 @@ const std::vector<Rule> kRules = {
     {"harness/selfplay/", Kind::kNever, {"harness/eval/", "harness/tournament/"}, "the runners never include each other"},
     {"harness/judges/", Kind::kNever, {"harness/eval/", "harness/tournament/", "harness/selfplay/", "harness/referee/"},
      "judges serve games and suites alike, below every runner"},
+    {"harness/server/", Kind::kNever, {"harness/eval/", "harness/tournament/", "harness/selfplay/", "harness/judges/", "harness/referee/"},
+     "the HTTP server fronts the engine, below every runner"},
     {"harness/referee/", Kind::kNever, {"harness/eval/", "harness/tournament/", "harness/selfplay/"},
      "the referee answers games' checks below the tournament runner"},
 };

@@ -156,7 +156,8 @@ TEST(StoreSchema, Version3FileGainsRoutingColumnsAndKeepsData) {
   // Turn the file back into a version-3 database.
   exec_raw(db,
            "ALTER TABLE samples DROP COLUMN routing; ALTER TABLE turns DROP COLUMN routing; "
-           "ALTER TABLE selfplay_rollouts DROP COLUMN routing; PRAGMA user_version=3");
+           "ALTER TABLE selfplay_rollouts DROP COLUMN routing; ALTER TABLE samples DROP COLUMN details; "
+           "PRAGMA user_version=3");
   {
     Store store(db);
     EXPECT_EQ(store.schema_version(), kSchemaVersion);
@@ -170,6 +171,29 @@ TEST(StoreSchema, Version3FileGainsRoutingColumnsAndKeepsData) {
   const auto samples = again.samples();
   ASSERT_EQ(samples.size(), 2u);
   EXPECT_EQ(samples[1].routing_json, R"({"tokens":3,"experts_per_token":2.0})");
+}
+
+TEST(StoreSchema, Version4FileGainsTheDetailsColumnAndKeepsData) {
+  ScratchDir dir("store");
+  const auto db = dir / "run.db";
+  {
+    Store store(db);
+    store.put_sample(make_sample("m", "t", "1", 0));
+  }
+  exec_raw(db, "ALTER TABLE samples DROP COLUMN details; PRAGMA user_version=4");
+  {
+    Store store(db);
+    EXPECT_EQ(store.schema_version(), kSchemaVersion);
+    ASSERT_EQ(store.samples().size(), 1u);
+    EXPECT_EQ(store.samples()[0].details_json, "");
+    auto scored = make_sample("m", "t", "2", 0);
+    scored.details_json = R"({"tests_passed":3,"tests_total":5})";
+    store.put_sample(scored);
+  }
+  Store again(db);
+  const auto samples = again.samples();
+  ASSERT_EQ(samples.size(), 2u);
+  EXPECT_EQ(samples[1].details_json, R"({"tests_passed":3,"tests_total":5})");
 }
 
 TEST(StoreSchema, NewerSchemaIsRefused) {
@@ -186,6 +210,25 @@ TEST(StoreSchema, NewerSchemaIsRefused) {
   }
   // The refused file is left untouched.
   EXPECT_EQ(query_text(db, "PRAGMA user_version"), std::to_string(kSchemaVersion + 1));
+}
+
+// Issue 21: a negative PRAGMA user_version (another program's file, or a damaged one) is refused
+// by name (before: a negative index into the migrations -- SIGSEGV at -1000 and below, memory read
+// as SQL from -1 to -100).
+TEST(StoreSchema, NegativeSchemaVersionIsRefused) {
+  for (long long version : {-1LL, -100LL, -1000LL, -2147483648LL}) {
+    ScratchDir dir("store");
+    const auto db = dir / "negative.db";
+    exec_raw(db, "PRAGMA user_version=" + std::to_string(version));
+    try {
+      Store store(db);
+      FAIL() << "expected StoreError for " << version;
+    } catch (const StoreError& e) {
+      EXPECT_EQ(std::string(e.what()), db.string() + ": schema version " + std::to_string(version) +
+                                           " is not one gauntlet writes (not a gauntlet database, or a damaged one)");
+    }
+    EXPECT_EQ(query_text(db, "PRAGMA user_version"), std::to_string(version));  // left untouched
+  }
 }
 
 TEST(StoreSchema, GarbageFileIsRefusedNamingThePath) {

@@ -1,0 +1,82 @@
+// `gauntlet eval` against `gauntlet serve` through the openai provider gives, sample for sample, the
+// token ids and answers the in-process engine provider gives (same checkpoint, same seeds, routing
+// controls passed in extra_body), and the server exits 0 on SIGTERM.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/command.h"
+#include "tests/support/process.h"
+
+namespace {
+
+using gauntlet::testing::read_file;
+using gauntlet::testing::run_command;
+using gauntlet::testing::TempDir;
+
+const std::string kBinary = GAUNTLET_BINARY;
+
+TEST(ServeEval, TheOpenAIProviderOnGauntletServeEqualsTheEngineProvider) {
+  TempDir dir;
+  auto made = run_command(kBinary + " make-model --out " + dir.file("model") +
+                          " --layers 2 --hidden 32 --heads 4 --kv-heads 2 --head-dim 8 --experts 8 --top-k 2"
+                          " --moe-ff 16 --dtype bf16 --seed 6");
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const pid_t server = gauntlet::testing::spawn(
+      {kBinary, "serve", "--model", dir.file("model"), "--port", "0", "--threads", "1", "--name", "tiny"},
+      dir.file("serve.out"), dir.file("serve.err"));
+  ASSERT_GT(server, 0);
+  std::string port;
+  for (int i = 0; i < 200 && port.empty(); ++i) {
+    std::smatch m;
+    const std::string err = read_file(dir.file("serve.err"));
+    if (std::regex_search(err, m, std::regex("listening on http://127\\.0\\.0\\.1:([0-9]+)"))) port = m[1];
+    else std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_FALSE(port.empty()) << read_file(dir.file("serve.err"));
+
+  std::string data;
+  for (int i = 0; i < 5; ++i) data += "{\"q\": \"" + std::to_string(i) + "+3\", \"answer\": \"" + std::to_string(i + 3) + "\"}\n";
+  dir.write("d.jsonl", data);
+  const std::string params = "    params: {max_tokens: 12, temperature: 0.8, seed: 5}\n";
+  dir.write("s.yaml", "name: served\nmodels:\n"
+                      "  - name: local\n    provider: engine\n    path: model\n" + params +
+                      "    routing: {top_k: 1}\n"
+                      "  - name: served\n    base_url: http://127.0.0.1:" + port + "/v1\n    model: tiny\n" + params +
+                      "    concurrency: 4\n    extra_body: {return_token_ids: true, routing: {top_k: 1}}\n"
+                      "tasks:\n  - name: t\n    dataset: d.jsonl\n    prompt: \"{q}\"\n    scorer: math\n    samples: 2\n");
+  auto eval = run_command(kBinary + " eval " + dir.file("s.yaml") + " --db " + dir.file("e.db") + " --no-progress");
+  EXPECT_EQ(eval.exit_code, 0) << eval.err;
+  auto exported = run_command(kBinary + " export --db " + dir.file("e.db") + " --samples -");
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  std::map<std::string, std::map<std::string, nlohmann::json>> by_model;  // model → item#sample → sample
+  std::istringstream lines(exported.out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    auto s = nlohmann::json::parse(line);
+    by_model[s["model"].get<std::string>()][s["item_id"].dump() + "#" + s["sample_index"].dump()] = s;
+  }
+  ASSERT_EQ(by_model["local"].size(), 10u);
+  ASSERT_EQ(by_model["served"].size(), 10u);
+  for (const auto& [key, local] : by_model["local"]) {
+    const auto& served = by_model["served"][key];
+    EXPECT_TRUE(served["error"].is_null() || served["error"] == "") << served.dump();
+    EXPECT_EQ(served["token_ids"], local["token_ids"]) << key;
+    EXPECT_EQ(served["finish_reason"], local["finish_reason"]) << key;
+    EXPECT_EQ(served["correct"], local["correct"]) << key;
+  }
+
+  kill(server, SIGTERM);
+  const auto exit = gauntlet::testing::wait_exit(server, std::chrono::seconds(20));
+  EXPECT_TRUE(exit.exited) << read_file(dir.file("serve.err"));
+  EXPECT_EQ(exit.code, 0);
+}
+
+}  // namespace
