@@ -10,11 +10,17 @@
 #include <cmath>
 #include <cstring>
 
+#include "engine/cpu/avx2_ops.h"
+
 #define GAUNTLET_AVX512 __attribute__((target("avx512f,avx2,fma,f16c")))
 
 namespace gauntlet::engine::avx512 {
 
 namespace {
+
+using avx2_ops::hsum;
+using avx2_ops::load1;
+using avx2_ops::load8;
 
 template <DType kType>
 GAUNTLET_AVX512 inline __m512 load16(const void* row, std::int64_t i) {
@@ -27,40 +33,6 @@ GAUNTLET_AVX512 inline __m512 load16(const void* row, std::int64_t i) {
     else
       return _mm512_cvtph_ps(h);
   }
-}
-
-template <DType kType>
-GAUNTLET_AVX512 inline __m256 load8(const void* row, std::int64_t i) {
-  if constexpr (kType == DType::kF32) {
-    return _mm256_loadu_ps(static_cast<const float*>(row) + i);
-  } else {
-    const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(static_cast<const std::uint16_t*>(row) + i));
-    if constexpr (kType == DType::kBF16)
-      return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
-    else
-      return _mm256_cvtph_ps(h);
-  }
-}
-
-template <DType kType>
-GAUNTLET_AVX512 inline float load1(const void* row, std::int64_t i) {
-  if constexpr (kType == DType::kF32) {
-    return static_cast<const float*>(row)[i];
-  } else if constexpr (kType == DType::kBF16) {
-    const std::uint32_t bits = static_cast<std::uint32_t>(static_cast<const std::uint16_t*>(row)[i]) << 16;
-    float f;
-    std::memcpy(&f, &bits, 4);
-    return f;
-  } else {
-    return _cvtsh_ss(static_cast<const std::uint16_t*>(row)[i]);
-  }
-}
-
-// As kernels_avx2.cpp's hsum.
-GAUNTLET_AVX512 inline float hsum(__m256 v) {
-  const __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-  const __m128 s2 = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  return _mm_cvtss_f32(_mm_add_ss(s2, _mm_movehdup_ps(s2)));
 }
 
 // kRows consecutive rows × kTokens consecutive tokens. lo[r][t] holds dot_1_token's (a0 | a1),

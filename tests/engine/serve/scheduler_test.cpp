@@ -12,10 +12,9 @@
 #include <mutex>
 
 #include "engine/engine.h"
-#include "engine/model/checkpoint_writer.h"
 #include "engine/serve/scheduler.h"
-#include "engine/text/tokenizer_writer.h"
 #include "tests/support/command.h"
+#include "tests/support/tiny_engine_model.h"
 
 namespace {
 
@@ -26,22 +25,7 @@ class SchedulerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
-    write_default_tokenizer(dir_->path());
-    const Tokenizer tok = Tokenizer::load(dir_->path());
-    RandomCheckpointSpec s;
-    s.vocab_size = tok.vocab_size();
-    s.hidden_size = 32;
-    s.num_layers = 2;
-    s.num_heads = 4;
-    s.num_kv_heads = 2;
-    s.head_dim = 8;
-    s.num_experts = 6;
-    s.num_experts_per_tok = 2;
-    s.moe_intermediate_size = 16;
-    s.eos_token_ids = {*tok.token_id("<|im_end|>")};
-    s.dtype = DType::kBF16;
-    s.seed = 5;
-    write_random_checkpoint(s, dir_->path());
+    gauntlet::testing::write_tiny_engine_model(dir_->path(), 5, /*experts=*/6);
     EngineOptions options;
     options.threads = 2;
     engine_ = new Engine(dir_->path(), options);

@@ -7,10 +7,9 @@
 #include <future>
 
 #include "engine/engine.h"
-#include "engine/model/checkpoint_writer.h"
-#include "engine/text/tokenizer_writer.h"
 #include "harness/clients/engine_client.h"
 #include "tests/support/command.h"
+#include "tests/support/tiny_engine_model.h"
 
 namespace {
 
@@ -21,21 +20,7 @@ class EngineClientTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
-    gauntlet::engine::write_default_tokenizer(dir_->path());
-    const auto tok = gauntlet::engine::Tokenizer::load(dir_->path());
-    gauntlet::engine::RandomCheckpointSpec s;
-    s.vocab_size = tok.vocab_size();
-    s.hidden_size = 32;
-    s.num_layers = 2;
-    s.num_heads = 4;
-    s.num_kv_heads = 2;
-    s.head_dim = 8;
-    s.num_experts = 4;
-    s.num_experts_per_tok = 2;
-    s.moe_intermediate_size = 16;
-    s.eos_token_ids = {*tok.token_id("<|im_end|>")};
-    s.seed = 8;
-    gauntlet::engine::write_random_checkpoint(s, dir_->path());
+    gauntlet::testing::write_tiny_engine_model(dir_->path(), 8);
   }
   static void TearDownTestSuite() { delete dir_; }
 
