@@ -12,6 +12,9 @@ class Node;
 
 namespace gauntlet::harness {
 
-ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const std::string& where);
+// `default_name`: the name when the mapping has no `name:` (a tournament player's model takes the
+// player's); "" makes `name:` required.
+ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const std::string& where,
+                          const std::string& default_name = "");
 
 }  // namespace gauntlet::harness
