@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "engine/engine.h"
+#include "engine/request_error.h"
 #include "harness/errors/errors.h"
 #include "harness/clients/openai_wire.h"
 #include "harness/clients/routing_config.h"
@@ -88,8 +89,14 @@ ChatResult EngineClient::answer(const ChatRequest& request) {
     }
     result.choices.push_back(std::move(choice));
     result.http_status = 200;
-  } catch (const std::exception& e) {
+  } catch (const engine::ContextOverflow& e) {
+    result = ChatResult();
     result.error = fmt::format("engine: {}", e.what());
+    result.failure = Failure::kContext;
+  } catch (const std::exception& e) {
+    result = ChatResult();
+    result.error = fmt::format("engine: {}", e.what());
+    result.failure = Failure::kRejected;
   }
   result.latency_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
