@@ -6,10 +6,7 @@
 #include <fmt/format.h>
 
 #include "harness/clients/cached_client.h"
-#include "harness/digest/fingerprint.h"
 #include "harness/errors/errors.h"
-#include "harness/eval/dataset.h"
-#include "harness/eval/prompt_template.h"
 #include "harness/run/progress.h"
 #include "harness/run/request_pump.h"
 #include "harness/run/run_lifecycle.h"
@@ -54,32 +51,23 @@ std::string logprobs_to_json(const std::vector<TokenLogprob>& lps) {
 }  // namespace
 
 RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& options) {
-  RunSummary summary;
+  return run_suite(prepare_suite(suite), store, options);
+}
 
-  // 1. Validate everything that can be validated before a single request: datasets, templates,
-  //    and that the store's earlier runs used the same model and task definitions.
-  std::map<std::string, std::unique_ptr<verifiers::Scorer>> scorers;
-  std::map<std::string, std::vector<DatasetItem>> datasets;
-  for (const auto& task : suite.tasks) {
-    scorers[task.name] = verifiers::make_scorer(task.scorer, task.scorer_options);
-    auto items = load_dataset(task.dataset, task.answer_field, task.id_field);
-    if (task.limit > 0 && static_cast<int>(items.size()) > task.limit) items.resize(task.limit);
-    datasets[task.name] = std::move(items);
-  }
-  for (const auto& model : suite.models)
-    store.record_model({model.name, fingerprint(model.fingerprint_json()), model.fingerprint_json().dump()});
-  for (const auto& task : suite.tasks) {
-    auto config = task.fingerprint_json();
-    config["dataset"] = task.dataset.string();
-    config["samples"] = task.samples;
-    config["pass_at_k"] = task.pass_at_k;
-    store.record_task({task.name, fingerprint(task.fingerprint_json()), config.dump()});
-    std::vector<ItemRow> rows;
-    int position = 0;
-    for (const auto& item : datasets[task.name])
-      rows.push_back({item.id, position++, dump_json(item.fields), item.reference});
-    store.record_items(task.name, rows);
-  }
+RunSummary run_suite(const PreparedSuite& prepared, Store& store, const RunOptions& options) {
+  RunSummary summary;
+  const SuiteConfig& suite = *prepared.suite;
+
+  // 1. The store must hold these models and tasks (if at all) as defined here, and the questions
+  //    already answered must be unchanged; only then is anything written.
+  for (const auto& task : prepared.tasks)
+    if (auto id = store.changed_item(task.config->name, task.item_rows()))
+      throw StoreError(fmt::format(
+          "{}: task '{}': item '{}' of {} differs from the one already run here; results would mix. Use a new "
+          "--db, or give the changed task a new name",
+          store.path().string(), task.config->name, *id, task.config->dataset.filename().string()));
+  store.record_definitions(prepared.definitions());
+  for (const auto& task : prepared.tasks) store.record_items(task.config->name, task.item_rows());
 
   // 2. Expand into work items, skipping what is already committed.
   std::vector<ModelLane> lanes(suite.models.size());
@@ -88,22 +76,17 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
     lanes[m].window = std::max(8, suite.models[m].concurrency * 2);
   }
   std::int64_t pair_index = 0;
-  for (const auto& task : suite.tasks) {
-    PromptTemplate user_template(task.prompt);
-    PromptTemplate system_template(task.system);
+  for (const auto& prepared_task : prepared.tasks) {
+    const TaskConfig& task = *prepared_task.config;
     std::vector<std::set<std::pair<std::string, int>>> done(suite.models.size());
     for (std::size_t m = 0; m < suite.models.size(); ++m) done[m] = store.done_samples(suite.models[m].name, task.name);
-    for (const auto& item : datasets[task.name]) {
+    for (const auto& prepared_item : prepared_task.items) {
+      const DatasetItem& item = prepared_item.item;
       bool mine = !options.shard || options.shard->contains(pair_index);
       ++pair_index;
       if (!mine) continue;
-      std::string user_text, system_text;
-      try {
-        user_text = user_template.render(item.fields);
-        system_text = system_template.render(item.fields);
-      } catch (const std::out_of_range& e) {
-        throw DatasetError(task.dataset.string(), item.line, fmt::format("task '{}' prompt: {}", task.name, e.what()));
-      }
+      const std::string& user_text = prepared_item.user_text;
+      const std::string& system_text = prepared_item.system_text;
       for (std::size_t m = 0; m < suite.models.size(); ++m) {
         const auto& model = suite.models[m];
         for (int s = 0; s < task.samples; ++s) {
@@ -114,7 +97,7 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
           }
           WorkItem w;
           w.task = &task;
-          w.scorer = scorers[task.name].get();
+          w.scorer = prepared_task.scorer.get();
           w.item_id = item.id;
           w.reference = item.reference;
           w.request.sample_index = s;
@@ -169,6 +152,7 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
   counts.done = summary.already_done;
 
   auto on_result = [&](const ModelLane& lane, const WorkItem& w, ChatResult result) {
+    if (result.cancelled()) return;  // interrupted before it was answered: missing, run again next time
     SampleRecord r;
     r.key = {lane.config->name, w.task->name, w.item_id, w.request.sample_index};
     r.run_id = summary.run_id;
@@ -179,8 +163,14 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
     r.retries = result.retries;
     r.cached = result.from_cache;
     r.error = result.error;
+    const bool overflow = result.failure == Failure::kContext;
+    if (overflow) r.finish_reason = "context";
+    if (overflow && suite.context_overflow == ContextOverflowPolicy::kWrong) {
+      r.error.clear();  // scored as a wrong answer, as configured; the reason stays in finish_reason
+      r.completion = "";
+    }
     if (result.ok() && result.choices.empty()) r.error = "response had no choices";
-    if (r.error.empty()) try {
+    if (r.error.empty() && !result.choices.empty()) try {
       const Choice& c = result.choices.front();
       r.completion = c.text;
       r.reasoning = c.reasoning;
@@ -212,9 +202,14 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
       if (r.error.empty()) ++summary.completed;
       else ++summary.failed;
       if (r.cached) ++summary.cached;
+      if (overflow) ++summary.context_overflows;
+      else if (r.finish_reason == "context") ++summary.context_cut;
+      if (!r.error.empty()) summary.last_error = r.error;
+      else if (overflow) summary.last_error = result.error;
     }
     counts.errors = summary.failed;
     counts.cached = summary.cached;
+    counts.last_error = summary.last_error;
   };
 
   std::unique_ptr<Progress> progress;

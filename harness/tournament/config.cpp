@@ -6,6 +6,8 @@
 
 #include "games/bot.h"
 #include "games/game.h"
+#include "harness/clients/model_check.h"
+#include "harness/input/config_kind.h"
 #include "harness/input/yaml_reader.h"
 
 namespace gauntlet::harness {
@@ -28,9 +30,8 @@ PlayerConfig read_player(const YAML::Node& node, const std::string& file, std::s
     p.bot_options = read_json_block(r, "options", nlohmann::json::object());
   } else {
     if (!model_node.IsMap()) r.fail(model_node, r.path("model"), "expected a mapping of model settings");
-    YAML::Node with_name = YAML::Clone(model_node);
-    if (!with_name["name"]) with_name["name"] = p.name;
-    p.model = read_model_spec(with_name, file, r.path("model"));
+    // The node itself, not a copy: a copy loses its marks and every error would say line 1.
+    p.model = read_model_spec(model_node, file, r.path("model"), p.name);
     r.get("options");
     if (r.has("options")) r.fail(r.node()["options"], r.path("options"), "options are for bots; model settings go under model:");
   }
@@ -98,6 +99,7 @@ const PlayerConfig& TournamentConfig::player(const std::string& player_name) con
 TournamentConfig load_tournament(const std::filesystem::path& path) {
   const std::string file = path.string();
   YAML::Node root = load_yaml_file(path, "tournament");
+  expect_config_kind(root, file, "tournament");
   MapReader r(root, file, "");
   TournamentConfig t;
   t.path = std::filesystem::absolute(path);
@@ -145,6 +147,22 @@ TournamentConfig load_tournament(const std::filesystem::path& path) {
   }
   r.finish();
   return t;
+}
+
+void check_players(const TournamentConfig& config) {
+  for (const auto& p : config.players)
+    if (p.model) check_model_loadable(*p.model);
+  for (const auto& game : config.games)
+    for (const auto& name : game.players) {
+      const auto& p = config.player(name);
+      if (p.bot.empty()) continue;
+      try {
+        games::make_bot(p.bot, game.game, p.bot_options, 0);
+      } catch (const std::exception& e) {
+        throw ConfigError(fmt::format("{}: player '{}' cannot play {}: {}", config.path.string(), name, game.name,
+                                      e.what()));
+      }
+    }
 }
 
 }  // namespace gauntlet::harness
