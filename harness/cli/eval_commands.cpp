@@ -12,6 +12,7 @@
 #include "harness/tournament/match_battles.h"
 #include "harness/ratings/ratings_report.h"
 #include "harness/report/report.h"
+#include "harness/report/selfplay_html.h"
 #include "harness/selfplay/rollout_export.h"
 #include "harness/eval/sample_export.h"
 #include "harness/selfplay/stats.h"
@@ -121,14 +122,13 @@ int cmd_report(const std::string& db, bool json, const std::string& html) {
   auto boards = leaderboards(store);
   auto selfplay = selfplay_steps(store);
   if (!html.empty()) {
-    std::string page =
-        render_html(cells, fmt::format("Gauntlet report: {}", std::filesystem::path(db).filename().string()));
     std::string sections;
     for (const auto& b : boards)
       sections += fmt::format("<h2>Tournament: {} ({} matches)</h2>\n", html_escape(b.game), b.matches) +
                   render_ratings_html_section(b.table, b.wdl, b.description);
-    auto body_end = page.rfind("</body>");
-    page.insert(body_end == std::string::npos ? page.size() : body_end, sections);
+    for (const auto& [run, steps] : selfplay) sections += render_selfplay_html_section(run, steps);
+    std::string page = render_html(
+        cells, fmt::format("Gauntlet report: {}", std::filesystem::path(db).filename().string()), sections);
     std::ofstream out(html, std::ios::binary);
     if (!out) throw UsageError(fmt::format("--html {}: cannot write", html));
     out << page;

@@ -5,6 +5,7 @@
 
 #include "harness/cli/command.h"
 #include "harness/cli/run_setup.h"
+#include "harness/run/progress.h"
 #include "harness/errors/errors.h"
 #include "harness/tournament/match_battles.h"
 #include "harness/ratings/ratings_report.h"
@@ -25,6 +26,9 @@ int cmd_tournament(const std::string& config_path, const std::string& db_arg, bo
   std::cerr << fmt::format("gauntlet: run {} on {}: {} matches planned, {} already done, {} played ({} forfeits){}\n",
                            summary.run_id, db.string(), summary.planned, summary.already_done, summary.played,
                            summary.forfeits, summary.interrupted ? " (interrupted)" : "");
+  if (summary.request_errors > 0)
+    std::cerr << fmt::format("gauntlet: {} model requests failed (last error: {})\n", summary.request_errors,
+                             shorten(summary.last_error, 300));
   RatingOptions rating_options;
   for (const auto& [game, matches] : matches_by_game(store.matches(config.name))) {
     auto battles = battles_from_matches(matches);

@@ -303,14 +303,15 @@ std::string render_pass_at_k_chart(const std::string& task, const std::vector<co
 
 }  // namespace
 
-std::string render_html(const std::vector<CellReport>& cells, const std::string& title) {
+std::string render_html(const std::vector<CellReport>& cells, const std::string& title, const std::string& sections) {
   const std::string t = html_escape(title);
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out += fmt::format("<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<h1>{}</h1>\n", t, kStyle, t);
 
   if (cells.empty()) {
-    out += "<p class=\"empty\">no samples</p>\n</body>\n</html>\n";
+    out += sections.empty() ? "<p class=\"empty\">no samples</p>\n" : sections;
+    out += "</body>\n</html>\n";
     return out;
   }
 
@@ -337,6 +338,7 @@ std::string render_html(const std::vector<CellReport>& cells, const std::string&
     }
     out += "</section>\n";
   }
+  out += sections;
   out += "</body>\n</html>\n";
   return out;
 }

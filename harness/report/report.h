@@ -52,7 +52,10 @@ std::string render_text(const std::vector<CellReport>& cells);
 // ...}]}; accuracy and ci95 are null when a cell has no scored sample.
 nlohmann::json render_json(const std::vector<CellReport>& cells);
 // One self-contained HTML document: tables plus inline SVG charts, no external resources.
-std::string render_html(const std::vector<CellReport>& cells, const std::string& title);
+// `sections` (HTML, e.g. tournament leaderboards, self-play steps) follow the suite results; "no
+// samples" is said only when there are neither cells nor sections.
+std::string render_html(const std::vector<CellReport>& cells, const std::string& title,
+                        const std::string& sections = "");
 // What each ci_method means, for footnotes.
 std::string describe_ci_method(const std::string& method);
 

@@ -135,7 +135,10 @@ TournamentSummary run_tournament(const TournamentConfig& config, Store& store, c
     if (over) break;
   }
   for (auto& t : threads) t.join();
-  if (progress) progress->finish(client_counts());
+  const auto final_counts = client_counts();
+  if (progress) progress->finish(final_counts);
+  summary.request_errors = final_counts.errors;
+  summary.last_error = final_counts.last_error;
 
   summary.interrupted = options.stop_requested() && summary.already_done + summary.played < summary.planned;
   if (!fatal.empty()) throw GauntletError(fatal);  // the run is marked failed

@@ -558,6 +558,31 @@ TEST(Overnight, SelfPlayGoesOnPastRequestsRejectedForGoodAndMergeCarriesIt) {
       << merged.err;
   auto report = run_command(kBinary + " report --db " + dir.file("all.db") + " --json");
   EXPECT_EQ(json::parse(report.out)["selfplay"]["azr"].size(), 1u) << report.out;
+  // The HTML report of a self-play database shows its steps, not "no samples".
+  auto html = run_command(kBinary + " report --db " + dir.file("sp.db") + " --html " + dir.file("sp.html"));
+  ASSERT_EQ(html.exit_code, 0) << html.err;
+  const std::string page = read_file(dir.file("sp.html"));
+  EXPECT_NE(page.find("Self-play: azr (1 steps finished)"), std::string::npos);
+  EXPECT_NE(page.find("solved deduction"), std::string::npos);
+  EXPECT_EQ(page.find("no samples"), std::string::npos);
+}
+
+TEST(Overnight, OfflineSelfPlayExampleRunsOnTheEngine) {
+  TempDir dir;
+  auto run = run_command(kBinary + " selfplay " + std::string(GAUNTLET_SOURCE_DIR) +
+                         "/examples/selfplay-engine.yaml --db " + dir.file("e.db") + " --no-progress");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("1/1 steps finished"), std::string::npos) << run.err;
+  Store store(dir.file("e.db"));
+  int rollouts = 0, with_ids = 0;
+  store.for_each_rollout(
+      [&](const gauntlet::harness::RolloutRecord& r) {
+        ++rollouts;
+        if (!r.response_ids_json.empty()) ++with_ids;
+      },
+      true);
+  EXPECT_GT(rollouts, 0);
+  EXPECT_GT(with_ids, 0);  // the engine's token ids, for a trainer
 }
 
 // ---- CLI errors ---------------------------------------------------------------------------------------
