@@ -177,13 +177,7 @@ class Step {
 
   // A generation the backend refused for good: already checked, out of format, its reason kept.
   RolloutRecord failed_rollout(const Planned& p, const ModelSpec& model, const ChatResult& result) const {
-    RolloutRecord r;
-    r.key = p.key;
-    r.group_id = fmt::format("{}/{}/{}/{}", p.key.run, p.key.step, p.key.task_type, p.key.role);
-    r.task_id = p.task_id;
-    r.model = model.name;
-    r.prompt = p.prompt;
-    r.messages_json = p.messages_json;
+    RolloutRecord r = planned_rollout(p, model);
     const bool context = result.failure == Failure::kContext;
     r.finish_reason = context ? "context" : "error";
     r.latency_s = result.latency_s;
@@ -198,8 +192,8 @@ class Step {
     return r;
   }
 
-  RolloutRecord to_rollout(const Planned& p, const ModelSpec& model, const ChatResult& result) const {
-    const Choice& choice = result.choices.front();
+  // What a rollout records of its request, before any answer.
+  RolloutRecord planned_rollout(const Planned& p, const ModelSpec& model) const {
     RolloutRecord r;
     r.key = p.key;
     r.group_id = fmt::format("{}/{}/{}/{}", p.key.run, p.key.step, p.key.task_type, p.key.role);
@@ -207,6 +201,12 @@ class Step {
     r.model = model.name;
     r.prompt = p.prompt;
     r.messages_json = p.messages_json;
+    return r;
+  }
+
+  RolloutRecord to_rollout(const Planned& p, const ModelSpec& model, const ChatResult& result) const {
+    const Choice& choice = result.choices.front();
+    RolloutRecord r = planned_rollout(p, model);
     r.completion = rejoin_completion(choice, model.endpoint == Endpoint::kCompletions);
     r.reasoning = choice.reasoning;
     r.answer_text = choice.text;

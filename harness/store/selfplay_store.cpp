@@ -60,6 +60,19 @@ void bind_key(Statement& s, int first, const RolloutKey& k) {
   s.bind(first + 4, k.slot).bind(first + 5, k.sample);
 }
 
+// Parameters 1..29 of an INSERT in kRolloutColumns order (the key through run_id).
+void bind_rollout(Statement& s, const RolloutRecord& r) {
+  bind_key(s, 1, r.key);
+  s.bind(7, r.group_id).bind(8, r.task_id).bind(9, r.model).bind(10, r.prompt).bind(11, r.messages_json);
+  s.bind(12, r.completion).bind(13, r.reasoning).bind(14, r.answer_text).bind(15, r.finish_reason);
+  s.bind(16, r.prompt_ids_json).bind(17, r.response_ids_json).bind(18, r.response_logprobs_json);
+  s.bind(19, r.prompt_tokens).bind(20, r.completion_tokens).bind(21, r.latency_s).bind(22, r.checked ? 1 : 0);
+  s.bind(23, r.format_ok ? 1 : 0).bind(24, r.outcome).bind(25, r.score).bind(26, r.details_json);
+  if (r.reward) s.bind(27, *r.reward);
+  if (r.advantage) s.bind(28, *r.advantage);
+  s.bind(29, r.run_id);
+}
+
 const char* const kKeyMatch = "run=? AND step=? AND task_type=? AND role=? AND slot=? AND sample=?";
 
 }  // namespace
@@ -119,15 +132,8 @@ void SelfPlayStore::put_rollout(const RolloutRecord& r) {
                           "?,?,?,?,?,?,?,?,?,{},?30)",
                           kRolloutColumns, kNow),
               db_.path());
-  bind_key(s, 1, r.key);
-  s.bind(7, r.group_id).bind(8, r.task_id).bind(9, r.model).bind(10, r.prompt).bind(11, r.messages_json);
-  s.bind(12, r.completion).bind(13, r.reasoning).bind(14, r.answer_text).bind(15, r.finish_reason);
-  s.bind(16, r.prompt_ids_json).bind(17, r.response_ids_json).bind(18, r.response_logprobs_json);
-  s.bind(19, r.prompt_tokens).bind(20, r.completion_tokens).bind(21, r.latency_s).bind(22, r.checked ? 1 : 0);
-  s.bind(23, r.format_ok ? 1 : 0).bind(24, r.outcome).bind(25, r.score).bind(26, r.details_json);
-  if (r.reward) s.bind(27, *r.reward);
-  if (r.advantage) s.bind(28, *r.advantage);
-  s.bind(29, r.run_id).bind(30, r.routing_json);
+  bind_rollout(s, r);
+  s.bind(30, r.routing_json);
   s.step();
 }
 
@@ -267,15 +273,8 @@ bool SelfPlayStore::adopt_rollout(const RolloutRecord& r) {
                           "?,?,?,?,?,?,?,?,?,?,?)",
                           kRolloutColumns),
               db_.path());
-  bind_key(s, 1, r.key);
-  s.bind(7, r.group_id).bind(8, r.task_id).bind(9, r.model).bind(10, r.prompt).bind(11, r.messages_json);
-  s.bind(12, r.completion).bind(13, r.reasoning).bind(14, r.answer_text).bind(15, r.finish_reason);
-  s.bind(16, r.prompt_ids_json).bind(17, r.response_ids_json).bind(18, r.response_logprobs_json);
-  s.bind(19, r.prompt_tokens).bind(20, r.completion_tokens).bind(21, r.latency_s).bind(22, r.checked ? 1 : 0);
-  s.bind(23, r.format_ok ? 1 : 0).bind(24, r.outcome).bind(25, r.score).bind(26, r.details_json);
-  if (r.reward) s.bind(27, *r.reward);
-  if (r.advantage) s.bind(28, *r.advantage);
-  s.bind(29, r.run_id).bind(30, r.created_at).bind(31, r.routing_json);
+  bind_rollout(s, r);
+  s.bind(30, r.created_at).bind(31, r.routing_json);
   s.step();
   return sqlite3_changes(db_.handle()) > 0;
 }

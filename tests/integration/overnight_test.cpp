@@ -2,9 +2,6 @@
 // when tried as a new user would (a moved checkout, a config typo, a grown task, a prompt over the
 // context, a server that is not there, Ctrl-C during a backoff, `timeout -s INT`, two runs on one
 // database, merged shards losing their runs), driven through the gauntlet binary.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -47,20 +44,6 @@ const std::string kTestbed = std::string(GAUNTLET_SOURCE_DIR) + "/benchmarks/tes
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
-
-// A port on 127.0.0.1 where nothing listens (bound, read back, closed).
-int closed_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
 }
 
 std::string arithmetic_rows(int n) {
@@ -304,7 +287,7 @@ TEST(Overnight, UnreachableUrlFailsWithinSecondsQuotingTheError) {
   TempDir dir;
   dir.write("data.jsonl", arithmetic_rows(6));
   dir.write("s.yaml", "name: dead\nmodels:\n  - name: nobody\n    base_url: http://127.0.0.1:" +
-                          std::to_string(closed_port()) +
+                          std::to_string(gauntlet::testing::closed_local_port()) +
                           "/v1\ntasks:\n  - name: arith\n    dataset: data.jsonl\n    prompt: \"{question}\"\n");
   auto start = std::chrono::steady_clock::now();
   auto run = run_command(kBinary + " eval " + dir.file("s.yaml") + " --db " + dir.file("d.db"));  // default retries

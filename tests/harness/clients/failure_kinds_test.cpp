@@ -3,11 +3,6 @@
 // interrupt cancels what waits in a queue or a backoff.
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <future>
 #include <thread>
@@ -16,6 +11,7 @@
 #include "harness/clients/openai_wire.h"
 #include "harness/clients/toy_client.h"
 #include "tests/support/fake_openai_server.h"
+#include "tests/support/process.h"
 
 namespace gauntlet::harness {
 namespace {
@@ -23,18 +19,6 @@ namespace {
 using testing::FakeOpenAIServer;
 using testing::FakeServerOptions;
 using namespace std::chrono_literals;
-
-int closed_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 ModelSpec http_model(const std::vector<std::string>& urls) {
   ModelSpec m;
@@ -77,8 +61,8 @@ TEST(FailureKinds, A400AboutTheContextIsAContextFailureAndIsNotRetried) {
 }
 
 TEST(FailureKinds, NothingListeningOnAnyUrlFailsEveryRequestAtOnce) {
-  auto model = http_model({"http://127.0.0.1:" + std::to_string(closed_port()) + "/v1",
-                           "http://127.0.0.1:" + std::to_string(closed_port()) + "/v1"});
+  auto model = http_model({"http://127.0.0.1:" + std::to_string(gauntlet::testing::closed_local_port()) + "/v1",
+                           "http://127.0.0.1:" + std::to_string(gauntlet::testing::closed_local_port()) + "/v1"});
   model.openai().max_retries = 6;  // the defaults: minutes of backoff without the fast path
   model.openai().backoff_initial_s = 1.0;
   model.openai().backoff_max_s = 60.0;
