@@ -6,6 +6,7 @@
 
 #include "engine/kv_cache.h"
 #include "engine/request_error.h"
+#include "engine/text/jinja/error.h"
 #include "engine/text/stream_decoder.h"
 #include "engine/text/tokenizer_error.h"
 
@@ -26,12 +27,15 @@ std::filesystem::path tokenizer_dir(const std::filesystem::path& model_dir, cons
   return options.tokenizer_path.empty() ? model_dir : options.tokenizer_path;
 }
 
-std::optional<ChatTemplate> load_chat_template(const std::filesystem::path& tokenizer_path) {
-  std::filesystem::path config = tokenizer_path;
-  if (!std::filesystem::is_directory(config)) config = config.parent_path();
-  config /= "tokenizer_config.json";
-  if (!std::filesystem::exists(config)) return std::nullopt;
-  return ChatTemplate::load(config);
+// The checkpoint's chat template, when it ships one. A template that does not parse is kept as
+// its error, raised when a chat is rendered, so the model still loads for plain prompts.
+std::optional<ChatTemplate> load_chat_template(const std::filesystem::path& tokenizer_path, std::exception_ptr& error) {
+  try {
+    return ChatTemplate::find(tokenizer_path);
+  } catch (const jinja::TemplateError&) {
+    error = std::current_exception();
+    return std::nullopt;
+  }
 }
 
 // Position of the earliest stop string in text, searching from `from`; npos when none.
@@ -78,20 +82,30 @@ Engine::Engine(const std::filesystem::path& model_dir, const EngineOptions& opti
     : checkpoint_(std::make_unique<Checkpoint>(model_dir)),
       weights_(resolve_model_weights(*checkpoint_)),
       tokenizer_(Tokenizer::load(tokenizer_dir(model_dir, options))),
-      chat_template_(load_chat_template(tokenizer_dir(model_dir, options))),
+      chat_template_(load_chat_template(tokenizer_dir(model_dir, options), chat_template_error_)),
       tokenizer_source_(tokenizer_dir(model_dir, options)),
+      thinking_(find_thinking_delimiters(tokenizer_)),
       pool_(options.threads),
       forward_(weights_, pool_),
       default_routing_(options.routing, weights_.config) {}
 
 const ChatTemplate& Engine::chat_template() const {
-  if (!chat_template_) throw TokenizerError(tokenizer_source_.string() + ": no tokenizer_config.json with a chat template");
+  if (chat_template_error_) std::rethrow_exception(chat_template_error_);
+  if (!chat_template_) throw TokenizerError(tokenizer_source_.string() + ": no chat template (tokenizer_config.json or chat_template.jinja)");
   return *chat_template_;
 }
 
-std::string Engine::render_chat(const std::vector<ChatTurn>& turns, const RenderOptions& options) const {
-  return chat_template_ ? chat_template_->render(turns, options) : ChatTemplate(ChatFormat::kChatML).render(turns, options);
+const ChatTemplate& Engine::chat_template_or_chatml() const {
+  if (chat_template_error_) std::rethrow_exception(chat_template_error_);
+  static const ChatTemplate chatml = ChatTemplate::chatml();
+  return chat_template_ ? *chat_template_ : chatml;
 }
+
+std::string Engine::render_chat(const std::vector<ChatTurn>& turns, const RenderOptions& options) const {
+  return chat_template_or_chatml().render(turns, options);
+}
+
+std::string Engine::render_chat(const ChatInput& input) const { return chat_template_or_chatml().render(input); }
 
 std::vector<GenerationResult> Engine::generate(const std::vector<GenerationRequest>& requests) {
   std::vector<GenerationResult> results;
@@ -133,6 +147,7 @@ GenerationResult Engine::generate(const GenerationRequest& request) {
   KvCache cache = forward_.new_cache();
   Sampler sampler(request.sampling);
   StreamDecoder decoder(tokenizer_, request.skip_special_tokens);
+  ThinkingTracker thinking(thinking_, result.prompt_ids);
 
   bool stopped_by_string = false;
   auto start = Clock::now();
@@ -153,6 +168,7 @@ GenerationResult Engine::generate(const GenerationRequest& request) {
     }
     const std::size_t before = result.text.size();
     result.text += decoder.push(token.id);
+    thinking.push(result.tokens.size() - 1, token.id, before, result.text.size());
     if (longest_stop > 0 && result.text.size() > before) {
       const std::size_t from = before >= longest_stop ? before - longest_stop + 1 : 0;
       const std::size_t at = find_stop(result.text, request.stop_strings, from);
@@ -172,6 +188,7 @@ GenerationResult Engine::generate(const GenerationRequest& request) {
     ++result.timing.decode_tokens;
   }
   if (!stopped_by_string) result.text += decoder.finish();  // an incomplete UTF-8 tail, if any
+  result.thinking = thinking.finish(result.text.size());
   result.timing.decode_seconds = seconds_since(start);
   result.timing.decode_cpu_seconds = cpu_seconds() - cpu_start;
   if (request.trace_routing) {

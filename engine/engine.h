@@ -1,10 +1,12 @@
 #pragma once
 // Engine: a loaded model ready to generate. Owns the memory-mapped Checkpoint, the resolved
-// ModelWeights, the Tokenizer, the chat template (when tokenizer_config.json has one) and a
-// ThreadPool for the kernels. generate() runs each request to completion with its own KV cache and
+// ModelWeights, the Tokenizer, the checkpoint's chat template (rendered by engine/text/jinja;
+// plain ChatML when the checkpoint ships none), the thinking delimiters (when the tokenizer has
+// them) and a ThreadPool for the kernels. generate() runs each request to completion with its own KV cache and
 // its own seeded Sampler, so a request's output depends only on the request, never on the batch.
 // Not thread-safe: one generate() at a time.
 #include <chrono>
+#include <exception>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -19,6 +21,8 @@
 #include "engine/routing.h"
 #include "engine/sampler.h"
 #include "engine/cpu/thread_pool.h"
+#include "engine/text/thinking.h"
+#include "engine/text/thinking_span.h"
 #include "engine/text/tokenizer.h"
 
 namespace gauntlet::engine {
@@ -71,6 +75,10 @@ struct GenerationResult {
   // token i), so prompt_routing.back() == routing.front().
   std::vector<PositionRoutes> routing;
   std::vector<PositionRoutes> prompt_routing;
+  // The reasoning block, found by the thinking delimiters' token ids: thinking->close_token is the
+  // index in `tokens` of the token that closed thinking (none: never closed). None when there was
+  // no block (or the tokenizer has no delimiters).
+  std::optional<ThinkingSpan> thinking;
 };
 
 class Engine {
@@ -90,19 +98,28 @@ class Engine {
 
   const ModelConfig& config() const { return weights_.config; }
   const Tokenizer& tokenizer() const { return tokenizer_; }
-  bool has_chat_template() const { return chat_template_.has_value(); }
-  // Throws TokenizerError when the model directory has no chat template.
+  bool has_chat_template() const { return chat_template_.has_value() || chat_template_error_; }
+  // Throws TokenizerError when the model directory has no chat template, and the template's
+  // jinja::TemplateError when it does not parse.
   const ChatTemplate& chat_template() const;
-  // The turns rendered with the model's chat template, or as plain ChatML when it has none.
+  // Chats rendered with the model's chat template, or as plain ChatML when it has none. Throws
+  // jinja::TemplateError when the template fails (raise_exception included).
   std::string render_chat(const std::vector<ChatTurn>& turns, const RenderOptions& options) const;
+  std::string render_chat(const ChatInput& input) const;
+  // The reasoning block's delimiters among the tokenizer's added tokens; none when it has none.
+  const std::optional<ThinkingDelimiters>& thinking_delimiters() const { return thinking_; }
   Forward& forward() { return forward_; }
 
  private:
   std::unique_ptr<Checkpoint> checkpoint_;
   ModelWeights weights_;
   Tokenizer tokenizer_;
+  const ChatTemplate& chat_template_or_chatml() const;
+
+  std::exception_ptr chat_template_error_;  // declared before chat_template_: set while it loads
   std::optional<ChatTemplate> chat_template_;
   std::filesystem::path tokenizer_source_;
+  std::optional<ThinkingDelimiters> thinking_;
   ThreadPool pool_;
   Forward forward_;
   RoutingPlan default_routing_;

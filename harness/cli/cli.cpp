@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "engine/text/jinja/error.h"
 #include "harness/cli/command.h"
 #include "harness/cli/suggest.h"
 #include "harness/errors/errors.h"
@@ -68,6 +69,7 @@ int run_cli(int argc, char** argv) {
   add_ratings_commands(app, commands);
   add_game_commands(app, commands);
   add_tokenizer_commands(app, commands);
+  add_chat_commands(app, commands);
   add_engine_commands(app, commands);
   add_expert_commands(app, commands);
 
@@ -95,6 +97,10 @@ int run_cli(int argc, char** argv) {
     return 2;
   } catch (const DatasetError& e) {
     std::cerr << "gauntlet: dataset error: " << e.what() << "\n";
+    return 2;
+  } catch (const engine::jinja::TemplateError& e) {
+    // A chat template that cannot be parsed, or that refuses the conversation (raise_exception).
+    std::cerr << "gauntlet: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "gauntlet: error: " << e.what() << "\n";

@@ -20,35 +20,38 @@ struct CliCommand {
 };
 using CliCommands = std::vector<CliCommand>;
 
-// eval, report, export, merge (cli_eval_commands.cpp)
+// eval, report, export, merge (eval_commands.cpp)
 void add_eval_commands(CLI::App& app, CliCommands& commands, const std::string& command_line);
-// sandbox run, sandbox batch (cli_sandbox_commands.cpp)
+// sandbox run, sandbox batch (sandbox_commands.cpp)
 void add_sandbox_commands(CLI::App& app, CliCommands& commands);
 
-// verify math (cli_verify_commands.cpp)
+// verify math (verify_commands.cpp)
 void add_verify_commands(CLI::App& app, CliCommands& commands);
 
-// tournament (cli_tournament_commands.cpp)
+// tournament (tournament_commands.cpp)
 void add_tournament_commands(CLI::App& app, CliCommands& commands, const std::string& command_line);
 
-// selfplay (cli_selfplay_commands.cpp)
+// selfplay (selfplay_commands.cpp)
 void add_selfplay_commands(CLI::App& app, CliCommands& commands, const std::string& command_line);
 
-// ratings (cli_ratings_commands.cpp)
+// ratings (ratings_commands.cpp)
 void add_ratings_commands(CLI::App& app, CliCommands& commands);
 
-// chess perft, poker rank (cli_game_commands.cpp)
+// chess perft, poker rank (game_commands.cpp)
 void add_game_commands(CLI::App& app, CliCommands& commands);
 
-// tokenize, detokenize (cli_tokenizer_commands.cpp)
+// tokenize, detokenize (tokenizer_commands.cpp)
 void add_tokenizer_commands(CLI::App& app, CliCommands& commands);
 
-// make-model, generate (cli_engine_commands.cpp)
+// render-chat (chat_commands.cpp)
+void add_chat_commands(CLI::App& app, CliCommands& commands);
+
+// make-model, generate (engine_commands.cpp)
 void add_engine_commands(CLI::App& app, CliCommands& commands);
 // Loads --model for an engine command; UsageError naming the directory when it cannot.
 std::unique_ptr<engine::Engine> open_cli_engine(const std::string& model_dir, int threads);
 
-// experts npmi, experts super (cli_expert_commands.cpp)
+// experts npmi, experts super (expert_commands.cpp)
 void add_expert_commands(CLI::App& app, CliCommands& commands);
 
 }  // namespace gauntlet::harness

@@ -102,7 +102,7 @@ std::vector<GameLeaderboard> leaderboards(Store& store) {
   return out;
 }
 
-// Self-play runs in the database: run name → the stats of each finished step (selfplay_stats.h).
+// Self-play runs in the database: run name → the stats of each finished step (selfplay/stats.h).
 std::vector<std::pair<std::string, std::vector<nlohmann::json>>> selfplay_steps(Store& store) {
   std::vector<std::pair<std::string, std::vector<nlohmann::json>>> runs;
   for (const auto& run : store.selfplay_runs()) {

@@ -1,19 +1,17 @@
 #include "harness/clients/engine_client.h"
 
-#include <chrono>
-
 #include <fmt/format.h>
 
 #include "engine/engine.h"
 #include "engine/request_error.h"
 #include "harness/errors/errors.h"
-#include "harness/clients/openai_wire.h"
+#include "harness/clients/reasoning.h"
 #include "harness/clients/routing_config.h"
 
 namespace gauntlet::harness {
 
 EngineClient::EngineClient(const ModelSpec& config) : config_(config) {
-  thinking_ = config.thinking();
+  if (config.chat_template_kwargs.is_object()) kwargs_ = nlohmann::ordered_json::parse(config.chat_template_kwargs.dump());
   engine::EngineOptions options;
   options.threads = config.engine().threads;
   options.routing = routing_controls(config.engine().routing);
@@ -29,15 +27,15 @@ EngineClient::~EngineClient() { stop(); }
 
 ChatResult EngineClient::answer(const ChatRequest& request) {
   ChatResult result;
-  auto start = std::chrono::steady_clock::now();
   try {
     engine::GenerationRequest g;
     if (!request.messages.empty()) {
       std::vector<engine::ChatTurn> turns;
       for (const auto& m : request.messages) turns.push_back({m.role, m.content, std::nullopt});
-      engine::RenderOptions render;
-      render.enable_thinking = thinking_;
-      g.prompt = engine_->render_chat(turns, render);
+      engine::ChatInput chat;
+      chat.messages = engine::chat_messages(turns);
+      chat.kwargs = kwargs_;  // every chat_template_kwargs key, as a server passes them
+      g.prompt = engine_->render_chat(chat);
     } else {
       g.prompt = request.prompt;
     }
@@ -55,9 +53,13 @@ ChatResult EngineClient::answer(const ChatRequest& request) {
 
     Choice choice;
     choice.finish_reason = out.finish_reason;
-    // The generation prompt ends at "assistant\n": with thinking on, the model opens <think> itself.
-    split_reasoning(out.text, std::nullopt, std::nullopt, choice);
-    const bool choice_reasoning_empty = choice.reasoning.empty();
+    // The engine says where the reasoning block lies (by the delimiters' token ids); no text search.
+    if (out.thinking) {
+      const auto& t = *out.thinking;
+      split_reasoning_at(out.text, {t.open_at, t.begin, t.end, t.answer_at}, choice);
+    } else {
+      choice.text = out.text;
+    }
     auto ids = out.token_ids();
     choice.token_ids.assign(ids.begin(), ids.end());
     if (trace_) choice.routing = routing_summary(out.routing, engine_->config().num_experts);
@@ -75,20 +77,13 @@ ChatResult EngineClient::answer(const ChatRequest& request) {
     result.prompt_token_ids.assign(out.prompt_ids.begin(), out.prompt_ids.end());
     result.usage.prompt_tokens = static_cast<std::int64_t>(out.prompt_ids.size());
     result.usage.completion_tokens = static_cast<std::int64_t>(out.tokens.size());
-    // Reasoning tokens: those up to and including the </think> the model wrote (all of them when it
-    // never closed the block), as servers that split reasoning report them.
-    if (!choice_reasoning_empty) {
-      const auto close = engine_->tokenizer().token_id("</think>");
-      std::int64_t n = static_cast<std::int64_t>(out.tokens.size());
-      for (std::size_t i = 0; close && i < out.tokens.size(); ++i)
-        if (out.tokens[i].id == *close) {
-          n = static_cast<std::int64_t>(i) + 1;
-          break;
-        }
-      result.usage.reasoning_tokens = n;
+    // Reasoning tokens: those up to and including the closing delimiter (all of them when the block
+    // was never closed), as servers that split reasoning report them.
+    if (out.thinking && !choice.reasoning.empty()) {
+      const auto& close = out.thinking->close_token;
+      result.usage.reasoning_tokens = static_cast<std::int64_t>(close ? *close + 1 : out.tokens.size());
     }
     result.choices.push_back(std::move(choice));
-    result.http_status = 200;
   } catch (const engine::ContextOverflow& e) {
     result = ChatResult();
     result.error = fmt::format("engine: {}", e.what());
@@ -98,7 +93,6 @@ ChatResult EngineClient::answer(const ChatRequest& request) {
     result.error = fmt::format("engine: {}", e.what());
     result.failure = Failure::kRejected;
   }
-  result.latency_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }
 

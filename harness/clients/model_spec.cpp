@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "engine/text/chat_template.h"
 #include "harness/clients/routing_config.h"
 #include "harness/digest/checkpoint_digest.h"
 
@@ -44,6 +45,10 @@ nlohmann::json ModelSpec::fingerprint_json() const {
                       {"params", params_to_json(params)},
                       {"extra_body", extra_body},
                       {"chat_template_kwargs", chat_template_kwargs}};
+  // The template's content (never its path) changes every prompt.
+  if (chat_template)
+    j["chat_template"] = {{"templates", nlohmann::json::parse(chat_template->templates_json().dump())},
+                          {"special_tokens", nlohmann::json::parse(chat_template->special_tokens().dump())}};
   if (const auto* toy = std::get_if<ToySpec>(&provider)) j["toy"] = {toy->accuracy, toy->nothink_accuracy};
   if (const auto* engine = std::get_if<EngineSpec>(&provider)) {
     j["checkpoint"] =

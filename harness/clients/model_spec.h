@@ -4,6 +4,7 @@
 // of its provider, one struct per provider. `provider_name()` and `fingerprint_json()` are the only
 // places that tell providers apart by name; the client factory picks the client by the held type.
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
@@ -11,6 +12,10 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/clients/chat.h"
+
+namespace gauntlet::engine {
+class ChatTemplate;
+}
 
 namespace gauntlet::harness {
 
@@ -48,6 +53,9 @@ struct ModelSpec {
   Endpoint endpoint = Endpoint::kChat;  // chat: messages; completions: one rendered prompt
   int concurrency = 16;                 // starting and maximum in-flight requests
   nlohmann::json chat_template_kwargs;  // null = not sent
+  // `chat_template: PATH` (openai provider, completions endpoint): the checkpoint's template that
+  // renders a request's messages into the prompt the client sends; null = none.
+  std::shared_ptr<const engine::ChatTemplate> chat_template;
   nlohmann::json extra_body = nlohmann::json::object();
   SamplingParams params;                // defaults for every task
   std::variant<OpenAISpec, EngineSpec, ToySpec> provider;
@@ -62,6 +70,9 @@ struct ModelSpec {
   const ToySpec& toy() const;
   // chat_template_kwargs.enable_thinking when it is a boolean, else true.
   bool thinking() const;
+  // Whether runners hand this model messages (the chat endpoint, or a chat_template that renders
+  // them) rather than one raw prompt.
+  bool sends_messages() const { return endpoint == Endpoint::kChat || chat_template != nullptr; }
 
   // Everything that changes what the model returns (not transport: urls, concurrency, retries, timeouts),
   // and nothing about where files are: an engine model is named by its checkpoint's content digest.

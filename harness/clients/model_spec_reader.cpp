@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "engine/text/chat_template.h"
+#include "engine/text/jinja/error.h"
 #include "harness/clients/routing_config.h"
 #include "harness/digest/checkpoint_digest.h"
 #include "harness/input/yaml_reader.h"
@@ -71,6 +73,18 @@ ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const
   m.chat_template_kwargs = read_json_block(r, "chat_template_kwargs", nullptr);
   m.extra_body = read_json_block(r, "extra_body", nlohmann::json::object());
   m.params = read_params(r, "params");
+  if (auto path = r.opt<std::string>("chat_template")) {
+    std::filesystem::path p(*path);
+    if (!p.is_absolute()) p = std::filesystem::path(file).parent_path() / p;
+    if (provider != "openai" || m.endpoint != Endpoint::kCompletions)
+      r.fail(r.node()["chat_template"], r.path("chat_template"),
+             "chat_template renders prompts for an openai model with endpoint: completions");
+    try {
+      m.chat_template = std::make_shared<const engine::ChatTemplate>(engine::ChatTemplate::load(p));
+    } catch (const std::exception& e) {  // TokenizerError (the file) or jinja::TemplateError (the template)
+      r.fail(r.node()["chat_template"], r.path("chat_template"), e.what());
+    }
+  }
   if (auto path = r.opt<std::string>("path")) {
     std::filesystem::path p(*path);
     engine.model_path = p.is_absolute() ? p : std::filesystem::path(file).parent_path() / p;

@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/text/chat_template.h"
+#include "engine/text/jinja/error.h"
 #include "harness/run/concurrency_limiter.h"
 #include "harness/errors/errors.h"
 #include "harness/clients/openai_wire.h"
@@ -60,6 +62,7 @@ struct OpenAIClient::Impl {
     std::string last_error;
     int last_status = 0;
     std::string last_url;
+    std::string render_error;  // the model's chat_template refused the messages: fails unsent
   };
 
   struct Transfer {
@@ -100,6 +103,7 @@ struct OpenAIClient::Impl {
 
   // Owned by the I/O thread.
   std::deque<std::unique_ptr<Job>> ready;
+  std::deque<std::unique_ptr<Job>> unsendable;  // failed before sending (chat_template refused)
   std::multimap<double, std::unique_ptr<Job>> delayed;
   std::map<CURL*, std::unique_ptr<Transfer>> transfers;
   std::vector<EndpointState> endpoints;
@@ -417,12 +421,19 @@ struct OpenAIClient::Impl {
       {
         std::lock_guard lock(mutex);
         while (!incoming.empty()) {
-          ready.push_back(std::move(incoming.front()));
+          auto& job = incoming.front();
+          (job->render_error.empty() ? ready : unsendable).push_back(std::move(job));
           incoming.pop_front();
         }
         stop = stopping;
         cancel = cancel_below;
       }
+      for (auto& job : unsendable) {
+        ChatResult r;
+        r.error = job->render_error;
+        finish(std::move(job), std::move(r));
+      }
+      unsendable.clear();
       if (stop) break;
       if (cancel > cancelled_below) {
         cancelled_below = cancel;
@@ -488,6 +499,19 @@ OpenAIClient::~OpenAIClient() = default;
 
 void OpenAIClient::submit_async(ChatRequest request, Callback done) {
   auto job = std::make_unique<Impl::Job>();
+  if (impl_->config.chat_template && request.prompt.empty() && !request.messages.empty()) {
+    // The completions endpoint gets the messages as the model's own template renders them.
+    engine::ChatInput chat;
+    for (const auto& m : request.messages) chat.messages.push_back({{"role", m.role}, {"content", m.content}});
+    if (impl_->config.chat_template_kwargs.is_object())
+      chat.kwargs = nlohmann::ordered_json::parse(impl_->config.chat_template_kwargs.dump());
+    try {
+      request.prompt = impl_->config.chat_template->render(chat);
+      request.messages.clear();
+    } catch (const engine::jinja::TemplateError& e) {
+      job->render_error = std::string("chat template: ") + e.what();
+    }
+  }
   job->body = dump_json(build_request_body(request, impl_->wire));
   job->request = std::move(request);
   job->done = std::move(done);

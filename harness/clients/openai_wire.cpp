@@ -9,14 +9,14 @@
 
 #include <fmt/format.h>
 
+#include "harness/clients/reasoning.h"
+
 namespace gauntlet::harness {
 
 using nlohmann::json;
 
 namespace {
 
-constexpr std::string_view kOpenTag = "<think>";
-constexpr std::string_view kCloseTag = "</think>";
 constexpr std::size_t kSnippetBytes = 200;
 constexpr std::size_t kStrayLimit = 4096;
 // Guards against a garbage "index" making us allocate millions of empty choices.
@@ -70,19 +70,6 @@ std::string snippet(std::string_view body) {
 }
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-
-std::string ltrim(std::string s) {
-  std::size_t i = 0;
-  while (i < s.size() && is_space(s[i])) ++i;
-  s.erase(0, i);
-  return s;
-}
-
-std::string trim(std::string s) {
-  s = ltrim(std::move(s));
-  while (!s.empty() && is_space(s.back())) s.pop_back();
-  return s;
-}
 
 std::string_view trim_view(std::string_view s) {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
@@ -241,36 +228,6 @@ std::size_t choice_index(const json& choice, std::size_t position) {
   return position;
 }
 
-struct TagSplit {
-  bool found = false;
-  std::string answer;
-  std::string reasoning;
-};
-
-// <think>…</think> in the content. Only the closing tag: everything before it is reasoning
-// (DeepSeek-R1 omits the opening tag). Only the opening tag (cut off by the length limit):
-// everything after it is reasoning. The answer loses leading whitespace; reasoning is trimmed.
-TagSplit split_think_tags(const std::string& content) {
-  TagSplit s;
-  const std::size_t open = content.find(kOpenTag);
-  const std::size_t close = content.find(kCloseTag);
-  if (open == std::string::npos && close == std::string::npos) return s;
-  s.found = true;
-  if (close != std::string::npos && (open == std::string::npos || close < open)) {
-    s.reasoning = content.substr(0, close);
-    s.answer = content.substr(close + kCloseTag.size());
-  } else if (close != std::string::npos) {
-    s.reasoning = content.substr(open + kOpenTag.size(), close - open - kOpenTag.size());
-    s.answer = content.substr(0, open) + content.substr(close + kCloseTag.size());
-  } else {
-    s.reasoning = content.substr(open + kOpenTag.size());
-    s.answer = content.substr(0, open);
-  }
-  s.answer = ltrim(std::move(s.answer));
-  s.reasoning = trim(std::move(s.reasoning));
-  return s;
-}
-
 void deep_merge(json& base, const json& patch) {
   for (const auto& [key, value] : patch.items()) {
     auto it = base.find(key);
@@ -329,24 +286,6 @@ json build_request_body(const ChatRequest& request, const WireOptions& options) 
   merge_extra(body, options.extra_body, "model extra_body");
   merge_extra(body, request.extra_body, "request extra_body");
   return body;
-}
-
-void split_reasoning(const std::optional<std::string>& content, const std::optional<std::string>& reasoning_field,
-                     const std::optional<std::string>& reasoning_content_field, Choice& out) {
-  out.content_null = !content.has_value();
-  const std::string text = content.value_or("");
-  const TagSplit tags = split_think_tags(text);
-  out.text = tags.found ? tags.answer : text;
-  if (reasoning_field && !reasoning_field->empty()) {
-    out.reasoning = trim(*reasoning_field);
-  } else if (reasoning_content_field && !reasoning_content_field->empty()) {
-    out.reasoning = trim(*reasoning_content_field);
-  } else {
-    out.reasoning = tags.reasoning;
-    return;
-  }
-  // Server-side parsers leave the "\n\n" that followed </think>; drop it as the tag path does.
-  out.text = ltrim(std::move(out.text));
 }
 
 ChatResult parse_response(const std::string& body, Endpoint endpoint) {

@@ -41,15 +41,6 @@ nlohmann::json build_request_body(const ChatRequest& request, const WireOptions&
 // "must be <= N" token limit, "prompt is too long".
 bool says_context_too_long(int http_status, const std::string& body);
 
-// Splits reasoning from content: uses `reasoning`, then `reasoning_content` (each when non-empty),
-// then <think>…</think> in the content (a missing opening tag means everything before </think> is
-// reasoning; an unterminated <think> means everything after it is). A stray think block is removed
-// from the content even when a server field supplies the reasoning. Reasoning is trimmed; the
-// answer loses leading whitespace whenever there is reasoning, and is left as sent otherwise.
-// content nullopt (JSON null) gives text "" and content_null = true.
-void split_reasoning(const std::optional<std::string>& content, const std::optional<std::string>& reasoning_field,
-                     const std::optional<std::string>& reasoning_content_field, Choice& out);
-
 // Parses a complete (non-streamed) response body; a top-level "prompt_token_ids" (vLLM with
 // return_token_ids) fills ChatResult::prompt_token_ids. Throws MalformedResponse (message includes the
 // start of the body). Either logprobs format is accepted on either endpoint; a null completions

@@ -77,7 +77,6 @@ ChatResult ToyClient::answer(const ChatRequest& request) const {
   result.usage.reasoning_tokens = reasoning_tokens;
   result.choices.push_back(std::move(choice));
   for (int i = 1; i < request.n; ++i) result.choices.push_back(result.choices.front());
-  result.http_status = 200;
   return result;
 }
 

@@ -103,7 +103,7 @@ RunSummary run_suite(const PreparedSuite& prepared, Store& store, const RunOptio
           w.request.sample_index = s;
           w.request.params = merge_params(model.params, task.params);
           if (w.request.params.seed) *w.request.params.seed += s;
-          if (model.endpoint == Endpoint::kChat) {
+          if (model.sends_messages()) {
             if (!system_text.empty()) w.request.messages.push_back({"system", system_text});
             w.request.messages.push_back({"user", user_text});
             auto msgs = nlohmann::json::array();
@@ -119,12 +119,7 @@ RunSummary run_suite(const PreparedSuite& prepared, Store& store, const RunOptio
     }
   }
 
-  RunInfo info;
-  info.suite = suite.name;
-  info.config_path = suite.path.string();
-  info.command = options.command_line;
-  info.shard = options.shard ? options.shard->to_string() : "";
-  RunLifecycle run(store, info);
+  RunLifecycle run(store, options.run_info(suite.name, suite.path));
   summary.run_id = run.id();
 
   // 3. Clients, wrapped in the response cache.

@@ -11,14 +11,15 @@ JsonlReader::JsonlReader(const std::filesystem::path& path)
 
 JsonlReader::JsonlReader(std::istream& in, std::string name) : in_(&in), name_(std::move(name)) {}
 
-bool JsonlReader::next(nlohmann::json& value) {
+template <typename Json>
+bool JsonlReader::next_value(Json& value) {
   std::string text;
   while (std::getline(*in_, text)) {
     ++line_;
     if (!text.empty() && text.back() == '\r') text.pop_back();
     if (text.find_first_not_of(" \t") == std::string::npos) continue;
     try {
-      value = nlohmann::json::parse(text);
+      value = Json::parse(text);
     } catch (const nlohmann::json::parse_error& e) {
       // nlohmann's message without its "[json.exception.parse_error.101] " tag.
       std::string detail = e.what();
@@ -31,6 +32,9 @@ bool JsonlReader::next(nlohmann::json& value) {
   if (in_->bad()) fail("read error");
   return false;
 }
+
+bool JsonlReader::next(nlohmann::json& value) { return next_value(value); }
+bool JsonlReader::next(nlohmann::ordered_json& value) { return next_value(value); }
 
 void JsonlReader::fail(const std::string& what) const { throw DatasetError(name_, line_, what); }
 

@@ -19,11 +19,16 @@ class JsonlReader {
 
   // The next value; false at the end of the input.
   bool next(nlohmann::json& value);
+  // The same with object keys in file order (for values whose key order is meaningful, such as
+  // chat messages a template iterates or prints with tojson).
+  bool next(nlohmann::ordered_json& value);
   int line() const { return line_; }  // 1-based line of the value last returned
   const std::string& name() const { return name_; }
   [[noreturn]] void fail(const std::string& what) const;  // DatasetError(name, line, what)
 
  private:
+  template <typename Json>
+  bool next_value(Json& value);
   std::ifstream file_;
   std::istream* in_ = nullptr;
   std::string name_;

@@ -2,6 +2,7 @@
 // RunOptions: how the CLI (or a test) runs a suite, tournament or self-play config: which shard,
 // where progress goes, the stop flag, and the factory that builds each model's client.
 #include <atomic>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -10,6 +11,7 @@
 
 #include "harness/clients/client_factory.h"
 #include "harness/run/shard.h"
+#include "harness/store/run_store.h"
 
 namespace gauntlet::harness {
 
@@ -25,6 +27,8 @@ struct RunOptions {
   // make_client when set, else the provider's client.
   std::unique_ptr<ModelClient> client_for(const ModelSpec& model) const;
   bool stop_requested() const { return stop && stop->load(); }
+  // The runs-table row for config `name` read from `config_path`: command line and shard from here.
+  RunInfo run_info(const std::string& name, const std::filesystem::path& config_path) const;
 };
 
 }  // namespace gauntlet::harness

@@ -44,11 +44,7 @@ SelfPlaySummary run_selfplay(const SelfPlayConfig& config, Store& store, const s
   }
   summary.already_done = std::min(next, config.steps);
 
-  RunInfo info;
-  info.suite = config.name;
-  info.config_path = config.path.string();
-  info.command = options.command_line;
-  RunLifecycle run(store, info);
+  RunLifecycle run(store, options.run_info(config.name, config.path));
   summary.run_id = run.id();
 
   std::unique_ptr<ModelClient> proposer, solver;

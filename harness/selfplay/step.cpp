@@ -81,8 +81,9 @@ class Step {
     p.key = key;
     p.type = type;
     p.task_id = task_id;
-    p.request = wrap_prompt(text, model.endpoint, p.prompt);
-    if (model.endpoint == Endpoint::kChat) {
+    // A model whose chat_template renders messages for the completions endpoint is prompted as a chat model.
+    p.request = wrap_prompt(text, model.sends_messages() ? Endpoint::kChat : Endpoint::kCompletions, p.prompt);
+    if (model.sends_messages()) {
       json messages = json::array();
       for (const auto& m : p.request.messages) messages.push_back({{"role", m.role}, {"content", m.content}});
       p.messages_json = dump_json(messages);
@@ -207,7 +208,7 @@ class Step {
   RolloutRecord to_rollout(const Planned& p, const ModelSpec& model, const ChatResult& result) const {
     const Choice& choice = result.choices.front();
     RolloutRecord r = planned_rollout(p, model);
-    r.completion = rejoin_completion(choice, model.endpoint == Endpoint::kCompletions);
+    r.completion = rejoin_completion(choice, !model.sends_messages());
     r.reasoning = choice.reasoning;
     r.answer_text = choice.text;
     r.finish_reason = choice.finish_reason;

@@ -18,7 +18,7 @@
 //   nondeterministic   the two runs differ (sandbox::same_outcome: return value, stdout, error);
 //   output_too_long    repr of the result is longer than max_output_chars.
 // Failing programs run once only, so an endless loop costs one time limit, not two.
-// Parse-level reasons (format, input_count, missing_message) come from selfplay_parse.h.
+// Parse-level reasons (format, input_count, missing_message) come from selfplay/parse.h.
 // The syntax-tree checks run in one job of our own code for all proposals (the programs are
 // parsed there, never executed); only the runs execute proposed code.
 #include <atomic>

@@ -115,7 +115,7 @@ std::optional<MatchRecord> MatchRunner::play(const ScheduledMatch& match, std::v
       if (stop && stop->load()) return std::nullopt;
       ChatRequest request;
       request.params = player.model->params;
-      if (player.model->endpoint == Endpoint::kChat) request.messages = messages;
+      if (player.model->sends_messages()) request.messages = messages;
       else request.prompt = messages_as_text(messages);
       auto result = player.client->submit(request).get();
       if (result.cancelled()) return std::nullopt;  // interrupted while it waited: replayed by a later run

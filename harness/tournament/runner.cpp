@@ -40,12 +40,7 @@ TournamentSummary run_tournament(const TournamentConfig& config, Store& store, c
     else todo.push_back(&schedule[i]);
   }
 
-  RunInfo info;
-  info.suite = config.name;
-  info.config_path = config.path.string();
-  info.command = options.command_line;
-  info.shard = options.shard ? options.shard->to_string() : "";
-  RunLifecycle run(store, info);
+  RunLifecycle run(store, options.run_info(config.name, config.path));
   summary.run_id = run.id();
 
   // One client per model player, shared by its concurrent matches.
