@@ -94,17 +94,8 @@ void SelfPlayStore::seed_selfplay_buffer(const std::string& run, const std::vect
       s.step();
       empty[seed.task_type] = s.integer(0) == 0;
     }
-    for (const auto& seed : seeds) {
-      if (!empty[seed.task_type]) continue;
-      Statement s(db_.handle(),
-                  fmt::format("INSERT INTO selfplay_buffer(run, task_type, position, step, task_id, task_json, "
-                              "created_at) VALUES(?,?,?,?,?,?,{})",
-                              kNow),
-                  db_.path());
-      s.bind(1, run).bind(2, seed.task_type).bind(3, seed.position).bind(4, seed.step).bind(5, seed.task_id);
-      s.bind(6, seed.task_json);
-      s.step();
-    }
+    for (const auto& seed : seeds)
+      if (empty[seed.task_type]) adopt_buffer_row(run, seed);
     db_.exec("COMMIT");
   } catch (...) {
     sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
