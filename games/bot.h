@@ -20,10 +20,11 @@ class Bot {
   virtual std::string choose_move(const Game& game) = 0;
 };
 
-// Kinds: "random" (any game), "heuristic" (liars_dice, poker), "stockfish" (chess; options:
-// {"skill": 0..20, "movetime_ms": N, "path": "/usr/games/stockfish"}). Throws GameConfigError.
-// Whether a bot kind has a strategy for a game (random: all; heuristic: liars_dice, poker;
-// stockfish: chess).
+// Kinds: "random" (games with enumerable moves: chess, liars_dice, poker), "heuristic" (every
+// game but chess: heuristics for dice and poker, scripted players for mathquiz, pyjail, gandalf
+// and debate), "stockfish" (chess; options: {"skill": 0..20, "movetime_ms": N, "path":
+// "/usr/games/stockfish"}). Throws GameConfigError.
+// Whether a bot kind has a strategy for a game.
 bool bot_supports(const std::string& kind, const std::string& game);
 
 std::unique_ptr<Bot> make_bot(const std::string& kind, const std::string& game, const nlohmann::json& options,

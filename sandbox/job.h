@@ -1,6 +1,7 @@
 #pragma once
 // Job (one untrusted Python program plus limits), ExecResult (what happened) and Status (the one
 // word the supervisor decides for every outcome). Plain data; no process handling here.
+#include <map>
 #include <optional>
 #include <string>
 
@@ -31,6 +32,10 @@ struct Job {
   std::string code;                 // the program, run as __main__
   std::optional<std::string> call;  // an expression evaluated after the program, e.g. "solve(3)"; its repr is returned
   std::string input;                // bytes on stdin
+  // Environment variables set in the job's os.environ just before its code runs (the workers' own
+  // environment is fixed and holds nothing of the host's). Names: non-empty, no '=' or NUL;
+  // values: no NUL. The only way a secret (e.g. a game's flag) should reach a job.
+  std::map<std::string, std::string> env;
   int timeout_ms = 1000;            // CPU time limit
   int wall_timeout_ms = 0;          // 0: 3 * timeout_ms + 1000
   int memory_mb = 512;              // address-space limit of the job process (the interpreter itself is ~30 MiB)

@@ -36,6 +36,14 @@ void validate(const Job& job) {
   if (job.memory_mb > (1 << 20)) bad("memory_mb is too large");
   if (job.output_limit_bytes < 0) bad("output_limit_bytes must not be negative");
   if (job.code.size() > (64u << 20) || job.input.size() > (64u << 20)) bad("code or input larger than 64 MiB");
+  std::size_t env_bytes = 0;
+  for (const auto& [name, value] : job.env) {
+    if (name.empty() || name.find('=') != std::string::npos || name.find('\0') != std::string::npos)
+      bad("environment variable names must be non-empty, without '=' or NUL");
+    if (value.find('\0') != std::string::npos) bad("environment variable " + name + ": the value holds a NUL");
+    env_bytes += name.size() + value.size() + 2;
+  }
+  if (env_bytes > (1u << 20)) bad("environment larger than 1 MiB");
 }
 
 }  // namespace

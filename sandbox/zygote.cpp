@@ -497,9 +497,13 @@ ExecResult Zygote::run(const Job& job) {
   put_u32(message, static_cast<std::uint32_t>(job.memory_mb));
   put_u32(message, static_cast<std::uint32_t>(config_.file_size_mb));
   put_u32(message, static_cast<std::uint32_t>(config_.max_open_files));
+  std::string env;  // NAME=VALUE\0 ...
+  for (const auto& [name, value] : job.env) env += name + "=" + value + '\0';
+  put_u32(message, static_cast<std::uint32_t>(env.size()));
   message += job.code;
   if (job.call) message += *job.call;
   message += job.input;
+  message += env;
 
   auto started = Clock::now();
   auto deadline = started + std::chrono::milliseconds(job.effective_wall_timeout_ms());

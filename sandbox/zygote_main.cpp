@@ -5,7 +5,8 @@
 // installs the worker seccomp filter on itself (seccomp_policy.h), then serves jobs: read one job
 // from the control socket, compile it here (prepare), fork() in C, and in the child
 // PyOS_AfterFork_Child(), stdin, rlimits, the CPU timer and the small job filter stacked on the
-// worker's, then run_job(prepared, code, call, has_call), which writes the result frame and _exits.
+// worker's, then run_job(prepared, code, call, has_call, env), which sets the job's environment
+// variables, writes the result frame and _exits.
 // The parent waits, empties the working directory if the job left anything there, and reports the
 // wait status and CPU time.
 //
@@ -49,9 +50,9 @@ constexpr int kResultFd = 3, kControlIn = 4, kControlOut = 5, kBpfFd = 6;
 constexpr std::uint32_t kReadyMagic = 0x59444552;
 
 struct Header {
-  std::uint32_t code_len, call_len, input_len, has_call, cpu_ms, memory_mb, fsize_mb, nofile;
+  std::uint32_t code_len, call_len, input_len, has_call, cpu_ms, memory_mb, fsize_mb, nofile, env_len;
 };
-static_assert(sizeof(Header) == 32);
+static_assert(sizeof(Header) == 36);
 
 struct Reply {
   std::int32_t status, zero;
@@ -128,7 +129,7 @@ PyObject* runner_function(PyObject* globals, const char* name) {
 
 struct Job {
   Header h{};
-  std::vector<char> code, call, input;
+  std::vector<char> code, call, input, env;  // env: NAME=VALUE\0 ...
 };
 
 // True when the working directory is as the last wipe left it: mode 0700 and no entries. Only then
@@ -177,10 +178,11 @@ bool workdir_pristine(const char* workdir) {
   timer.it_value.tv_usec = static_cast<suseconds_t>(job.h.cpu_ms % 1000) * 1000;
   if (setitimer(ITIMER_PROF, &timer, nullptr) != 0) _exit(121);
   if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter, 0, 0) != 0) _exit(121);  // never run half-confined
-  PyObject* result = PyObject_CallFunction(run_job, "Oy#y#i", prepared, job.code.data(),
+  PyObject* result = PyObject_CallFunction(run_job, "Oy#y#iy#", prepared, job.code.data(),
                                            static_cast<Py_ssize_t>(job.code.size()),
                                            job.call.data(), static_cast<Py_ssize_t>(job.call.size()),
-                                           static_cast<int>(job.h.has_call));
+                                           static_cast<int>(job.h.has_call), job.env.data(),
+                                           static_cast<Py_ssize_t>(job.env.size()));
   (void)result;
   _exit(123);  // the job broke the wrapper itself: no frame, no_result
 }
@@ -266,9 +268,11 @@ int main(int argc, char** argv) {
     job.code.resize(job.h.code_len);
     job.call.resize(job.h.call_len);
     job.input.resize(job.h.input_len);
+    job.env.resize(job.h.env_len);
     read_exact(job.code.data(), job.code.size());
     read_exact(job.call.data(), job.call.size());
     read_exact(job.input.data(), job.input.size());
+    read_exact(job.env.data(), job.env.size());
     int infd = empty[0];
     if (!job.input.empty()) {
       infd = memfd_create("stdin", MFD_CLOEXEC);

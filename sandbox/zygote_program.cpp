@@ -6,8 +6,9 @@ namespace gauntlet::sandbox {
 // initialised: the warm imports, then the functions the C++ loop calls. start(WORKDIR, SITE_PATH,
 // PRELOAD, WARMUP) once before the first job (puts SITE_PATH on sys.path, imports the PRELOAD
 // modules, runs WARMUP, makes the jobs' __main__); prepare(code, call, has_call) in the zygote for
-// each job (the compiled code, or None); run_job(prepared, code, call, has_call) in each forked
-// child after it is confined (writes the result frame on fd 3 and _exits); wipe_workdir() in the
+// each job (the compiled code, or None); run_job(prepared, code, call, has_call, env) in each forked
+// child after it is confined (sets the job's environment variables, runs it, writes the result
+// frame on fd 3 and _exits); wipe_workdir() in the
 // zygote after a job that left something in the working directory.
 // Result frame on fd 3, written once by the job process after the code (and call) finished:
 // b"GNTF" <BIII> kind (0 ok, 1 exception), len(repr), len(type), len(message), then the three.
@@ -67,11 +68,16 @@ def prepare(code, call, has_call):
         sys.stderr.flush()  # a warning's text must not wait in a buffer the child inherits
 
 
-def run_job(prepared, code, call, has_call, _exit=os._exit, _write=os.write, _len=len, _repr=repr, _str=str,
+def run_job(prepared, code, call, has_call, env, _exit=os._exit, _write=os.write, _len=len, _repr=repr, _str=str,
             _isinstance=isinstance, _type=type, _print=print, _mv=memoryview, _compile=compile, _exec=exec, _eval=eval):
     g = MAIN.__dict__
     gc.enable()
     kind, ret, etype, emsg = 0, b"", b"", b""
+    # The job's own environment variables (NAME=VALUE\0 ...), before any of its code runs.
+    for item in (env or b"").split(b"\0"):
+        if item:
+            name, _, value = item.partition(b"=")
+            os.environ[name.decode("utf-8", "surrogateescape")] = value.decode("utf-8", "surrogateescape")
     try:
         _exec(prepared[0] if prepared else _compile(code, "<job>", "exec"), g)
         if has_call:

@@ -10,7 +10,9 @@
 #include "harness/errors/errors.h"
 #include "harness/report/html_escape.h"
 #include "harness/tournament/match_battles.h"
+#include "harness/tournament/match_export.h"
 #include "harness/ratings/ratings_report.h"
+#include "harness/report/match_transcripts.h"
 #include "harness/report/report.h"
 #include "harness/report/selfplay_html.h"
 #include "harness/selfplay/rollout_export.h"
@@ -121,11 +123,16 @@ int cmd_report(const std::string& db, bool json, const std::string& html) {
   auto cells = build_report(store.samples(), report_options(store));
   auto boards = leaderboards(store);
   auto selfplay = selfplay_steps(store);
+  // Every match of every game label (errors included), for the match lists and transcripts.
+  std::map<std::string, std::vector<MatchRecord>> all_matches;
+  for (auto& m : store.matches()) all_matches[m.game].push_back(std::move(m));
   if (!html.empty()) {
     std::string sections;
+    auto turns = [&](const std::string& id) { return store.turns(id); };
     for (const auto& b : boards)
       sections += fmt::format("<h2>Tournament: {} ({} matches)</h2>\n", html_escape(b.game), b.matches) +
-                  render_ratings_html_section(b.table, b.wdl, b.description);
+                  render_ratings_html_section(b.table, b.wdl, b.description) +
+                  render_matches_html(all_matches[b.game], turns);
     for (const auto& [run, steps] : selfplay) sections += render_selfplay_html_section(run, steps);
     std::string page = render_html(
         cells, fmt::format("Gauntlet report: {}", std::filesystem::path(db).filename().string()), sections);
@@ -143,6 +150,11 @@ int cmd_report(const std::string& db, bool json, const std::string& html) {
         for (const auto& w : b.table.warnings) std::cerr << fmt::format("gauntlet: warning: {}: {}\n", b.game, w);
       }
     }
+    if (!all_matches.empty()) {
+      // Each match, for finding its transcript (`gauntlet export --matches --match ID`).
+      j["tournament_matches"] = nlohmann::json::object();
+      for (const auto& [game, matches] : all_matches) j["tournament_matches"][game] = matches_summary_json(matches);
+    }
     if (!selfplay.empty()) {
       j["selfplay"] = nlohmann::json::object();
       for (const auto& [run, steps] : selfplay) j["selfplay"][run] = steps;
@@ -152,7 +164,9 @@ int cmd_report(const std::string& db, bool json, const std::string& html) {
     if (!cells.empty() || (boards.empty() && selfplay.empty())) std::cout << render_text(cells);
     for (const auto& b : boards)
       std::cout << fmt::format("\n== {} ({} matches)\n", b.game, b.matches)
-                << render_ratings_text(b.table, b.wdl, b.description);
+                << render_ratings_text(b.table, b.wdl, b.description)
+                << fmt::format("{}; transcripts: gauntlet export --db {} --matches OUT.jsonl --game {}\n",
+                               matches_summary_line(all_matches[b.game]), db, b.game);
     for (const auto& [run, steps] : selfplay) {
       std::cout << fmt::format("\n== self-play {} ({} steps finished)\n", run, steps.size());
       for (const auto& stats : steps) std::cout << format_step_line(stats, static_cast<int>(steps.size())) << "\n";
@@ -172,11 +186,14 @@ std::int64_t export_to(const std::string& option, const std::string& path, Expor
   return n;
 }
 
-int cmd_export(const std::string& db, const std::string& samples_path, const std::string& rollouts_path) {
-  if (samples_path.empty() && rollouts_path.empty())
-    throw UsageError("export: give --samples OUT.jsonl and/or --rollouts OUT.jsonl");
-  if (samples_path == "-" && rollouts_path == "-")
-    throw UsageError("export: --samples and --rollouts cannot both write to stdout");
+int cmd_export(const std::string& db, const std::string& samples_path, const std::string& rollouts_path,
+               const std::string& matches_path, const MatchFilter& filter) {
+  if (samples_path.empty() && rollouts_path.empty() && matches_path.empty())
+    throw UsageError("export: give --samples OUT.jsonl, --rollouts OUT.jsonl and/or --matches OUT.jsonl");
+  if (matches_path.empty() && (!filter.game.empty() || !filter.match_id.empty()))
+    throw UsageError("export: --game and --match select matches; give --matches OUT.jsonl");
+  if ((samples_path == "-") + (rollouts_path == "-") + (matches_path == "-") > 1)
+    throw UsageError("export: only one of --samples, --rollouts and --matches can write to stdout");
   Store store = open_existing(db);
   if (!samples_path.empty()) {
     auto n = export_to("--samples", samples_path, [&](std::ostream& out) { return export_samples(store, out); });
@@ -185,6 +202,11 @@ int cmd_export(const std::string& db, const std::string& samples_path, const std
   if (!rollouts_path.empty()) {
     auto n = export_to("--rollouts", rollouts_path, [&](std::ostream& out) { return export_rollouts(store, out); });
     std::cerr << fmt::format("gauntlet: exported {} rollouts\n", n);
+  }
+  if (!matches_path.empty()) {
+    auto n =
+        export_to("--matches", matches_path, [&](std::ostream& out) { return export_matches(store, out, filter); });
+    std::cerr << fmt::format("gauntlet: exported {} matches\n", n);
   }
   return 0;
 }
@@ -211,7 +233,8 @@ int cmd_merge(const std::string& out_path, const std::vector<std::string>& input
 
 void add_eval_commands(CLI::App& app, CliCommands& commands, const std::string& command_line) {
   struct Args {
-    std::string suite_path, db, shard, html, samples, rollouts, merge_out;
+    std::string suite_path, db, shard, html, samples, rollouts, matches, merge_out;
+    MatchFilter match_filter;
     std::vector<std::string> merge_inputs;
     bool resume = false, json = false, no_progress = false;
   };
@@ -233,11 +256,17 @@ void add_eval_commands(CLI::App& app, CliCommands& commands, const std::string& 
   report->add_option("--html", a->html, "Also write a self-contained HTML report to this file");
   commands.push_back({report, [a] { return cmd_report(a->db, a->json, a->html); }});
 
-  auto* exporter = app.add_subcommand("export", "Write every sample or self-play rollout as JSON lines");
+  auto* exporter =
+      app.add_subcommand("export", "Write every sample, self-play rollout or tournament match as JSON lines");
   exporter->add_option("--db", a->db, "Run database")->required();
   exporter->add_option("--samples", a->samples, "Samples to this JSONL file ('-' for stdout)");
   exporter->add_option("--rollouts", a->rollouts, "Self-play rollouts to this JSONL file ('-' for stdout)");
-  commands.push_back({exporter, [a] { return cmd_export(a->db, a->samples, a->rollouts); }});
+  exporter->add_option("--matches", a->matches,
+                       "Tournament matches, each with its transcript of turns, to this JSONL file ('-' for stdout)");
+  exporter->add_option("--game", a->match_filter.game, "With --matches: only the matches of this game (its label)");
+  exporter->add_option("--match", a->match_filter.match_id, "With --matches: only the match with this id");
+  commands.push_back(
+      {exporter, [a] { return cmd_export(a->db, a->samples, a->rollouts, a->matches, a->match_filter); }});
 
   auto* merge = app.add_subcommand("merge", "Merge shard databases into one");
   merge->add_option("out", a->merge_out, "Output database (created if missing)")->required();

@@ -23,9 +23,11 @@ int cmd_tournament(const std::string& config_path, const std::string& db_arg, bo
   auto opened = open_run_store(db, resume, command_line);
   Store& store = *opened.store;
   auto summary = run_tournament(config, store, options);
-  std::cerr << fmt::format("gauntlet: run {} on {}: {} matches planned, {} already done, {} played ({} forfeits){}\n",
+  std::cerr << fmt::format("gauntlet: run {} on {}: {} matches planned, {} already done, {} played ({} forfeits{}){}\n",
                            summary.run_id, db.string(), summary.planned, summary.already_done, summary.played,
-                           summary.forfeits, summary.interrupted ? " (interrupted)" : "");
+                           summary.forfeits,
+                           summary.errors ? fmt::format(", {} errors", summary.errors) : std::string(),
+                           summary.interrupted ? " (interrupted)" : "");
   if (summary.request_errors > 0)
     std::cerr << fmt::format("gauntlet: {} model requests failed (last error: {})\n", summary.request_errors,
                              shorten(summary.last_error, 300));
@@ -41,6 +43,12 @@ int cmd_tournament(const std::string& config_path, const std::string& db_arg, bo
   if (summary.interrupted) {
     std::cerr << "gauntlet: interrupted; rerun the same command to play the missing matches\n";
     return 130;
+  }
+  if (summary.errors > 0) {
+    std::cerr << fmt::format("gauntlet: {} matches ended in an error (a judge or the sandbox failed; the reason is in "
+                             "the store); rerun the same command to replay only those\n",
+                             summary.errors);
+    return 1;
   }
   return 0;
 }

@@ -6,12 +6,10 @@ namespace gauntlet::harness {
 
 nlohmann::json cache_key_material(const std::string& model_name, const nlohmann::json& model_fingerprint,
                                   const ChatRequest& request) {
-  auto messages = nlohmann::json::array();
-  for (const auto& m : request.messages) messages.push_back({{"role", m.role}, {"content", m.content}});
   return {{"v", 1},
           {"model", model_name},
           {"fingerprint", model_fingerprint},
-          {"messages", messages},
+          {"messages", messages_to_json(request.messages)},
           {"prompt", request.prompt},
           {"params", params_to_json(request.params)},
           {"n", request.n},

@@ -184,6 +184,18 @@ json to_json(const ChatResult& result) {
   return j;
 }
 
+json messages_to_json(const std::vector<ChatMessage>& messages) {
+  json a = json::array();
+  for (const auto& m : messages) a.push_back({{"role", m.role}, {"content", m.content}});
+  return a;
+}
+
+std::string messages_as_prompt(const std::vector<ChatMessage>& messages) {
+  std::string text;
+  for (const auto& m : messages) text += m.content + "\n\n";
+  return text;
+}
+
 ChatResult chat_result_from_json(const json& j) {
   object_at(j, "result");
   ChatResult r;

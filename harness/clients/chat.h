@@ -100,6 +100,11 @@ struct ChatResult {
 };
 
 nlohmann::json to_json(const ChatResult& result);
+// [{"role", "content"}, ...]: the messages as the OpenAI API, the store and the logs spell them.
+nlohmann::json messages_to_json(const std::vector<ChatMessage>& messages);
+// A conversation as one prompt for the completions endpoint: each message's content followed by a
+// blank line.
+std::string messages_as_prompt(const std::vector<ChatMessage>& messages);
 
 // Compact JSON text in which invalid UTF-8 is replaced by U+FFFD. Use it for anything holding model
 // output or model-derived text: a model may emit any bytes, and nlohmann's plain dump() throws on them.

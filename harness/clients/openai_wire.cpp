@@ -253,9 +253,7 @@ json build_request_body(const ChatRequest& request, const WireOptions& options) 
   json body = json::object();
   body["model"] = options.model;
   if (chat) {
-    json messages = json::array();
-    for (const ChatMessage& m : request.messages) messages.push_back({{"role", m.role}, {"content", m.content}});
-    body["messages"] = std::move(messages);
+    body["messages"] = messages_to_json(request.messages);
   } else {
     body["prompt"] = request.prompt;
   }

@@ -11,7 +11,7 @@
 #include "harness/errors/errors.h"
 #include "harness/input/config_kind.h"
 #include "harness/input/yaml_reader.h"
-#include "harness/eval/prompt_template.h"
+#include "harness/prompts/prompt_template.h"
 #include "harness/clients/model_spec_reader.h"
 #include "verifiers/scorer.h"
 

@@ -10,7 +10,7 @@
 #include "harness/digest/fingerprint.h"
 #include "harness/digest/sha256.h"
 #include "harness/errors/errors.h"
-#include "harness/eval/prompt_template.h"
+#include "harness/prompts/prompt_template.h"
 
 namespace gauntlet::harness {
 namespace {

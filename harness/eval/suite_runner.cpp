@@ -106,9 +106,7 @@ RunSummary run_suite(const PreparedSuite& prepared, Store& store, const RunOptio
           if (model.sends_messages()) {
             if (!system_text.empty()) w.request.messages.push_back({"system", system_text});
             w.request.messages.push_back({"user", user_text});
-            auto msgs = nlohmann::json::array();
-            for (const auto& msg : w.request.messages) msgs.push_back({{"role", msg.role}, {"content", msg.content}});
-            w.prompt_text = dump_json(msgs);
+            w.prompt_text = dump_json(messages_to_json(w.request.messages));
           } else {
             w.request.prompt = system_text.empty() ? user_text : system_text + "\n\n" + user_text;
             w.prompt_text = w.request.prompt;

@@ -84,9 +84,7 @@ class Step {
     // A model whose chat_template renders messages for the completions endpoint is prompted as a chat model.
     p.request = wrap_prompt(text, model.sends_messages() ? Endpoint::kChat : Endpoint::kCompletions, p.prompt);
     if (model.sends_messages()) {
-      json messages = json::array();
-      for (const auto& m : p.request.messages) messages.push_back({{"role", m.role}, {"content", m.content}});
-      p.messages_json = dump_json(messages);
+      p.messages_json = dump_json(messages_to_json(p.request.messages));
     }
     p.request.params = model.params;
     if (c_.logprobs) p.request.params.logprobs = true;

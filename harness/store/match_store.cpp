@@ -15,9 +15,14 @@ using store_detail::Statement;
 
 void MatchStore::begin_match(const std::string& match_id) {
   std::lock_guard lock(db_.mutex());
-  Statement s(db_.handle(), "DELETE FROM turns WHERE match_id=? AND match_id NOT IN (SELECT id FROM matches)", db_.path());
+  Statement s(db_.handle(),
+              "DELETE FROM turns WHERE match_id=? AND match_id NOT IN (SELECT id FROM matches WHERE status != 'error')",
+              db_.path());
   s.bind(1, match_id);
   s.step();
+  Statement e(db_.handle(), "DELETE FROM matches WHERE id=? AND status='error'", db_.path());
+  e.bind(1, match_id);
+  e.step();
 }
 
 void MatchStore::put_turn(const TurnRecord& t) {

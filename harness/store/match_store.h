@@ -20,7 +20,7 @@ struct MatchRecord {
   std::uint64_t seed = 0;
   std::vector<std::string> players;  // in seat (role) order
   std::vector<std::string> roles;
-  std::string status;                // finished | forfeit | error
+  std::string status;                // finished | forfeit | error (a referee failure: replayed by the next run)
   std::vector<double> scores;        // per seat, after forfeits are applied
   std::string result_json;           // reason, forfeits, plies, attempts and time per seat, final state
   std::int64_t run_id = 0;
@@ -54,7 +54,8 @@ class MatchStore {
  public:
   explicit MatchStore(Database& db) : db_(db) {}
 
-  // Clears turns left by an unfinished earlier attempt of the match.
+  // Clears what an earlier attempt of the match left: the turns of an unfinished one, and the row
+  // and turns of one that ended with status "error".
   void begin_match(const std::string& match_id);
   void put_turn(const TurnRecord& turn);
   void finish_match(const MatchRecord& match);

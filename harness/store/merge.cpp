@@ -2,7 +2,6 @@
 #include <sqlite3.h>
 
 #include <map>
-#include <set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -88,10 +87,13 @@ MergeCounts Store::merge_from(const std::filesystem::path& other) {
       copy.run_id = remap(r.run_id);
       put_sample(copy);
     });
-    std::set<std::string> have;
-    for (const auto& m : matches()) have.insert(m.id);
+    std::map<std::string, std::string> have;  // id -> status
+    for (const auto& m : matches()) have[m.id] = m.status;
     for (const auto& m : source.matches()) {
-      if (have.count(m.id)) continue;  // a match is immutable once finished: keep ours
+      auto it = have.find(m.id);
+      // A match is immutable once finished: keep ours, unless ours ended in an error and theirs did not.
+      if (it != have.end() && (it->second != "error" || m.status == "error")) continue;
+      if (it != have.end()) begin_match(m.id);
       for (const auto& t : source.turns(m.id)) {
         put_turn(t);
         ++added.turns;

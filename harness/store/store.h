@@ -45,7 +45,8 @@ class Store : private Database,
   using Database::schema_version;
 
   // Merge another store into this one: its runs (under new ids, or the identical row already here),
-  // models, tasks, items, samples, matches with their turns, self-play runs with their buffers,
+  // models, tasks, items, samples, matches with their turns (a match of ours that ended in
+  // an error gives way to their finished one), self-play runs with their buffers,
   // rollouts and steps, and its cache; every sample, match, rollout and step keeps its run. Returns
   // what was added. Definition conflicts (and changed task items) throw StoreError before anything
   // is written; identical keys keep the error-free copy (samples) or ours (everything else), so

@@ -9,9 +9,17 @@
 #include "harness/clients/model_check.h"
 #include "harness/input/config_kind.h"
 #include "harness/input/yaml_reader.h"
+#include "harness/judges/rubric.h"
 
 namespace gauntlet::harness {
 namespace {
+
+// The `model:` mapping of a player or judge; its name defaults to the player's or judge's.
+ModelSpec read_named_model(MapReader& r, const YAML::Node& model_node, const std::string& file, const std::string& name) {
+  if (!model_node.IsMap()) r.fail(model_node, r.path("model"), "expected a mapping of model settings");
+  // The node itself, not a copy: a copy loses its marks and every error would say line 1.
+  return read_model_spec(model_node, file, r.path("model"), name);
+}
 
 PlayerConfig read_player(const YAML::Node& node, const std::string& file, std::size_t index) {
   const std::string where = fmt::format("players[{}]", index);
@@ -29,14 +37,77 @@ PlayerConfig read_player(const YAML::Node& node, const std::string& file, std::s
       r.fail(r.node()["bot"], r.path("bot"), fmt::format("unknown bot '{}' (valid: random, heuristic, stockfish)", p.bot));
     p.bot_options = read_json_block(r, "options", nlohmann::json::object());
   } else {
-    if (!model_node.IsMap()) r.fail(model_node, r.path("model"), "expected a mapping of model settings");
-    // The node itself, not a copy: a copy loses its marks and every error would say line 1.
-    p.model = read_model_spec(model_node, file, r.path("model"), p.name);
+    p.model = read_named_model(r, model_node, file, p.name);
     r.get("options");
     if (r.has("options")) r.fail(r.node()["options"], r.path("options"), "options are for bots; model settings go under model:");
   }
   r.finish();
   return p;
+}
+
+JudgeConfig read_judge(const YAML::Node& node, const std::string& file, std::size_t index) {
+  const std::string where = fmt::format("judges[{}]", index);
+  MapReader r(node, file, where);
+  JudgeConfig j;
+  j.name = r.req_string("name");
+  auto bot = r.opt<std::string>("bot");
+  bool has_model = r.has("model");
+  auto model_node = r.get("model");
+  if (bot.has_value() == has_model)
+    r.fail(r.node(), where, "a judge needs exactly one of `bot: heuristic` (the offline text-statistics judge) or `model:`");
+  if (bot) {
+    j.bot = *bot;
+    if (j.bot != "heuristic")
+      r.fail(r.node()["bot"], r.path("bot"), fmt::format("unknown judge bot '{}' (valid: heuristic)", j.bot));
+  } else {
+    j.model = read_named_model(r, model_node, file, j.name);
+  }
+  j.attempts = r.opt<int>("attempts").value_or(j.attempts);
+  if (j.attempts < 1) r.fail(r.node()["attempts"], r.path("attempts"), "must be >= 1");
+  r.finish();
+  return j;
+}
+
+// Judges and rubric of one game entry, checked against what the game needs.
+void read_judging(MapReader& r, GameEntry& g, const std::vector<JudgeConfig>& judges) {
+  if (r.has("judges")) {
+    auto list = r.get("judges");
+    if (!list.IsSequence()) r.fail(list, r.path("judges"), "expected a list of judge names");
+    for (const auto& e : list) {
+      if (!e.IsScalar()) r.fail(e, r.path("judges"), "expected a judge name");
+      auto it = std::find_if(judges.begin(), judges.end(), [&](const JudgeConfig& j) { return j.name == e.Scalar(); });
+      if (it == judges.end()) r.fail(e, r.path("judges"), fmt::format("no judge named '{}' (judges are listed under `judges:`)", e.Scalar()));
+      if (std::find(g.judges.begin(), g.judges.end(), e.Scalar()) != g.judges.end())
+        r.fail(e, r.path("judges"), fmt::format("judge '{}' is listed twice", e.Scalar()));
+      if (g.game == "gandalf" && !it->bot.empty())
+        r.fail(e, r.path("judges"), fmt::format("judge '{}' is the text-statistics bot, which cannot answer gandalf's "
+                                                "yes/no leak question; use a model judge",
+                                                e.Scalar()));
+      g.judges.push_back(e.Scalar());
+    }
+  } else {
+    r.get("judges");
+  }
+  const YAML::Node at = r.node()["judges"] ? r.node()["judges"] : r.node();
+  if (g.game == "debate" && g.judges.empty()) r.fail(at, r.path("judges"), "a debate needs at least one judge");
+  if (g.game == "gandalf") {
+    bool judge = g.options.contains("judge") && g.options["judge"].is_boolean() && g.options["judge"].get<bool>();
+    if (judge && g.judges.empty()) r.fail(at, r.path("judges"), "options.judge is true: name the judges");
+    if (!judge && !g.judges.empty()) r.fail(at, r.path("judges"), "judges are asked only with options.judge: true");
+  }
+  if (g.game != "debate" && g.game != "gandalf" && !g.judges.empty())
+    r.fail(at, r.path("judges"), fmt::format("{} has no judges (only debate and gandalf do)", g.game));
+  if (r.has("rubric")) {
+    if (g.game != "debate") r.fail(r.node()["rubric"], r.path("rubric"), "only a debate has a rubric");
+    g.rubric = read_json_block(r, "rubric", nlohmann::json());
+    try {
+      Rubric::from_json(g.rubric);
+    } catch (const std::invalid_argument& e) {
+      r.fail(r.node()["rubric"], r.path("rubric"), e.what());
+    }
+  } else {
+    r.get("rubric");
+  }
 }
 
 bool plays(const PlayerConfig& p, const std::string& game) {
@@ -45,7 +116,7 @@ bool plays(const PlayerConfig& p, const std::string& game) {
 }
 
 GameEntry read_game(const YAML::Node& node, const std::string& file, std::size_t index,
-                    const std::vector<PlayerConfig>& players) {
+                    const std::vector<PlayerConfig>& players, const std::vector<JudgeConfig>& judges) {
   MapReader r(node, file, fmt::format("games[{}]", index));
   GameEntry g;
   g.game = r.req_string("game");
@@ -84,6 +155,7 @@ GameEntry read_game(const YAML::Node& node, const std::string& file, std::size_t
   if (static_cast<int>(g.players.size()) < g.seats)
     r.fail(r.node(), r.path("players"),
            fmt::format("{} needs {} players per match but only {} can play it", g.name, g.seats, g.players.size()));
+  read_judging(r, g, judges);
   r.finish();
   return g;
 }
@@ -94,6 +166,12 @@ const PlayerConfig& TournamentConfig::player(const std::string& player_name) con
   for (const auto& p : players)
     if (p.name == player_name) return p;
   throw ConfigError(fmt::format("{}: no player named '{}'", path.string(), player_name));
+}
+
+const JudgeConfig& TournamentConfig::judge(const std::string& judge_name) const {
+  for (const auto& j : judges)
+    if (j.name == judge_name) return j;
+  throw ConfigError(fmt::format("{}: no judge named '{}'", path.string(), judge_name));
 }
 
 TournamentConfig load_tournament(const std::filesystem::path& path) {
@@ -119,12 +197,24 @@ TournamentConfig load_tournament(const std::filesystem::path& path) {
     if (!names.insert(t.players.back().name).second)
       r.fail(players[i], fmt::format("players[{}].name", i), fmt::format("duplicate player name '{}'", t.players.back().name));
   }
+  if (r.has("judges")) {
+    auto judge_list = r.get("judges");
+    if (!judge_list.IsSequence()) r.fail(judge_list, "judges", "expected a list of judges");
+    for (std::size_t i = 0; i < judge_list.size(); ++i) {
+      t.judges.push_back(read_judge(judge_list[i], file, i));
+      if (!names.insert(t.judges.back().name).second)
+        r.fail(judge_list[i], fmt::format("judges[{}].name", i),
+               fmt::format("the name '{}' is already a player or judge", t.judges.back().name));
+    }
+  } else {
+    r.get("judges");
+  }
   auto game_list = r.get("games");
   if (!game_list || !game_list.IsSequence() || game_list.size() == 0)
     r.fail(game_list ? game_list : root, "games", "expected a non-empty list of games");
   std::set<std::string> game_names;
   for (std::size_t i = 0; i < game_list.size(); ++i) {
-    t.games.push_back(read_game(game_list[i], file, i, t.players));
+    t.games.push_back(read_game(game_list[i], file, i, t.players, t.judges));
     if (!game_names.insert(t.games.back().name).second)
       r.fail(game_list[i], fmt::format("games[{}].name", i),
              fmt::format("two games are named '{}'; give one a `name:`", t.games.back().name));
@@ -152,6 +242,8 @@ TournamentConfig load_tournament(const std::filesystem::path& path) {
 void check_players(const TournamentConfig& config) {
   for (const auto& p : config.players)
     if (p.model) check_model_loadable(*p.model);
+  for (const auto& j : config.judges)
+    if (j.model) check_model_loadable(*j.model);
   for (const auto& game : config.games)
     for (const auto& name : game.players) {
       const auto& p = config.player(name);

@@ -1,6 +1,7 @@
 #pragma once
-// TournamentConfig: a tournament file (YAML) naming players (models and built-in bots), the games
-// they play and the match rules. Validated on load like suites: errors name file:line:key.
+// TournamentConfig: a tournament file (YAML) naming players (models and built-in bots), judges
+// (models, or the built-in text-statistics judge), the games they play and the match rules.
+// Validated on load like suites: errors name file:line:key.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -21,13 +22,24 @@ struct PlayerConfig {
   std::optional<ModelSpec> model;  // set for model players
 };
 
+// A judge of judged games (debate; gandalf with options.judge): a model, or the built-in
+// text-statistics judge (`bot: heuristic`, rubric scoring only).
+struct JudgeConfig {
+  std::string name;                  // unique among players and judges
+  std::string bot;                   // "heuristic" or "" for a model judge
+  std::optional<ModelSpec> model;
+  int attempts = 3;                  // replies read per judgement before the judge counts as failed
+};
+
 struct GameEntry {
   std::string name;                  // label, unique in the tournament (default: the game)
-  std::string game;                  // chess | liars_dice | poker
+  std::string game;                  // chess | liars_dice | poker | mathquiz | pyjail | gandalf | debate
   nlohmann::json options = nlohmann::json::object();
   int seats = 2;                     // players per match (options.players for dice and poker)
   int rounds = 1;                    // each seat rotation of each player set plays this many times
   std::vector<std::string> players;  // the players in this game (default: every player able to play it)
+  std::vector<std::string> judges;   // judge names (debate: required; gandalf: iff options.judge)
+  nlohmann::json rubric;             // debate: the judges' rubric (harness/judges/rubric.h); null = the default
 };
 
 struct MatchRules {
@@ -41,6 +53,7 @@ struct TournamentConfig {
   std::filesystem::path path;
   std::string name;
   std::vector<PlayerConfig> players;
+  std::vector<JudgeConfig> judges;
   std::vector<GameEntry> games;
   MatchRules rules;
   int concurrency = 4;               // matches played at once
@@ -48,13 +61,14 @@ struct TournamentConfig {
   double progress_interval_s = 30.0;
 
   const PlayerConfig& player(const std::string& name) const;
+  const JudgeConfig& judge(const std::string& name) const;
 };
 
 // Throws ConfigError.
 TournamentConfig load_tournament(const std::filesystem::path& path);
 
 // What can be checked before a tournament writes anything: every bot starts for each game it plays
-// (e.g. stockfish is installed), every model player is loadable. Throws ConfigError naming the player.
+// (e.g. stockfish is installed), every model (player or judge) is loadable. Throws ConfigError naming it.
 void check_players(const TournamentConfig& config);
 
 }  // namespace gauntlet::harness

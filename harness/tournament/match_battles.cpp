@@ -10,7 +10,7 @@ std::vector<Battle> battles_from_matches(const std::vector<MatchRecord>& matches
   std::map<std::string, std::int64_t> groups;
   std::vector<Battle> battles;
   for (const auto& m : matches) {
-    if (m.players.size() != m.scores.size() || m.players.size() < 2) continue;
+    if (m.status == "error" || m.players.size() != m.scores.size() || m.players.size() < 2) continue;
     auto members = m.players;
     std::sort(members.begin(), members.end());
     auto key = fmt::format("{}|{}|{}|{}", m.tournament, m.game, m.round, fmt::join(members, ","));
@@ -24,7 +24,8 @@ std::vector<Battle> battles_from_matches(const std::vector<MatchRecord>& matches
 
 std::map<std::string, std::vector<MatchRecord>> matches_by_game(const std::vector<MatchRecord>& matches) {
   std::map<std::string, std::vector<MatchRecord>> out;
-  for (const auto& m : matches) out[m.game].push_back(m);
+  for (const auto& m : matches)
+    if (m.status != "error") out[m.game].push_back(m);
   return out;
 }
 

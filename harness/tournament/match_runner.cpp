@@ -2,23 +2,14 @@
 
 #include <chrono>
 #include <ctime>
+#include <set>
 
 #include <fmt/format.h>
 
+#include "games/free_text.h"
+
 namespace gauntlet::harness {
 namespace {
-
-nlohmann::json messages_json(const std::vector<ChatMessage>& messages) {
-  auto a = nlohmann::json::array();
-  for (const auto& m : messages) a.push_back({{"role", m.role}, {"content", m.content}});
-  return a;
-}
-
-std::string messages_as_text(const std::vector<ChatMessage>& messages) {
-  std::string text;
-  for (const auto& m : messages) text += m.content + "\n\n";
-  return text;
-}
 
 std::string utc_now() {
   std::time_t t = std::time(nullptr);
@@ -42,6 +33,28 @@ TurnRecord make_turn(const std::string& match_id, int turn_index, int ply, const
   return t;
 }
 
+// Replaces every secret value by [SECRET] in the text fields of a turn before it is recorded.
+class SecretMask {
+ public:
+  void add(const std::map<std::string, std::string>& secrets) {
+    for (const auto& [name, value] : secrets)
+      if (!value.empty()) values_.insert(value);
+  }
+  std::string operator()(std::string text) const {
+    for (const auto& v : values_) text = games::redact(std::move(text), v, "[SECRET]");
+    return text;
+  }
+  TurnRecord operator()(TurnRecord t) const {
+    if (values_.empty()) return t;
+    for (std::string* field : {&t.prompt, &t.raw_output, &t.reasoning, &t.parsed_move, &t.reason, &t.state, &t.error})
+      *field = (*this)(std::move(*field));
+    return t;
+  }
+
+ private:
+  std::set<std::string> values_;
+};
+
 }  // namespace
 
 std::vector<ChatMessage> move_prompt(const std::string& game, const std::string& role, const std::string& observation) {
@@ -51,11 +64,12 @@ std::vector<ChatMessage> move_prompt(const std::string& game, const std::string&
           {"user", observation}};
 }
 
-MatchRunner::MatchRunner(Store& store, const MatchRules& rules, std::string tournament, std::int64_t run_id)
-    : store_(store), rules_(rules), tournament_(std::move(tournament)), run_id_(run_id) {}
+MatchRunner::MatchRunner(Store& store, const MatchRules& rules, std::string tournament, std::int64_t run_id,
+                         const Referee* referee)
+    : store_(store), rules_(rules), tournament_(std::move(tournament)), run_id_(run_id), referee_(referee) {}
 
 std::optional<MatchRecord> MatchRunner::play(const ScheduledMatch& match, std::vector<SeatPlayer>& seats,
-                                             const std::atomic<bool>* stop) {
+                                             const std::atomic<bool>* stop, const RefereeSetup& setup, int replay) {
   auto game = games::make_game(match.game->game, match.game->options, match.seed);
   const auto roles = game->roles();
   if (roles.size() != seats.size())
@@ -77,10 +91,38 @@ std::optional<MatchRecord> MatchRunner::play(const ScheduledMatch& match, std::v
   std::vector<double> time_s(seats.size(), 0.0);
   int turn_index = 0, ply = 0;
   std::optional<std::pair<int, std::string>> forfeit;  // seat, reason
+  std::optional<std::string> error;                     // the referee failed
+  SecretMask mask;
+  // Conversational games: each model seat's conversation so far.
+  std::vector<std::vector<ChatMessage>> conversations(seats.size());
 
-  while (!game->outcome().finished && !forfeit) {
+  while (!game->outcome().finished && !forfeit && !error) {
     if (stop && stop->load()) return std::nullopt;
     if (turn_index >= rules_.max_turns) break;
+    if (auto check = game->pending_check()) {
+      mask.add(check->secrets);
+      TurnRecord turn = make_turn(match.id, turn_index++, ply, "referee", "referee", 1, game->state());
+      turn.prompt = dump_json({{"check", check->kind}, {"input", check->input}});
+      turn.parsed_move = check->kind;
+      try {
+        if (!referee_) throw RefereeError(check->kind + ": this tournament has no referee");
+        auto answer = referee_->answer(*check, setup, replay);
+        turn.raw_output = dump_json({{"result", answer.result}, {"details", answer.details}});
+        turn.usage = answer.usage;
+        turn.latency_s = answer.latency_s;
+        auto legality = game->resolve_check(answer.result);
+        if (!legality.legal)
+          throw std::logic_error(fmt::format("{}: the game rejected the referee's {} result: {}", match.id, check->kind,
+                                             legality.reason));
+        turn.legal = true;
+      } catch (const RefereeError& e) {
+        turn.error = e.what();
+        turn.reason = "the referee failed";
+        error = e.what();
+      }
+      store_.put_turn(mask(std::move(turn)));
+      continue;
+    }
     const int seat = game->to_move();
     if (seat < 0 || seat >= static_cast<int>(seats.size()))
       throw std::logic_error(fmt::format("{}: game reports seat {} to move", match.id, seat));
@@ -104,24 +146,33 @@ std::optional<MatchRecord> MatchRunner::play(const ScheduledMatch& match, std::v
         forfeit = {seat, std::string("bot failed: ") + e.what()};
       }
       time_s[seat] += turn.latency_s;
-      store_.put_turn(turn);
-      if (turn.legal) ++ply;
+      const bool legal = turn.legal;
+      store_.put_turn(mask(std::move(turn)));
+      if (legal) ++ply;
       continue;
     }
 
-    // Model player: re-prompt with the reason until a legal move or the budget runs out.
-    auto messages = move_prompt(match.game->game, roles[seat], game->observation(seat));
+    // Model player: re-prompt with the reason until a legal move or the budget runs out. In a
+    // conversational game the turn continues the seat's conversation; otherwise it starts afresh.
+    std::vector<ChatMessage> fresh;
+    std::vector<ChatMessage>& messages = game->conversational() ? conversations[seat] : fresh;
+    if (game->conversational()) {
+      if (messages.empty()) messages.push_back(move_prompt(match.game->game, roles[seat], "").front());
+      messages.push_back({"user", game->conversation_message(seat)});
+    } else {
+      messages = move_prompt(match.game->game, roles[seat], game->observation(seat));
+    }
     for (int attempt = 1;; ++attempt) {
       if (stop && stop->load()) return std::nullopt;
       ChatRequest request;
       request.params = player.model->params;
       if (player.model->sends_messages()) request.messages = messages;
-      else request.prompt = messages_as_text(messages);
+      else request.prompt = messages_as_prompt(messages);
       auto result = player.client->submit(request).get();
       if (result.cancelled()) return std::nullopt;  // interrupted while it waited: replayed by a later run
 
       TurnRecord turn = make_turn(match.id, turn_index++, ply, roles[seat], player.name, attempt, state);
-      turn.prompt = dump_json(messages_json(messages));
+      turn.prompt = dump_json(messages_to_json(messages));
       turn.latency_s = result.latency_s;
       turn.usage = result.usage;
       turn.error = result.error;
@@ -148,9 +199,12 @@ std::optional<MatchRecord> MatchRunner::play(const ScheduledMatch& match, std::v
         }
       }
       turn.reason = turn.legal ? "" : reason;
-      store_.put_turn(turn);
-      if (turn.legal) {
+      const bool legal = turn.legal;
+      const std::string raw = turn.raw_output;
+      store_.put_turn(mask(std::move(turn)));
+      if (legal) {
         ++ply;
+        if (game->conversational()) messages.push_back({"assistant", raw});
         break;
       }
       ++invalid[seat];
@@ -162,14 +216,20 @@ std::optional<MatchRecord> MatchRunner::play(const ScheduledMatch& match, std::v
         forfeit = {seat, fmt::format("{} invalid attempts in the match (last: {})", invalid[seat], reason)};
         break;
       }
-      messages.push_back({"assistant", turn.raw_output});
+      messages.push_back({"assistant", raw});
       messages.push_back({"user", fmt::format("That move was not accepted: {}\n\nReply with one legal move.", reason)});
     }
   }
 
   nlohmann::json result;
   auto outcome = game->outcome();
-  if (forfeit) {
+  if (error) {
+    record.status = "error";
+    record.scores.assign(seats.size(), 0.0);
+    result["reason"] = mask("the referee failed: " + *error);
+    result["error"] = mask(*error);
+    result["forfeit"] = nullptr;
+  } else if (forfeit) {
     record.status = "forfeit";
     record.scores.assign(seats.size(), 1.0);
     record.scores[forfeit->first] = 0.0;
@@ -190,7 +250,8 @@ std::optional<MatchRecord> MatchRunner::play(const ScheduledMatch& match, std::v
   result["turns"] = turn_index;
   result["invalid_attempts"] = invalid;
   result["time_s"] = time_s;
-  result["final_state"] = game->state();
+  result["final_state"] = mask(game->state());
+  if (replay > 0 || error) result["replay"] = replay;  // the next run replays an error as replay + 1
   record.result_json = dump_json(result);
   store_.finish_match(record);
   return record;

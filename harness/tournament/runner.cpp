@@ -7,31 +7,75 @@
 
 #include <fmt/format.h>
 
+#include "harness/clients/cached_client.h"
 #include "harness/errors/errors.h"
+#include "harness/judges/model_judge.h"
+#include "harness/judges/text_stats_judge.h"
+#include "harness/referee/referee.h"
 #include "harness/tournament/match_runner.h"
 #include "harness/tournament/match_schedule.h"
 #include "harness/run/progress.h"
 #include "harness/run/run_lifecycle.h"
 #include "harness/digest/fingerprint.h"
+#include "sandbox/sandbox.h"
+#include "sandbox/sandbox_error.h"
 
 namespace gauntlet::harness {
 
+namespace {
+
+// The sandbox for games that run code, started before anything is written (a machine without
+// namespaces is an error here, not a pile of failed matches).
+std::unique_ptr<sandbox::Sandbox> start_sandbox(const TournamentConfig& config) {
+  bool needed = false;
+  for (const auto& g : config.games) needed = needed || g.game == "pyjail";
+  if (!needed) return nullptr;
+  sandbox::SandboxOptions options;
+  options.lanes = std::max(1, std::min<int>(config.concurrency, static_cast<int>(std::thread::hardware_concurrency())));
+  try {
+    return std::make_unique<sandbox::Sandbox>(options);
+  } catch (const sandbox::SandboxError& e) {
+    throw GauntletError(fmt::format("{}: pyjail runs programs in the sandbox, which cannot start here: {}",
+                                    config.path.string(), e.what()));
+  }
+}
+
+}  // namespace
+
 TournamentSummary run_tournament(const TournamentConfig& config, Store& store, const TournamentOptions& options) {
   TournamentSummary summary;
-  // Bots and models are checked before anything is written (e.g. a missing stockfish binary is a
-  // config error), then the model definitions are recorded together (a conflict writes nothing).
+  // Bots and models (players' and judges') are checked and the sandbox started before anything is
+  // written (e.g. a missing stockfish binary is a config error), then the model definitions are
+  // recorded together (a conflict writes nothing).
   check_players(config);
+  auto sandbox = start_sandbox(config);
   std::vector<DefinitionWrite> definitions;
   for (const auto& p : config.players)
     if (p.model) {
       auto j = p.model->fingerprint_json();
       definitions.push_back({"models", "model", {p.name, fingerprint(j), j.dump()}});
     }
+  for (const auto& judge : config.judges)
+    if (judge.model) {
+      auto j = judge.model->fingerprint_json();
+      definitions.push_back({"models", "model", {judge.name, fingerprint(j), j.dump()}});
+    }
   store.record_definitions(definitions);
 
   auto schedule = schedule_matches(config);
   std::set<std::string> finished;
-  for (const auto& m : store.matches(config.name)) finished.insert(m.id);
+  std::map<std::string, int> replays;  // matches that ended in an error: how often already
+  for (const auto& m : store.matches(config.name)) {
+    if (m.status != "error") {
+      finished.insert(m.id);
+      continue;
+    }
+    auto result = nlohmann::json::parse(m.result_json, nullptr, false);
+    int earlier = result.is_object() && result.contains("replay") && result["replay"].is_number_integer()
+                      ? result["replay"].get<int>()
+                      : 0;
+    replays[m.id] = earlier + 1;
+  }
   std::vector<const ScheduledMatch*> todo;
   for (std::size_t i = 0; i < schedule.size(); ++i) {
     if (options.shard && !options.shard->contains(static_cast<long long>(i))) continue;
@@ -45,8 +89,29 @@ TournamentSummary run_tournament(const TournamentConfig& config, Store& store, c
 
   // One client per model player, shared by its concurrent matches.
   std::map<std::string, std::unique_ptr<ModelClient>> clients;
+  // Judges: model judges behind the run database's response cache, or the text-statistics judge;
+  // each game entry gets its panel and rubric.
+  std::map<std::string, std::unique_ptr<Judge>> judges;
+  std::map<const GameEntry*, RefereeSetup> setups;
   for (const auto& p : config.players)
     if (p.model) clients[p.name] = options.client_for(*p.model);
+  for (const auto& j : config.judges) {
+    if (!j.model) {
+      judges[j.name] = std::make_unique<TextStatsJudge>(j.name);
+      continue;
+    }
+    clients[j.name] = std::make_unique<CachedClient>(options.client_for(*j.model), store, j.name,
+                                                     j.model->fingerprint_json());
+    judges[j.name] = std::make_unique<ModelJudge>(
+        j.name, *clients[j.name], ModelJudgeOptions{j.model->params, j.model->sends_messages() ? Endpoint::kChat : Endpoint::kCompletions,
+                                               j.attempts});
+  }
+  for (const auto& g : config.games) {
+    RefereeSetup& setup = setups[&g];
+    for (const auto& name : g.judges) setup.judges.push_back(judges.at(name).get());
+    if (!g.rubric.is_null()) setup.rubric = Rubric::from_json(g.rubric);
+  }
+  Referee referee(sandbox.get());
 
   std::mutex mutex;
   std::size_t next = 0;
@@ -61,7 +126,7 @@ TournamentSummary run_tournament(const TournamentConfig& config, Store& store, c
   std::atomic<bool> abort{false};
 
   auto worker = [&] {
-    MatchRunner runner(store, config.rules, config.name, summary.run_id);
+    MatchRunner runner(store, config.rules, config.name, summary.run_id, &referee);
     for (;;) {
       const ScheduledMatch* match = nullptr;
       {
@@ -84,13 +149,16 @@ TournamentSummary run_tournament(const TournamentConfig& config, Store& store, c
           }
           seats.push_back(std::move(seat));
         }
-        auto record = runner.play(*match, seats, options.stop);
+        auto replay = replays.find(match->id);
+        auto record = runner.play(*match, seats, options.stop, setups.at(match->game),
+                                  replay == replays.end() ? 0 : replay->second);
         std::lock_guard lock(mutex);
         --counts.in_flight;
         if (record) {
           ++summary.played;
           ++counts.done;
           if (record->status == "forfeit") ++summary.forfeits;
+          if (record->status == "error") ++summary.errors;
         }
       } catch (const std::exception& e) {
         std::lock_guard lock(mutex);

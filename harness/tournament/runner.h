@@ -1,7 +1,10 @@
 #pragma once
 // TournamentRunner: plays the scheduled matches of a tournament that are not yet in the store,
 // `concurrency` at a time, and records each as it ends. Rerunning the same tournament on the same
-// database plays only the missing matches (a match interrupted mid-way is replayed from the start).
+// database plays only the missing matches (a match interrupted mid-way, or one that ended in an
+// error because a judge or the sandbox failed, is replayed from the start). Judges are model
+// clients like players, behind the response cache of the run database; their model configs are
+// recorded (and guarded) like the players'. A sandbox is started when a game runs code (pyjail).
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -23,6 +26,7 @@ struct TournamentSummary {
   std::int64_t already_done = 0;
   std::int64_t played = 0;
   std::int64_t forfeits = 0;
+  std::int64_t errors = 0;        // matches that ended in an error (replayed by the next run)
   std::int64_t request_errors = 0;  // model requests that failed (after the clients' retries)
   std::string last_error;           // the latest of them ("" when none)
   bool interrupted = false;

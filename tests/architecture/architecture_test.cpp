@@ -37,6 +37,10 @@ const std::vector<Rule> kRules = {
     {"harness/eval/", Kind::kNever, {"harness/tournament/", "harness/selfplay/"}, "the runners never include each other"},
     {"harness/tournament/", Kind::kNever, {"harness/eval/", "harness/selfplay/"}, "the runners never include each other"},
     {"harness/selfplay/", Kind::kNever, {"harness/eval/", "harness/tournament/"}, "the runners never include each other"},
+    {"harness/judges/", Kind::kNever, {"harness/eval/", "harness/tournament/", "harness/selfplay/", "harness/referee/"},
+     "judges serve games and suites alike, below every runner"},
+    {"harness/referee/", Kind::kNever, {"harness/eval/", "harness/tournament/", "harness/selfplay/"},
+     "the referee answers games' checks below the tournament runner"},
 };
 
 const std::vector<std::string> kParts = {"engine", "games", "sandbox", "verifiers", "harness"};

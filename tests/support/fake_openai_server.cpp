@@ -22,6 +22,7 @@
 #include <boost/beast/http.hpp>
 #include <fmt/format.h>
 
+#include "tests/support/judge_script.h"
 #include "tests/support/selfplay_script.h"
 
 namespace gauntlet::testing {
@@ -264,8 +265,8 @@ void validate(const FakeServerOptions& o) {
       fail("unknown fault kind '" + f + "' (known: 429, 500, stall, malformed, reset, stream_cut, context)");
     }
   }
-  if (o.script != "arithmetic" && o.script != "selfplay") {
-    fail("unknown script '" + o.script + "' (known: arithmetic, selfplay)");
+  if (o.script != "arithmetic" && o.script != "selfplay" && o.script != "judge") {
+    fail("unknown script '" + o.script + "' (known: arithmetic, selfplay, judge)");
   }
   if (!parse_reasoning_style(o.reasoning_style)) {
     fail("unknown reasoning_style '" + o.reasoning_style + "' (known: tags, reasoning_content, reasoning, none)");
@@ -343,13 +344,14 @@ struct Generation {
   long long reasoning_tokens = 0;
 };
 
-Generation generate(const RequestContext& ctx, ReasoningStyle style, double wrong_rate, bool selfplay) {
+Generation generate(const RequestContext& ctx, ReasoningStyle style, double wrong_rate, const std::string& script) {
   Generation g;
   g.prompt_tokens = static_cast<long long>(ctx.prompt.words);
   std::string thinking;
   std::string answer = "I don't know.";
   std::optional<ScriptedReply> scripted;
-  if (selfplay) scripted = selfplay_reply(ctx.prompt.text, ctx.prompt.key);
+  if (script == "selfplay") scripted = selfplay_reply(ctx.prompt.text, ctx.prompt.key);
+  if (script == "judge") scripted = judge_reply(ctx.prompt.text, ctx.prompt.key);
   if (scripted) {
     thinking = scripted->thinking;
     answer = scripted->answer;
@@ -772,7 +774,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   Generation generation() const {
     const auto& o = state_->options();
-    return generate(ctx_, state_->style(), o.wrong_rate, o.script == "selfplay");
+    return generate(ctx_, state_->style(), o.wrong_rate, o.script);
   }
 
   // A successful response.

@@ -48,7 +48,8 @@ struct FakeServerOptions {
 
   // "arithmetic": answer the first `A op B` of the prompt (above). "selfplay": answer Gauntlet's
   // self-play prompts with the scripted mix of tests/support/selfplay_script.h (other prompts as
-  // "arithmetic"; wrong_rate does not apply to self-play prompts).
+  // "arithmetic"; wrong_rate does not apply to self-play prompts). "judge": answer Gauntlet's judge
+  // prompts as tests/support/judge_script.h says (other prompts as "arithmetic").
   std::string script = "arithmetic";
 
   // 0: unlimited. Otherwise a completion request arriving while this many are already being

@@ -54,8 +54,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--reasoning-style", options.reasoning_style, "tags | reasoning_content | reasoning | none")
       ->check(CLI::IsMember({"tags", "reasoning_content", "reasoning", "none"}));
-  app.add_option("--script", options.script, "arithmetic | selfplay (scripted self-play proposals and solutions)")
-      ->check(CLI::IsMember({"arithmetic", "selfplay"}));
+  app.add_option("--script", options.script, "arithmetic | selfplay (scripted self-play proposals and solutions) | judge (scripted judge replies)")
+      ->check(CLI::IsMember({"arithmetic", "selfplay", "judge"}));
   app.add_option("--max-concurrent", options.max_concurrent, "429 above this many in flight (0: unlimited)")
       ->check(CLI::NonNegativeNumber);
   CLI11_PARSE(app, argc, argv);

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "harness/errors/errors.h"
+#include "harness/judges/rubric.h"
 #include "harness/tournament/match_battles.h"
 #include "harness/tournament/match_schedule.h"
 #include "harness/tournament/config.h"
@@ -58,16 +59,19 @@ std::string write_config(const TempDir& dir, const std::string& yaml) {
   return dir.file("t.yaml");
 }
 
+// Loading `yaml` fails with a ConfigError whose message holds `needle`.
+void expect_config_error(const TempDir& dir, const std::string& yaml, const std::string& needle) {
+  try {
+    load_tournament(write_config(dir, yaml));
+    ADD_FAILURE() << "no error for: " << needle;
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+  }
+}
+
 TEST(TournamentConfig, ValidatesPlayersGamesAndRules) {
   TempDir dir;
-  auto expect_error = [&](const std::string& yaml, const std::string& needle) {
-    try {
-      load_tournament(write_config(dir, yaml));
-      ADD_FAILURE() << "no error for: " << needle;
-    } catch (const ConfigError& e) {
-      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-    }
-  };
+  auto expect_error = [&](const std::string& yaml, const std::string& needle) { expect_config_error(dir, yaml, needle); };
   const std::string players = "players:\n  - {name: a, bot: random}\n  - {name: b, bot: heuristic}\n";
   expect_error(players + "games:\n  - game: chess\n    players: [a, b]\n", "cannot play chess");
   expect_error(players + "games:\n  - game: go\n", "unknown game 'go'");
@@ -91,6 +95,39 @@ TEST(TournamentConfig, ValidatesPlayersGamesAndRules) {
   EXPECT_EQ(ok.games[1].players, (std::vector<std::string>{"a", "m"}));  // the heuristic bot can't play chess
   ASSERT_TRUE(ok.player("m").model.has_value());
   EXPECT_EQ(ok.player("m").model->name, "m");
+}
+
+TEST(TournamentConfig, JudgesAndRubricsAreValidated) {
+  TempDir dir;
+  auto expect_error = [&](const std::string& yaml, const std::string& needle) { expect_config_error(dir, yaml, needle); };
+  const std::string kBots = "players:\n  - {name: h1, bot: heuristic}\n  - {name: h2, bot: heuristic}\n";
+  const std::string judges = "judges:\n  - {name: stats, bot: heuristic}\n  - name: m\n    model: {provider: toy}\n";
+  expect_error(kBots + "games:\n  - game: debate\n", "a debate needs at least one judge");
+  expect_error(kBots + judges + "games:\n  - game: debate\n    judges: [nobody]\n", "no judge named 'nobody'");
+  expect_error(kBots + judges + "games:\n  - game: debate\n    judges: [stats, stats]\n", "listed twice");
+  expect_error(kBots + judges + "games:\n  - game: gandalf\n    judges: [m]\n", "options.judge");
+  expect_error(kBots + judges + "games:\n  - game: gandalf\n    options: {judge: true}\n", "name the judges");
+  expect_error(kBots + judges + "games:\n  - game: gandalf\n    options: {judge: true}\n    judges: [stats]\n",
+               "cannot answer gandalf's");
+  expect_error(kBots + judges + "games:\n  - game: mathquiz\n    judges: [m]\n", "mathquiz has no judges");
+  expect_error(kBots + judges + "games:\n  - game: pyjail\n    rubric: {}\n", "only a debate has a rubric");
+  expect_error(kBots + judges + "games:\n  - game: debate\n    judges: [stats]\n    rubric: {criteria: []}\n",
+               "games[0].rubric");
+  expect_error(kBots + "judges:\n  - {name: h1, bot: heuristic}\ngames:\n  - game: mathquiz\n", "already a player");
+  expect_error(kBots + "judges:\n  - {name: j, bot: oracle}\ngames:\n  - game: mathquiz\n", "unknown judge bot");
+  expect_error(kBots + "judges:\n  - {name: j}\ngames:\n  - game: mathquiz\n", "exactly one of");
+  expect_error(kBots + "games:\n  - game: pyjail\n    options: {attacker_attempts: 0}\n", "attacker_attempts");
+  auto ok = load_tournament(write_config(
+      dir, kBots + "  - {name: r, bot: random}\n" + judges +
+               "games:\n  - game: debate\n    judges: [stats, m]\n    rubric:\n      criteria:\n"
+               "        - {name: logic, weight: 100, aspects: [validity]}\n  - game: gandalf\n"
+               "    options: {judge: true}\n    judges: [m]\n  - game: mathquiz\n"));
+  EXPECT_EQ(ok.games[0].judges, (std::vector<std::string>{"stats", "m"}));
+  EXPECT_EQ(ok.games[0].players, (std::vector<std::string>{"h1", "h2"}));  // the random bot has no free-text moves
+  EXPECT_EQ(Rubric::from_json(ok.games[0].rubric).criteria[0].name, "logic");
+  EXPECT_TRUE(ok.games[2].rubric.is_null());
+  EXPECT_EQ(ok.judge("m").model->name, "m");
+  EXPECT_EQ(ok.judge("stats").bot, "heuristic");
 }
 
 TEST(MatchSchedule, EverySetPlaysEveryRotationWithSharedSeeds) {

@@ -1,5 +1,6 @@
 #pragma once
-// PromptTemplate: "{field}" substitution from a dataset row. A field name starts with a letter or '_'
+// PromptTemplate: "{field}" substitution from a row of fields (a suite's dataset row; a judge's
+// material: question, reference, answer, a game's password and messages). A field name starts with a letter or '_'
 // and holds letters, digits, '_', '-', '.'; any other brace is literal ("\boxed{}", "\frac{1}{2}"),
 // and "{{" / "}}" are literal braces when a field-like word must stay as written.
 #include <string>

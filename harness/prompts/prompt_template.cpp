@@ -1,4 +1,4 @@
-#include "harness/eval/prompt_template.h"
+#include "harness/prompts/prompt_template.h"
 
 #include <stdexcept>
 
