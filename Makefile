@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
-.PHONY: all setup configure build run test bench bench-engine bench-sandbox clean
+.PHONY: all setup configure build run run-offline test bench bench-engine bench-sandbox bench-code clean
 
 all: build
 
@@ -25,6 +25,18 @@ run: build
 	./$(BUILD_DIR)/gauntlet report --db runs/demo.db --html runs/demo.html
 	@echo "HTML report: runs/demo.html"
 
+# The offline example suites: a code suite and a judged suite, answered by the fake OpenAI server
+# from their answer books (no network, no weights).
+run-offline: build
+	@mkdir -p runs
+	@for s in code judged; do \
+	  ./$(BUILD_DIR)/fake_openai_server --port 18931 --book examples/data/$${s}_answers.json > runs/$$s-server.log & \
+	  pid=$$!; sleep 1; \
+	  ./$(BUILD_DIR)/gauntlet eval examples/$$s.yaml --db runs/$$s.db; status=$$?; \
+	  kill $$pid; wait $$pid 2>/dev/null; \
+	  [ $$status -eq 0 ] || exit $$status; \
+	done
+
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
@@ -38,6 +50,11 @@ bench-engine: build
 # The sandbox pool vs a fresh python3 -I -S per job: 2,000 small jobs, one lane per core.
 bench-sandbox: build
 	./$(BUILD_DIR)/benchmarks/sandbox_bench
+
+# The code scorer: 500 function problems x 10 samples (5 tests each) through the fake server and
+# run_suite, vs a python3 -I -S subprocess per test on 500 of the samples, in the same run.
+bench-code: build
+	./$(BUILD_DIR)/benchmarks/code_scorer_bench
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "benchmarks/zygote_cpu.h"
 #include "sandbox/sandbox.h"
 
 namespace {
@@ -113,30 +114,8 @@ double rusage_ms(int who) {
   return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 }
 
-// CPU ms the zygote processes themselves used (not their reaped jobs): utime + stime of our direct
-// children named gauntlet-zygote.
-double zygotes_ms() {
-  double total = 0;
-  long ticks = sysconf(_SC_CLK_TCK);
-  DIR* dir = opendir("/proc");
-  if (!dir) return 0;
-  while (dirent* e = readdir(dir)) {
-    std::ifstream in(std::string("/proc/") + e->d_name + "/stat");
-    std::string line;
-    if (!in || !std::getline(in, line)) continue;
-    size_t open = line.find('('), close = line.rfind(')');
-    if (open == std::string::npos || close == std::string::npos) continue;
-    if (line.substr(open + 1, close - open - 1) != "gauntlet-zygote") continue;
-    std::istringstream rest(line.substr(close + 2));
-    std::string field;
-    std::vector<std::string> f;
-    while (rest >> field) f.push_back(field);
-    if (f.size() < 13 || std::stol(f[1]) != getpid()) continue;  // f[1] ppid; f[11] utime, f[12] stime
-    total += (std::stod(f[11]) + std::stod(f[12])) * 1e3 / static_cast<double>(ticks);
-  }
-  closedir(dir);
-  return total;
-}
+// CPU ms the zygote processes themselves used (not their reaped jobs, whose CPU each result reports).
+double zygotes_ms() { return gauntlet::bench::zygote_cpu_ms(false); }
 
 struct PoolRun {
   std::vector<gauntlet::sandbox::ExecResult> results;

@@ -134,8 +134,9 @@ GenerationResult Engine::generate(const GenerationRequest& request) {
   if (!request.ignore_eos) stop_ids.insert(stop_ids.end(), config().eos_token_ids.begin(), config().eos_token_ids.end());
   std::size_t longest_stop = 0;
   for (const auto& s : request.stop_strings) longest_stop = std::max(longest_stop, s.size());
-  // Only ids the tokenizer can decode are chosen (checkpoint vocabularies are often padded);
-  // log-probabilities stay normalised over every logit, as in llama.cpp.
+  // Only ids the tokenizer can decode exist for sampling (checkpoint vocabularies are often padded):
+  // padding ids are never chosen nor listed in top_logprobs, and log-probabilities are normalised
+  // over the tokenizer's ids, as vLLM does (sampler.h).
   const int choose_from = tokenizer_.vocab_size();
 
   std::optional<RoutingPlan> request_routing;

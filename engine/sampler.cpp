@@ -34,11 +34,16 @@ std::vector<float> log_softmax(std::span<const float> logits) {
 
 Sampler::Sampler(const SamplingParams& params) : params_(params), rng_(params.seed) {}
 
-SampledToken Sampler::sample(std::span<const float> logits, int choose_from) {
-  if (logits.empty()) throw std::invalid_argument("Sampler::sample: empty logits");
+SampledToken Sampler::sample(std::span<const float> all_logits, int choose_from) {
+  if (all_logits.empty()) throw std::invalid_argument("Sampler::sample: empty logits");
+  // Ids at or past choose_from (padding rows of the embedding) do not exist for this request: they
+  // are never chosen, never listed, and take no probability mass, so the reported top-1 is the
+  // greedy choice and the logprobs are those of the distribution sampled from.
+  const std::size_t n =
+      choose_from > 0 ? std::min(all_logits.size(), static_cast<std::size_t>(choose_from)) : all_logits.size();
+  const std::span<const float> logits = all_logits.first(n);
   SampledToken out;
-  const std::size_t n = choose_from > 0 ? std::min(logits.size(), static_cast<std::size_t>(choose_from)) : logits.size();
-  out.id = choose(logits.first(n));
+  out.id = choose(logits);
   // log p(id) = logit - log Σ exp(logits): one pass, then only the ids reported.
   const float mx = logits[static_cast<std::size_t>(argmax(logits))];
   double sum = 0;

@@ -4,7 +4,10 @@
 // distribution. temperature <= 0 is greedy (argmax, ties to the lower id; uses no randomness).
 // Each request owns its Sampler and its std::mt19937_64 seeded from the request seed, so a
 // request's tokens depend only on its seed and logits, never on the rest of the batch.
-// Reported log-probabilities are the log-softmax of the raw logits (before temperature / filters).
+// Reported log-probabilities are the log-softmax of the raw logits (before temperature / filters)
+// over the ids the request may choose from: ids past `choose_from` (a checkpoint's vocabulary padded
+// past its tokenizer's) are dropped before anything else, as vLLM drops padded vocabulary, so they
+// are never sampled, never listed in `top`, and take no mass; greedy's token is always top[0].
 #include <cstdint>
 #include <random>
 #include <span>
@@ -37,7 +40,7 @@ class Sampler {
   explicit Sampler(const SamplingParams& params);
 
   // Chooses among ids [0, choose_from) (all when <= 0 or beyond the logits: checkpoints pad their
-  // vocabulary past the tokenizer's); log-probabilities and alternatives are over all logits.
+  // vocabulary past the tokenizer's); log-probabilities and alternatives are over those ids only.
   SampledToken sample(std::span<const float> logits, int choose_from = 0);
   const SamplingParams& params() const { return params_; }
 

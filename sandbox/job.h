@@ -11,16 +11,29 @@ namespace gauntlet::sandbox {
 
 // Every outcome is exactly one of these. Decided by the supervisor from kernel facts (exit status,
 // signal, CPU time, bytes read, the wall clock); the job only ever contributes its result frame.
+//
+// Ways out of a job, and their status (exit_code is the process's exit status in every row):
+//   | how the job ended                                    | no call  | with a call            |
+//   | ran to the end / the call returned                   | ok       | ok, return set         |
+//   | an exception (SyntaxError included)                  | error    | error                  |
+//   | sys.exit(0), sys.exit(None), raise SystemExit        | ok       | no_result, no return   |
+//   | os._exit(0)                                          | ok       | no_result, no return   |
+//   | sys.exit(n != 0), raise SystemExit(n), sys.exit("x") | error    | no_result, no return   |
+//   | os._exit(n != 0)                                     | error    | no_result, no return   |
+//   | a forged, malformed or second result frame           | no_result| no_result              |
+// A call that never returned never looks like one that did. (Caveat: os._exit(121) and
+// os._exit(123) without a result read as the supervisor's own setup / runner failures: no_result.)
 enum class Status {
-  ok,                 // ran to the end (also sys.exit(0) / sys.exit(None))
-  error,              // a Python exception (error_type, error_message); SyntaxError and sys.exit(n != 0) too
+  ok,                 // ran to the end, or a program (no call) exited with status 0
+  error,              // a Python exception (error_type, error_message); a program's non-zero exit status too
   timeout_cpu,        // used more CPU than timeout_ms
   timeout_wall,       // still running at the wall deadline; the whole worker was killed
   memory,             // MemoryError (address-space limit reached)
   output_limit,       // stdout + stderr + return value exceeded output_limit_bytes; the worker was killed
   forbidden_syscall,  // killed by the seccomp filter (process creation, sockets, signals, mount, ...)
   crash,              // killed by another signal (SIGSEGV from ctypes, abort, ...) or the worker died
-  no_result,          // exited without exactly one well-formed result frame (os._exit, closed fd 3, ...)
+  no_result,          // no usable result: the call never returned (the job exited first), or the
+                      // result frame was forged / malformed, or the job's setup failed
 };
 
 const char* to_string(Status status);
@@ -49,8 +62,8 @@ struct ExecResult {
   Status status = Status::no_result;
   std::string stdout_text;
   std::string stderr_text;
-  std::optional<std::string> return_repr;  // set when the job had a call and it returned
-  std::string error_type;                   // status error / memory: e.g. "ZeroDivisionError"
+  std::optional<std::string> return_repr;  // set only when the job had a call and it returned (status ok)
+  std::string error_type;                   // status error / memory: e.g. "ZeroDivisionError", "SystemExit"; "" for os._exit
   std::string error_message;                // str() of the exception, or a supervisor note
   int exit_code = -1;                       // process exit code; -1 when killed by a signal
   int signal = 0;                           // the killing signal, 0 when none

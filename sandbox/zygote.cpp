@@ -601,8 +601,11 @@ ExecResult Zygote::run(const Job& job) {
   }
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r.exit_code = code;
-  if (code == 121) return finish(Status::no_result, "job setup failed (rlimits or seccomp); the code did not run");
-  bool well_formed = code == 0 && result_frame.size() >= kFrameHeader && result_frame.compare(0, 4, "GNTF") == 0;
+  if (code == 121 && result_frame.empty())
+    return finish(Status::no_result, "job setup failed (rlimits or seccomp); the code did not run");
+  // How the program left, from its frame (at most one, consistent with the exit status) or, when
+  // there is none, from the exit status alone (os._exit, a closed result channel).
+  bool well_formed = result_frame.size() >= kFrameHeader && result_frame.compare(0, 4, "GNTF") == 0;
   std::uint32_t len_ret = 0, len_type = 0, len_msg = 0;
   unsigned char kind = 0;
   if (well_formed) {
@@ -610,32 +613,55 @@ ExecResult Zygote::run(const Job& job) {
     len_ret = read_u32(result_frame, 5);
     len_type = read_u32(result_frame, 9);
     len_msg = read_u32(result_frame, 13);
-    well_formed = kind <= 1 && static_cast<std::uint64_t>(kFrameHeader) + len_ret + len_type + len_msg ==
+    well_formed = kind <= 2 && static_cast<std::uint64_t>(kFrameHeader) + len_ret + len_type + len_msg ==
                                    result_frame.size();
   }
-  if (!well_formed) {
-    return finish(Status::no_result, result_frame.empty()
-                                         ? "exited with code " + std::to_string(code) + " without a result"
-                                         : "malformed or repeated result frame (exit code " + std::to_string(code) + ")");
+  std::string ret;
+  if (well_formed) {
+    size_t at = kFrameHeader;
+    ret = result_frame.substr(at, len_ret);
+    at += len_ret;
+    r.error_type = result_frame.substr(at, len_type);
+    at += len_type;
+    r.error_message = result_frame.substr(at, len_msg);
+    // The exit status the frame implies must be the one the kernel reported.
+    int implied = kind == 0 ? 0 : kind == 1 ? 1 : -1;
+    if (kind == 2) {
+      char* end = nullptr;
+      long v = std::strtol(ret.c_str(), &end, 10);
+      if (!ret.empty() && end && *end == '\0' && v >= 0 && v <= 255) implied = static_cast<int>(v);
+    }
+    well_formed = implied == code;
   }
-  size_t at = kFrameHeader;
-  std::string ret = result_frame.substr(at, len_ret);
-  at += len_ret;
-  r.error_type = result_frame.substr(at, len_type);
-  at += len_type;
-  r.error_message = result_frame.substr(at, len_msg);
-  if (kind == 0) {
-    r.exit_code = 0;
+  if (!well_formed && !result_frame.empty()) {
+    r.error_type.clear();
+    r.error_message.clear();
+    return finish(Status::no_result, "malformed or repeated result frame (exit code " + std::to_string(code) + ")");
+  }
+  if (well_formed && kind == 0) {
     if (job.call) r.return_repr = std::move(ret);
     return finish(Status::ok);
   }
-  r.exit_code = 1;
-  if (r.error_type == "SystemExit") {
-    char* end = nullptr;
-    long v = std::strtol(r.error_message.c_str(), &end, 10);
-    if (end && *end == '\0' && !r.error_message.empty()) r.exit_code = static_cast<int>(v & 0xff);
+  if (well_formed && kind == 1) return finish(r.error_type == "MemoryError" ? Status::memory : Status::error);
+  // The process exited (sys.exit, raise SystemExit, os._exit) before the end of the program. With a
+  // call, the call never returned: no value, whatever the status. Without one, a program that exits
+  // 0 has run successfully and any other status is an error, as for any process.
+  const bool system_exit = well_formed;  // kind 2; otherwise no frame at all
+  if (!system_exit && code == 123)
+    return finish(Status::no_result, "the job broke the sandbox's runner (exit status 123, no result)");
+  std::string how = system_exit ? "sys.exit / SystemExit" : "os._exit or a closed result channel";
+  if (job.call) {
+    std::string note = "exited with status " + std::to_string(code) + " (" + how + ") before the call returned";
+    if (!r.error_message.empty() && r.error_message != std::to_string(code)) note += ": " + r.error_message;
+    return finish(Status::no_result, note);
   }
-  return finish(r.error_type == "MemoryError" ? Status::memory : Status::error);
+  if (code == 0) {
+    r.error_type.clear();
+    r.error_message.clear();
+    return finish(Status::ok);
+  }
+  if (r.error_message.empty()) r.error_message = "exited with status " + std::to_string(code) + " (" + how + ")";
+  return finish(Status::error);
 }
 
 }  // namespace gauntlet::sandbox

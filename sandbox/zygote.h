@@ -17,9 +17,10 @@
 // and a dedicated result pipe at fd 3 of the job) and reads them itself while the job runs; the
 // wait status and CPU time come from the zygote's wait4() on a separate control socket the job
 // never holds (it is closed in the child before any job code runs). Jobs cannot create processes
-// (seccomp), so the only writer of fd 3 is the job process: its frame must be exactly one
-// well-formed frame and the job must have exited normally, otherwise the status is no_result. The
-// frame only carries what the job computed (return repr or exception); every Status is decided
+// (seccomp), so the only writer of fd 3 is the job process: its frame must be at most one
+// well-formed frame agreeing with the exit status, otherwise the status is no_result; with no frame
+// the exit status alone decides (job.h lists every way out). The frame only carries what the job
+// computed (return repr, exception or SystemExit); every Status is decided
 // here from the wait status, the CPU time, the byte counts and the wall clock, so a job writing to
 // fd 3 itself can at most choose its own return value, never a status like ok for a job that was
 // killed. Leftover bytes are drained after each job, and any doubt (output cap, deadline, a dead

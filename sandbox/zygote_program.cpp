@@ -11,7 +11,10 @@ namespace gauntlet::sandbox {
 // frame on fd 3 and _exits); wipe_workdir() in the
 // zygote after a job that left something in the working directory.
 // Result frame on fd 3, written once by the job process after the code (and call) finished:
-// b"GNTF" <BIII> kind (0 ok, 1 exception), len(repr), len(type), len(message), then the three.
+// b"GNTF" <BIII> kind, len(repr), len(type), len(message), then the three. kind 0: the code ran to
+// its end (and the call returned: repr is its repr); 1: an exception (type and message); 2: a
+// SystemExit (repr: the exit status in decimal, type "SystemExit", message: str(code), "" for None).
+// The job process then exits with the status the program would have had (0, 1, the SystemExit's).
 const char* const kZygoteRunner = R"PY(
 import os, sys, gc, struct, signal, builtins, types, atexit, select
 import collections, itertools, functools, math, re, json, heapq, bisect, string, operator, random
@@ -83,15 +86,23 @@ def run_job(prepared, code, call, has_call, env, _exit=os._exit, _write=os.write
         if has_call:
             ret = enc(_repr(_eval(prepared[1] if prepared else _compile(call, "<call>", "eval"), g)))
     except SystemExit as e:
+        # The program (or the call) left through sys.exit / raise SystemExit: exit status as
+        # CPython gives it (None 0, an int its low byte, anything else printed and 1).
         c = e.code
-        if not (c is None or (_isinstance(c, int) and c == 0)):
-            kind, etype = 1, b"SystemExit"
-            try:
+        kind, etype, status = 2, b"SystemExit", 0
+        try:
+            if c is None:
+                status = 0
+            elif _isinstance(c, int):
+                status = c & 0xFF
                 emsg = enc(_str(c))
-                if not _isinstance(c, int):
-                    _print(c, file=sys.stderr)
-            except BaseException:
-                pass
+            else:
+                status = 1
+                emsg = enc(_str(c))
+                _print(c, file=sys.stderr)
+        except BaseException:
+            status = 1
+        ret = enc(_str(status))
     except BaseException as e:
         if _isinstance(e, MemoryError):
             g.clear()
@@ -126,7 +137,9 @@ def run_job(prepared, code, call, has_call, env, _exit=os._exit, _write=os.write
             view = view[_write(RESULT_FD, view):]
     except BaseException:
         pass
-    _exit(0)
+    # The process's exit status is the program's (0, 1 after an exception, the SystemExit code), so a
+    # frame that could not be written still leaves the right status behind.
+    _exit(0 if kind == 0 else 1 if kind == 1 else status)
 
 
 def wipe_workdir():

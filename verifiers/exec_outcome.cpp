@@ -11,7 +11,8 @@ ExecOutcome exec_outcome(const sandbox::ExecResult& r) {
     case Status::ok:
       if (r.return_repr) return {};
       return {"no_result", "the call returned nothing"};
-    case Status::error: return {"error", clip(r.error_type + ": " + r.error_message)};
+    case Status::error:
+      return {"error", clip(r.error_type.empty() ? r.error_message : r.error_type + ": " + r.error_message)};
     case Status::timeout_cpu: return {"timeout", fmt::format("CPU limit reached after {:.0f} ms", r.cpu_ms)};
     case Status::timeout_wall: return {"timeout", fmt::format("still running after {:.0f} ms", r.wall_ms)};
     case Status::memory: return {"memory", "memory limit reached"};

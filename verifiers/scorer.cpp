@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "verifiers/choice_scorer.h"
+#include "verifiers/code_scorer.h"
 #include "verifiers/exact_scorer.h"
 #include "verifiers/math_scorer.h"
 #include "verifiers/regex_scorer.h"
@@ -22,6 +23,8 @@ std::string join_quoted(const std::vector<std::string>& items) {
 const std::map<std::string, std::vector<std::string>>& scorer_option_keys() {
   static const std::map<std::string, std::vector<std::string>> keys = {
       {"choice", {"letters"}},
+      {"code", {"compare", "entry_point_field", "extract", "format", "language", "memory_mb", "prefix_field",
+                "tests_field", "timeout_ms", "tolerance"}},
       {"exact", {"case_sensitive"}},
       {"math", {"fallback", "symbolic", "symbolic_timeout_ms", "tolerance"}},
       {"regex", {"pattern", "select"}},
@@ -47,6 +50,7 @@ std::unique_ptr<Scorer> make_scorer(const std::string& name, const ScorerOptions
   if (name == "exact") return std::make_unique<ExactScorer>(options);
   if (name == "choice") return std::make_unique<ChoiceScorer>(options);
   if (name == "regex") return std::make_unique<RegexScorer>(options);
+  if (name == "code") return std::make_unique<CodeScorer>(options);
   return std::make_unique<MathScorer>(options);
 }
 

@@ -40,7 +40,24 @@ bool read_verdicts(const std::string& out, SymbolicBatch& batch) {
 
 }  // namespace
 
-SymbolicChecker::SymbolicChecker(SymbolicCheckerOptions options) : options_(std::move(options)) {}
+namespace {
+
+sandbox::SandboxOptions pool_options(const SymbolicCheckerOptions& o) {
+  sandbox::SandboxOptions options;
+  int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.lanes = o.lanes > 0 ? o.lanes : std::min(2, cores);
+  options.python = o.python;
+  options.allow_insecure_no_isolation = o.allow_insecure_no_isolation;
+  options.packages = {"sympy", "mpmath"};
+  options.preload = {"sympy"};
+  options.warmup = kSympyCheckProgram;
+  return options;
+}
+
+}  // namespace
+
+SymbolicChecker::SymbolicChecker(SymbolicCheckerOptions options)
+    : options_(std::move(options)), pool_(pool_options(options_)) {}
 
 SymbolicChecker::~SymbolicChecker() = default;
 
@@ -49,36 +66,9 @@ SymbolicChecker& SymbolicChecker::shared() {
   return checker;
 }
 
-std::optional<bool> SymbolicChecker::isolated() {
-  std::lock_guard lock(mutex_);
-  if (!box_) return std::nullopt;
-  return box_->isolated();
-}
+std::optional<bool> SymbolicChecker::isolated() { return pool_.isolated(); }
 
-sandbox::Sandbox* SymbolicChecker::pool(std::string& error) {
-  std::lock_guard lock(mutex_);
-  if (box_) return box_.get();
-  if (!start_error_.empty()) {
-    error = start_error_;
-    return nullptr;
-  }
-  sandbox::SandboxOptions options;
-  int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  options.lanes = options_.lanes > 0 ? options_.lanes : std::min(2, cores);
-  options.python = options_.python;
-  options.allow_insecure_no_isolation = options_.allow_insecure_no_isolation;
-  options.packages = {"sympy", "mpmath"};
-  options.preload = {"sympy"};
-  options.warmup = kSympyCheckProgram;
-  try {
-    box_ = std::make_unique<sandbox::Sandbox>(options);
-  } catch (const sandbox::SandboxError& e) {
-    start_error_ = e.what();
-    error = start_error_;
-    return nullptr;
-  }
-  return box_.get();
-}
+sandbox::Sandbox* SymbolicChecker::pool(std::string& error) { return pool_.get(error); }
 
 SymbolicBatch SymbolicChecker::compare(const std::vector<std::pair<MathExpr, MathExpr>>& pairs, int timeout_ms) {
   SymbolicBatch batch;

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "verifiers/lazy_sandbox.h"
 #include "verifiers/math_expression.h"
 
 namespace gauntlet::sandbox {
@@ -59,9 +60,7 @@ class SymbolicChecker {
   sandbox::Sandbox* pool(std::string& error);
 
   SymbolicCheckerOptions options_;
-  std::mutex mutex_;
-  std::unique_ptr<sandbox::Sandbox> box_;
-  std::string start_error_;  // why the pool could not start; sticky
+  LazySandbox pool_;  // SymPy-ready workers, started by the first check that needs them
 };
 
 }  // namespace gauntlet::verifiers

@@ -42,4 +42,34 @@ void replace_all(std::string& s, std::string_view from, std::string_view to) {
   }
 }
 
+std::string valid_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  for (std::size_t i = 0; i < n;) {
+    const unsigned char c = p[i];
+    std::size_t len = 0;
+    unsigned min = 0, cp = 0;
+    if (c < 0x80) len = 1;
+    else if ((c & 0xE0) == 0xC0) len = 2, min = 0x80, cp = c & 0x1F;
+    else if ((c & 0xF0) == 0xE0) len = 3, min = 0x800, cp = c & 0x0F;
+    else if ((c & 0xF8) == 0xF0) len = 4, min = 0x10000, cp = c & 0x07;
+    bool ok = len > 0 && i + len <= n;
+    for (std::size_t k = 1; ok && k < len; ++k) {
+      ok = (p[i + k] & 0xC0) == 0x80;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    if (ok && len > 1) ok = cp >= min && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+    if (ok) {
+      out.append(text.substr(i, len));
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
 }  // namespace gauntlet::verifiers

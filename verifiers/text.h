@@ -1,7 +1,7 @@
 #pragma once
 // Plain-text helpers every verifier uses: ASCII character classes (bytes >= 0x80 are never letters,
 // digits or space, so UTF-8 passes through), trimming and whitespace folding, prefix/suffix tests
-// and substring replacement.
+// substring replacement and UTF-8 repair.
 #include <string>
 #include <string_view>
 
@@ -28,5 +28,9 @@ std::string ascii_lower(std::string_view text);
 
 // Replaces every occurrence of `from` (non-empty) by `to`, scanning left to right past each replacement.
 void replace_all(std::string& s, std::string_view from, std::string_view to);
+
+// `text` with every byte that is not part of a well-formed UTF-8 sequence replaced by U+FFFD (so
+// program output can go into JSON whatever it printed).
+std::string valid_utf8(std::string_view text);
 
 }  // namespace gauntlet::verifiers

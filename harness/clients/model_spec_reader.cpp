@@ -130,4 +130,14 @@ ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const
   return m;
 }
 
+ModelSpec read_named_model_spec(const YAML::Node& node, const std::string& file, const std::string& where,
+                                const std::string& name) {
+  if (!node.IsMap()) {
+    const YAML::Node& at = node;
+    throw ConfigError(file, at.Mark().line >= 0 ? at.Mark().line + 1 : 0, where, "expected a mapping of model settings");
+  }
+  // The node itself, not a copy: a copy loses its marks and every error would say line 1.
+  return read_model_spec(node, file, where, name);
+}
+
 }  // namespace gauntlet::harness

@@ -17,4 +17,9 @@ namespace gauntlet::harness {
 ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const std::string& where,
                           const std::string& default_name = "");
 
+// A `model:` mapping that belongs to a named thing (a tournament player, a judge): its name defaults
+// to `name`. `where` is the mapping's own key path (e.g. "judges[0].model").
+ModelSpec read_named_model_spec(const YAML::Node& node, const std::string& file, const std::string& where,
+                                const std::string& name);
+
 }  // namespace gauntlet::harness

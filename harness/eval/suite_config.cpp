@@ -13,13 +13,53 @@
 #include "harness/input/yaml_reader.h"
 #include "harness/prompts/prompt_template.h"
 #include "harness/clients/model_spec_reader.h"
+#include "harness/judges/grade_pattern.h"
+#include "harness/judges/judge_panel.h"
 #include "verifiers/scorer.h"
 
 namespace gauntlet::harness {
 namespace {
 
+JudgeScoring read_judge_scoring(MapReader& parent, const std::vector<JudgeConfig>& judges) {
+  MapReader r(parent.get("judge"), parent.file(), parent.path("judge"));
+  JudgeScoring j;
+  auto list = r.get("judges");
+  if (!list || !list.IsSequence() || list.size() == 0)
+    r.fail(list ? list : r.node(), r.path("judges"), "expected a non-empty list of judge names (from the suite's judges:)");
+  for (const auto& e : list) {
+    if (!e.IsScalar()) r.fail(e, r.path("judges"), "expected a judge name");
+    auto it = std::find_if(judges.begin(), judges.end(), [&](const JudgeConfig& c) { return c.name == e.Scalar(); });
+    if (it == judges.end())
+      r.fail(e, r.path("judges"), fmt::format("no judge named '{}' (judges are listed under the suite's judges:)", e.Scalar()));
+    if (!it->model)
+      r.fail(e, r.path("judges"), fmt::format("judge '{}' is the text-statistics bot, which cannot grade; use a model judge",
+                                              e.Scalar()));
+    if (std::find(j.judges.begin(), j.judges.end(), e.Scalar()) != j.judges.end())
+      r.fail(e, r.path("judges"), fmt::format("judge '{}' is listed twice", e.Scalar()));
+    j.judges.push_back(e.Scalar());
+  }
+  j.prompt = r.req_string("prompt");  // its fields are checked against every row before the run
+  j.system = r.opt<std::string>("system").value_or("");
+  if (!r.has("grade")) r.fail(r.node(), r.path("grade"), "required key is missing (e.g. {pattern: 'GRADE: (C|I)', choices: {C: 1, I: 0}})");
+  j.grade = read_json_block(r, "grade", nlohmann::json());
+  try {
+    GradePattern::from_json(j.grade);
+  } catch (const std::invalid_argument& e) {
+    r.fail(r.node()["grade"], r.path("grade"), e.what());
+  }
+  j.aggregate = r.opt<std::string>("aggregate").value_or(j.aggregate);
+  try {
+    aggregation_from_string(j.aggregate);
+  } catch (const std::invalid_argument& e) {
+    r.fail(r.node()["aggregate"], r.path("aggregate"), e.what());
+  }
+  j.reply_format = r.opt<std::string>("reply_format").value_or("");
+  r.finish();
+  return j;
+}
+
 TaskConfig read_task(const YAML::Node& node, const std::string& file, const std::filesystem::path& base,
-                     std::size_t index) {
+                     std::size_t index, const std::vector<JudgeConfig>& judges) {
   MapReader r(node, file, fmt::format("tasks[{}]", index));
   TaskConfig t;
   t.line = node.Mark().line + 1;
@@ -44,12 +84,20 @@ TaskConfig read_task(const YAML::Node& node, const std::string& file, const std:
   t.id_field = r.opt<std::string>("id_field").value_or("");
   t.scorer = r.opt<std::string>("scorer").value_or(t.scorer);
   const auto& scorers = verifiers::scorer_option_keys();
-  if (!scorers.count(t.scorer)) {
+  if (!scorers.count(t.scorer) && t.scorer != "judge") {
     std::string valid;
     for (const auto& [k, v] : scorers) valid += (valid.empty() ? "" : ", ") + k;
-    r.fail(r.node()["scorer"], r.path("scorer"), fmt::format("unknown scorer '{}' (valid: {})", t.scorer, valid));
+    r.fail(r.node()["scorer"], r.path("scorer"), fmt::format("unknown scorer '{}' (valid: {}, judge)", t.scorer, valid));
   }
-  if (r.has("scorer_options")) {
+  if (t.scorer == "judge") {
+    if (r.has("scorer_options"))
+      r.fail(r.node()["scorer_options"], r.path("scorer_options"), "scorer: judge takes its settings under judge:");
+    r.get("scorer_options");
+    if (!r.has("judge")) r.fail(r.node(), r.path("judge"), "scorer: judge needs a judge: mapping (judges, prompt, grade)");
+    t.judge = read_judge_scoring(r, judges);
+  } else if (r.has("judge")) {
+    r.fail(r.node()["judge"], r.path("judge"), "judge: settings apply to scorer: judge only");
+  } else if (r.has("scorer_options")) {
     auto n = r.get("scorer_options");
     if (!n.IsMap()) r.fail(n, r.path("scorer_options"), "expected a mapping");
     for (const auto& kv : n) {
@@ -64,6 +112,7 @@ TaskConfig read_task(const YAML::Node& node, const std::string& file, const std:
     }
   } else {
     r.get("scorer_options");
+    r.get("judge");
     try {
       verifiers::make_scorer(t.scorer, t.scorer_options);
     } catch (const verifiers::ScorerConfigError& e) {
@@ -98,11 +147,18 @@ TaskConfig read_task(const YAML::Node& node, const std::string& file, const std:
 
 }  // namespace
 
+nlohmann::json JudgeScoring::to_json() const {
+  return {{"judges", judges}, {"prompt", prompt}, {"system", system}, {"grade", grade}, {"aggregate", aggregate},
+          {"reply_format", reply_format}};
+}
+
 nlohmann::json TaskConfig::fingerprint_json() const {
-  return {{"prompt", prompt},         {"system", system},
-          {"answer_field", answer_field}, {"id_field", id_field},
-          {"scorer", scorer},         {"scorer_options", scorer_options},
-          {"params", params_to_json(params)}};
+  nlohmann::json j = {{"prompt", prompt},         {"system", system},
+                      {"answer_field", answer_field}, {"id_field", id_field},
+                      {"scorer", scorer},         {"scorer_options", scorer_options},
+                      {"params", params_to_json(params)}};
+  if (judge) j["judge"] = judge->to_json();  // absent otherwise, so earlier fingerprints still hold
+  return j;
 }
 
 SuiteConfig load_suite(const std::filesystem::path& path) {
@@ -146,12 +202,14 @@ SuiteConfig load_suite(const std::filesystem::path& path) {
     if (!model_names.insert(suite.models.back().name).second)
       r.fail(models[i], fmt::format("models[{}].name", i), fmt::format("duplicate model name '{}'", suite.models.back().name));
   }
+  std::set<std::string> names = model_names;  // a judge's name is its cache and store name: its own
+  suite.judges = read_judge_list(r, "judges", names);
   auto tasks = r.get("tasks");
   if (!tasks || !tasks.IsSequence() || tasks.size() == 0)
     r.fail(tasks ? tasks : root, "tasks", "expected a non-empty list of tasks");
   std::set<std::string> task_names;
   for (std::size_t i = 0; i < tasks.size(); ++i) {
-    suite.tasks.push_back(read_task(tasks[i], file, base, i));
+    suite.tasks.push_back(read_task(tasks[i], file, base, i, suite.judges));
     if (!task_names.insert(suite.tasks.back().name).second)
       r.fail(tasks[i], fmt::format("tasks[{}].name", i), fmt::format("duplicate task name '{}'", suite.tasks.back().name));
   }

@@ -1,6 +1,6 @@
 #pragma once
-// SuiteConfig: a benchmark suite file (YAML) naming models and tasks. Validated on load: every
-// error names file:line and the key; unknown keys are errors.
+// SuiteConfig: a benchmark suite file (YAML) naming models, judges (for `scorer: judge`) and tasks.
+// Validated on load: every error names file:line and the key; unknown keys are errors.
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -11,8 +11,23 @@
 
 #include "harness/clients/chat.h"
 #include "harness/clients/model_spec.h"
+#include "harness/judges/judge_config.h"
 
 namespace gauntlet::harness {
+
+// `scorer: judge`: how a task's answers are graded by judge models (harness/judges/).
+struct JudgeScoring {
+  std::vector<std::string> judges;  // names from the suite's `judges:`, asked in parallel
+  // The judge's prompt: {question} (the task's prompt as sent), {reference}, {answer} (the model's
+  // final text), and any dataset field by its name or as {item.<name>}.
+  std::string prompt;
+  std::string system;               // optional system message (same fields)
+  nlohmann::json grade;             // a GradePattern in JSON: {"pattern", "choices" | "range", "pass"}
+  std::string aggregate = "majority";  // | "mean" (judges/judge_panel.h)
+  std::string reply_format;         // how the grade must be given, repeated after an unreadable reply
+
+  nlohmann::json to_json() const;
+};
 
 struct TaskConfig {
   std::string name;
@@ -27,6 +42,7 @@ struct TaskConfig {
   std::vector<int> pass_at_k;        // empty = default ks
   int limit = 0;                     // first N items only (0 = all)
   SamplingParams params;             // overrides the model's
+  std::optional<JudgeScoring> judge; // set exactly when scorer is "judge"
   int line = 0;                      // where the task is defined, for later errors
 
   nlohmann::json fingerprint_json() const;  // excludes samples, limit, pass_at_k, dataset location
@@ -40,6 +56,7 @@ struct SuiteConfig {
   std::filesystem::path path;
   std::string name;
   std::vector<ModelSpec> models;
+  std::vector<JudgeConfig> judges;   // for tasks with scorer: judge
   std::vector<TaskConfig> tasks;
   bool cache = true;                 // response cache in the run database
   std::filesystem::path cache_path;  // set: a separate cache database shared across runs

@@ -10,6 +10,7 @@
 #include "harness/digest/fingerprint.h"
 #include "harness/digest/sha256.h"
 #include "harness/errors/errors.h"
+#include "harness/eval/judge_scorer.h"
 #include "harness/prompts/prompt_template.h"
 
 namespace gauntlet::harness {
@@ -52,6 +53,11 @@ std::vector<DefinitionWrite> PreparedSuite::definitions() const {
     auto j = model.fingerprint_json();
     writes.push_back({"models", "model", {model.name, fingerprint(j), j.dump()}});
   }
+  for (const auto& judge : suite->judges)
+    if (judge.model) {
+      auto j = judge.model->fingerprint_json();
+      writes.push_back({"models", "model", {judge.name, fingerprint(j), j.dump()}});
+    }
   for (const auto& task : tasks) writes.push_back({"tasks", "task", task.definition()});
   return writes;
 }
@@ -60,10 +66,14 @@ PreparedSuite prepare_suite(const SuiteConfig& suite) {
   PreparedSuite prepared;
   prepared.suite = &suite;
   for (const auto& model : suite.models) check_model_loadable(model);
+  for (const auto& judge : suite.judges)
+    if (judge.model) check_model_loadable(*judge.model);
   for (const auto& task : suite.tasks) {
     PreparedTask p;
     p.config = &task;
-    p.scorer = verifiers::make_scorer(task.scorer, task.scorer_options);
+    // A judge task's scorer gets its judges once the run's clients exist; this one checks rows.
+    if (task.judge) p.scorer = std::make_unique<JudgeScorer>(task, std::vector<Judge*>{});
+    else p.scorer = verifiers::make_scorer(task.scorer, task.scorer_options);
     p.dataset_sha256 = file_sha256(task.dataset);
     auto items = load_dataset(task.dataset, task.answer_field, task.id_field);
     if (task.limit > 0 && static_cast<int>(items.size()) > task.limit) items.resize(task.limit);
@@ -79,6 +89,8 @@ PreparedSuite prepare_suite(const SuiteConfig& suite) {
                            fmt::format("task '{}' (suite {}:{}) prompt: {}", task.name, suite.path.filename().string(),
                                        task.line, e.what()));
       }
+      if (auto why = p.scorer->check_item(item.fields); !why.empty())
+        throw DatasetError(task.dataset.string(), item.line, fmt::format("task '{}': {}", task.name, why));
       pi.item = std::move(item);
       p.items.push_back(std::move(pi));
     }

@@ -1,7 +1,8 @@
 #pragma once
 // prepare_suite: a suite checked through before anything is written. Every dataset is read and every
 // row rendered through its task's prompt and system templates (a field the row lacks is an error at
-// that row), every scorer is built, every model must be loadable (clients/model_check.h). A suite
+// that row) and checked by its task's scorer (e.g. a judge prompt's fields, a code task's tests),
+// every model (and model judge) must be loadable (clients/model_check.h). A suite
 // that fails throws ConfigError / DatasetError (naming file and line) and the run has touched nothing;
 // one that passes holds what run_suite needs, and what the store records: each task's definition
 // (datasets by content digest, never by location) and its items.
@@ -25,7 +26,7 @@ struct PreparedItem {
 
 struct PreparedTask {
   const TaskConfig* config = nullptr;
-  std::unique_ptr<verifiers::Scorer> scorer;
+  std::unique_ptr<verifiers::Scorer> scorer;  // for `scorer: judge`, one without judges (checks rows only)
   std::vector<PreparedItem> items;  // the dataset's rows, cut to `limit`
   std::string dataset_sha256;       // of the dataset file's bytes
 
@@ -37,7 +38,7 @@ struct PreparedSuite {
   const SuiteConfig* suite = nullptr;
   std::vector<PreparedTask> tasks;
 
-  // Every model and task definition, for DefinitionStore::record_definitions.
+  // Every model (judges' included) and task definition, for DefinitionStore::record_definitions.
   std::vector<DefinitionWrite> definitions() const;
 };
 

@@ -7,9 +7,12 @@
 
 #include "harness/clients/cached_client.h"
 #include "harness/errors/errors.h"
+#include "harness/eval/judge_scorer.h"
+#include "harness/judges/judge_set.h"
 #include "harness/run/progress.h"
 #include "harness/run/request_pump.h"
 #include "harness/run/run_lifecycle.h"
+#include "harness/run/work_queue.h"
 #include "verifiers/scorer.h"
 
 namespace gauntlet::harness {
@@ -20,6 +23,8 @@ struct WorkItem {
   const verifiers::Scorer* scorer = nullptr;
   std::string item_id;
   std::string reference;
+  const nlohmann::json* fields = nullptr;  // the dataset row (the code scorer's tests, the judge's fields)
+  int replay = 0;                          // earlier failed scorings of this sample
   std::string prompt_text;  // what is stored as the sample's prompt
   ChatRequest request;
 };
@@ -80,6 +85,14 @@ RunSummary run_suite(const PreparedSuite& prepared, Store& store, const RunOptio
     const TaskConfig& task = *prepared_task.config;
     std::vector<std::set<std::pair<std::string, int>>> done(suite.models.size());
     for (std::size_t m = 0; m < suite.models.size(); ++m) done[m] = store.done_samples(suite.models[m].name, task.name);
+    // How often each errored sample's scoring failed before (a judge then asks afresh).
+    std::vector<std::map<std::pair<std::string, int>, int>> replays(suite.models.size());
+    for (std::size_t m = 0; m < suite.models.size(); ++m)
+      for (const auto& [key, details] : store.failed_samples(suite.models[m].name, task.name)) {
+        auto j = nlohmann::json::parse(details, nullptr, false);
+        if (j.is_object() && j.contains("scoring_failures") && j["scoring_failures"].is_number_integer())
+          replays[m][key] = j["scoring_failures"].get<int>();
+      }
     for (const auto& prepared_item : prepared_task.items) {
       const DatasetItem& item = prepared_item.item;
       bool mine = !options.shard || options.shard->contains(pair_index);
@@ -97,9 +110,11 @@ RunSummary run_suite(const PreparedSuite& prepared, Store& store, const RunOptio
           }
           WorkItem w;
           w.task = &task;
-          w.scorer = prepared_task.scorer.get();
+          w.scorer = prepared_task.scorer.get();  // a judge task's gets its judges in step 3
+          if (auto it = replays[m].find({item.id, s}); it != replays[m].end()) w.replay = it->second;
           w.item_id = item.id;
           w.reference = item.reference;
+          w.fields = &item.fields;
           w.request.sample_index = s;
           w.request.params = merge_params(model.params, task.params);
           if (w.request.params.seed) *w.request.params.seed += s;
@@ -136,6 +151,29 @@ RunSummary run_suite(const PreparedSuite& prepared, Store& store, const RunOptio
                                               lane.config->fingerprint_json());
     lane.client = std::move(client);
   }
+  // Judges (for scorer: judge) behind the same cache, and each judge task's work items' scorer.
+  std::map<std::string, std::unique_ptr<verifiers::Scorer>> judge_scorers;
+  std::unique_ptr<JudgeSet> judges;
+  bool judging = false;
+  for (const auto& lane : lanes)
+    for (const auto& w : lane.pending) judging = judging || w.task->judge.has_value();
+  if (judging) {
+    judges = std::make_unique<JudgeSet>(suite.judges, [&](const ModelSpec& spec) { return options.client_for(spec); },
+                                        cache);
+    for (const auto& task : suite.tasks) {
+      if (!task.judge) continue;
+      std::vector<Judge*> panel;
+      int concurrency = 0;
+      for (const auto& name : task.judge->judges) {
+        panel.push_back(&judges->judge(name));
+        concurrency = concurrency == 0 ? judges->concurrency(name) : std::min(concurrency, judges->concurrency(name));
+      }
+      judge_scorers[task.name] = std::make_unique<JudgeScorer>(task, std::move(panel), concurrency);
+    }
+  }
+  for (auto& lane : lanes)
+    for (auto& w : lane.pending)
+      if (auto it = judge_scorers.find(w.task->name); it != judge_scorers.end()) w.scorer = it->second.get();
 
   // 4. Feed each model up to its window; commit each result as it arrives.
   std::mutex mutex;
@@ -168,13 +206,23 @@ RunSummary run_suite(const PreparedSuite& prepared, Store& store, const RunOptio
       r.completion = c.text;
       r.reasoning = c.reasoning;
       r.finish_reason = c.finish_reason;
-      auto verdict = w.scorer->score(c.text, w.reference);
+      auto verdict = w.scorer->score_item({c.text, w.reference, *w.fields, w.replay});
       r.answer = verdict.extracted;
       r.score = verdict.score;
       r.correct = verdict.correct;
+      if (!verdict.details.is_null()) r.details_json = dump_json(verdict.details);
       r.logprobs_json = logprobs_to_json(c.logprobs);
       if (!c.token_ids.empty()) r.token_ids_json = nlohmann::json(c.token_ids).dump();
       if (!c.routing.is_null()) r.routing_json = c.routing.dump();
+    } catch (const verifiers::ScorerError& e) {
+      if (options.stop_requested()) return;  // judging cut short by Ctrl-C: missing, asked again next time
+      // The scorer could not judge (a judge that failed, a sandbox that cannot start): an error
+      // the next run retries, never a wrong answer.
+      r.error = std::string("scoring failed: ") + e.what();
+      r.score = 0;
+      r.correct = false;
+      r.answer.reset();
+      r.details_json = dump_json({{"scoring_failures", w.replay + 1}});
     } catch (const std::exception& e) {
       // Scoring or serialising a strange completion must cost that sample, never the run.
       r.error = std::string("could not record the completion: ") + e.what();
@@ -228,6 +276,10 @@ RunSummary run_suite(const PreparedSuite& prepared, Store& store, const RunOptio
     return c;
   };
 
+  int scoring_threads = 4;
+  for (const auto& task : prepared.tasks) scoring_threads = std::max(scoring_threads, task.scorer->concurrency());
+  for (const auto& [name, scorer] : judge_scorers) scoring_threads = std::max(scoring_threads, scorer->concurrency());
+  WorkQueue scoring(scoring_threads, static_cast<std::size_t>(2 * scoring_threads));
   std::vector<PumpLane> pump;
   for (auto& lane : lanes) {
     if (lane.pending.empty()) continue;
@@ -235,8 +287,11 @@ RunSummary run_suite(const PreparedSuite& prepared, Store& store, const RunOptio
     p.client = lane.client.get();
     p.window = lane.window;
     for (const auto& w : lane.pending) p.requests.push_back(w.request);
+    // Scoring (tests in the sandbox, judge requests) runs on the scoring threads, so the client's
+    // own thread goes back to the model at once; a full queue holds the client back.
     p.done = [&, lane_ptr = &lane](std::size_t index, ChatResult r) {
-      on_result(*lane_ptr, lane_ptr->pending[index], std::move(r));
+      auto result = std::make_shared<ChatResult>(std::move(r));
+      scoring.submit([&, lane_ptr, index, result] { on_result(*lane_ptr, lane_ptr->pending[index], std::move(*result)); });
     };
     pump.push_back(std::move(p));
   }
@@ -248,8 +303,11 @@ RunSummary run_suite(const PreparedSuite& prepared, Store& store, const RunOptio
   pump_requests(pump, stop, [&] {
     if (progress) progress->tick(live_counts());
   });
+  // Interrupted: judge requests waiting in a queue or a backoff end now too.
+  if (options.stop_requested() && judges) judges->cancel_pending();
   for (auto& lane : lanes)
     if (lane.client) lane.client->drain();
+  scoring.wait();
   auto final_counts = live_counts();
   summary.retries = final_counts.retries;
   if (progress) progress->finish(final_counts);

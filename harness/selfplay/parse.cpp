@@ -15,20 +15,6 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(b, e - b));
 }
 
-// Drops leading blank lines (keeps the first line's indentation) and trailing whitespace.
-std::string clean_body(std::string_view s) {
-  std::size_t start = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\n')
-      start = i + 1;
-    else if (!std::isspace(static_cast<unsigned char>(s[i])))
-      break;
-  }
-  std::size_t end = s.size();
-  while (end > start && std::isspace(static_cast<unsigned char>(s[end - 1]))) --end;
-  return std::string(s.substr(start, end - start));
-}
-
 const FencedBlock* first_of(const std::vector<FencedBlock>& blocks, std::initializer_list<std::string_view> kinds) {
   for (const auto& b : blocks)
     for (auto k : kinds)
@@ -37,26 +23,6 @@ const FencedBlock* first_of(const std::vector<FencedBlock>& blocks, std::initial
 }
 
 }  // namespace
-
-std::vector<FencedBlock> fenced_blocks(std::string_view text) {
-  std::vector<FencedBlock> out;
-  std::size_t pos = 0;
-  for (;;) {
-    std::size_t open = text.find("```", pos);
-    if (open == std::string_view::npos) break;
-    std::size_t line_end = text.find('\n', open + 3);
-    if (line_end == std::string_view::npos) break;
-    std::size_t close = text.find("```", line_end);
-    if (close == std::string_view::npos) break;
-    FencedBlock b;
-    b.kind = trim(text.substr(open + 3, line_end - open - 3));
-    std::transform(b.kind.begin(), b.kind.end(), b.kind.begin(), [](unsigned char c) { return std::tolower(c); });
-    b.body = clean_body(text.substr(line_end + 1, close - line_end - 1));
-    out.push_back(std::move(b));
-    pos = close + 3;
-  }
-  return out;
-}
 
 std::optional<std::string> answer_part(std::string_view text) {
   std::size_t open = text.rfind("<answer>");

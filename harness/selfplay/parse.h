@@ -8,16 +8,14 @@
 
 #include "harness/clients/chat.h"
 #include "harness/selfplay/task.h"
+#include "verifiers/code_extraction.h"
 
 namespace gauntlet::harness {
 
-struct FencedBlock {
-  std::string kind;  // the word after the opening fence, lower-cased ("" when none)
-  std::string body;  // leading blank lines and trailing whitespace removed
-};
-
-// Every complete ```kind … ``` block in order; an unterminated last fence is ignored.
-std::vector<FencedBlock> fenced_blocks(std::string_view text);
+// Every complete ```kind … ``` block in order; an unterminated last fence is ignored
+// (verifiers/code_extraction.h, shared with the code scorer).
+using verifiers::FencedBlock;
+using verifiers::fenced_blocks;
 
 // The text after the last "<answer>" up to the following "</answer>" (AZR's rule); nullopt when
 // there is no closed answer.

@@ -87,7 +87,12 @@ ALTER TABLE samples ADD COLUMN routing TEXT NOT NULL DEFAULT '';
 ALTER TABLE turns ADD COLUMN routing TEXT NOT NULL DEFAULT '';
 ALTER TABLE selfplay_rollouts ADD COLUMN routing TEXT NOT NULL DEFAULT '';
 )sql",
-    // 5: one writer per database. The run that writes holds the only row, with its pid and host, and
+    // 5: what the scorer found per sample (code: tests passed and the first failure; judge: the
+    // judges' replies and grades), as JSON; '' when the scorer reports nothing.
+    R"sql(
+ALTER TABLE samples ADD COLUMN details TEXT NOT NULL DEFAULT '';
+)sql",
+    // 6: one writer per database. The run that writes holds the only row, with its pid and host, and
     // refreshes heartbeat_at while it runs; a row whose owner is gone is taken over.
     R"sql(
 CREATE TABLE IF NOT EXISTS writer_lock(

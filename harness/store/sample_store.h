@@ -3,6 +3,7 @@
 // committed write, so a kill -9 loses nothing already returned from put_sample.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -39,6 +40,9 @@ class SampleStore {
   void put_sample(const SampleRecord& record);
   // Keys of samples that finished without error for a (model, task) cell.
   std::set<std::pair<std::string, int>> done_samples(const std::string& model, const std::string& task);
+  // Samples of a (model, task) cell whose last attempt ended in an error, with that attempt's
+  // details JSON ("" when none): what a rerun needs to know to ask a judge afresh.
+  std::map<std::pair<std::string, int>, std::string> failed_samples(const std::string& model, const std::string& task);
   std::vector<SampleRecord> samples();  // ordered by model, task, item_id, sample_index
   // Streams samples in the same order without holding them all in memory.
   void for_each_sample(const std::function<void(const SampleRecord&)>& visit);

@@ -9,17 +9,12 @@
 #include "harness/clients/model_check.h"
 #include "harness/input/config_kind.h"
 #include "harness/input/yaml_reader.h"
+#include "harness/clients/model_spec_reader.h"
+#include "harness/judges/judge_config.h"
 #include "harness/judges/rubric.h"
 
 namespace gauntlet::harness {
 namespace {
-
-// The `model:` mapping of a player or judge; its name defaults to the player's or judge's.
-ModelSpec read_named_model(MapReader& r, const YAML::Node& model_node, const std::string& file, const std::string& name) {
-  if (!model_node.IsMap()) r.fail(model_node, r.path("model"), "expected a mapping of model settings");
-  // The node itself, not a copy: a copy loses its marks and every error would say line 1.
-  return read_model_spec(model_node, file, r.path("model"), name);
-}
 
 PlayerConfig read_player(const YAML::Node& node, const std::string& file, std::size_t index) {
   const std::string where = fmt::format("players[{}]", index);
@@ -37,35 +32,12 @@ PlayerConfig read_player(const YAML::Node& node, const std::string& file, std::s
       r.fail(r.node()["bot"], r.path("bot"), fmt::format("unknown bot '{}' (valid: random, heuristic, stockfish)", p.bot));
     p.bot_options = read_json_block(r, "options", nlohmann::json::object());
   } else {
-    p.model = read_named_model(r, model_node, file, p.name);
+    p.model = read_named_model_spec(model_node, file, r.path("model"), p.name);
     r.get("options");
     if (r.has("options")) r.fail(r.node()["options"], r.path("options"), "options are for bots; model settings go under model:");
   }
   r.finish();
   return p;
-}
-
-JudgeConfig read_judge(const YAML::Node& node, const std::string& file, std::size_t index) {
-  const std::string where = fmt::format("judges[{}]", index);
-  MapReader r(node, file, where);
-  JudgeConfig j;
-  j.name = r.req_string("name");
-  auto bot = r.opt<std::string>("bot");
-  bool has_model = r.has("model");
-  auto model_node = r.get("model");
-  if (bot.has_value() == has_model)
-    r.fail(r.node(), where, "a judge needs exactly one of `bot: heuristic` (the offline text-statistics judge) or `model:`");
-  if (bot) {
-    j.bot = *bot;
-    if (j.bot != "heuristic")
-      r.fail(r.node()["bot"], r.path("bot"), fmt::format("unknown judge bot '{}' (valid: heuristic)", j.bot));
-  } else {
-    j.model = read_named_model(r, model_node, file, j.name);
-  }
-  j.attempts = r.opt<int>("attempts").value_or(j.attempts);
-  if (j.attempts < 1) r.fail(r.node()["attempts"], r.path("attempts"), "must be >= 1");
-  r.finish();
-  return j;
 }
 
 // Judges and rubric of one game entry, checked against what the game needs.
@@ -197,18 +169,7 @@ TournamentConfig load_tournament(const std::filesystem::path& path) {
     if (!names.insert(t.players.back().name).second)
       r.fail(players[i], fmt::format("players[{}].name", i), fmt::format("duplicate player name '{}'", t.players.back().name));
   }
-  if (r.has("judges")) {
-    auto judge_list = r.get("judges");
-    if (!judge_list.IsSequence()) r.fail(judge_list, "judges", "expected a list of judges");
-    for (std::size_t i = 0; i < judge_list.size(); ++i) {
-      t.judges.push_back(read_judge(judge_list[i], file, i));
-      if (!names.insert(t.judges.back().name).second)
-        r.fail(judge_list[i], fmt::format("judges[{}].name", i),
-               fmt::format("the name '{}' is already a player or judge", t.judges.back().name));
-    }
-  } else {
-    r.get("judges");
-  }
+  t.judges = read_judge_list(r, "judges", names);
   auto game_list = r.get("games");
   if (!game_list || !game_list.IsSequence() || game_list.size() == 0)
     r.fail(game_list ? game_list : root, "games", "expected a non-empty list of games");

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/clients/model_spec.h"
+#include "harness/judges/judge_config.h"
 #include "harness/clients/model_spec_reader.h"
 
 namespace gauntlet::harness {
@@ -20,15 +21,6 @@ struct PlayerConfig {
   std::string bot;                   // "random" | "heuristic" | "stockfish"; "" for a model player
   nlohmann::json bot_options = nlohmann::json::object();
   std::optional<ModelSpec> model;  // set for model players
-};
-
-// A judge of judged games (debate; gandalf with options.judge): a model, or the built-in
-// text-statistics judge (`bot: heuristic`, rubric scoring only).
-struct JudgeConfig {
-  std::string name;                  // unique among players and judges
-  std::string bot;                   // "heuristic" or "" for a model judge
-  std::optional<ModelSpec> model;
-  int attempts = 3;                  // replies read per judgement before the judge counts as failed
 };
 
 struct GameEntry {

@@ -7,10 +7,8 @@
 
 #include <fmt/format.h>
 
-#include "harness/clients/cached_client.h"
 #include "harness/errors/errors.h"
-#include "harness/judges/model_judge.h"
-#include "harness/judges/text_stats_judge.h"
+#include "harness/judges/judge_set.h"
 #include "harness/referee/referee.h"
 #include "harness/tournament/match_runner.h"
 #include "harness/tournament/match_schedule.h"
@@ -89,26 +87,15 @@ TournamentSummary run_tournament(const TournamentConfig& config, Store& store, c
 
   // One client per model player, shared by its concurrent matches.
   std::map<std::string, std::unique_ptr<ModelClient>> clients;
-  // Judges: model judges behind the run database's response cache, or the text-statistics judge;
-  // each game entry gets its panel and rubric.
-  std::map<std::string, std::unique_ptr<Judge>> judges;
   std::map<const GameEntry*, RefereeSetup> setups;
   for (const auto& p : config.players)
     if (p.model) clients[p.name] = options.client_for(*p.model);
-  for (const auto& j : config.judges) {
-    if (!j.model) {
-      judges[j.name] = std::make_unique<TextStatsJudge>(j.name);
-      continue;
-    }
-    clients[j.name] = std::make_unique<CachedClient>(options.client_for(*j.model), store, j.name,
-                                                     j.model->fingerprint_json());
-    judges[j.name] = std::make_unique<ModelJudge>(
-        j.name, *clients[j.name], ModelJudgeOptions{j.model->params, j.model->sends_messages() ? Endpoint::kChat : Endpoint::kCompletions,
-                                               j.attempts});
-  }
+  // Judges: model judges behind the run database's response cache, or the text-statistics judge;
+  // each game entry gets its panel and rubric.
+  JudgeSet judges(config.judges, [&](const ModelSpec& spec) { return options.client_for(spec); }, &store);
   for (const auto& g : config.games) {
     RefereeSetup& setup = setups[&g];
-    for (const auto& name : g.judges) setup.judges.push_back(judges.at(name).get());
+    for (const auto& name : g.judges) setup.judges.push_back(&judges.judge(name));
     if (!g.rubric.is_null()) setup.rubric = Rubric::from_json(g.rubric);
   }
   Referee referee(sandbox.get());
@@ -172,7 +159,9 @@ TournamentSummary run_tournament(const TournamentConfig& config, Store& store, c
 
   auto client_counts = [&] {
     ProgressCounts c = counts;
-    for (const auto& [name, client] : clients) {
+    std::vector<const ModelClient*> all = judges.clients();
+    for (const auto& [name, client] : clients) all.push_back(client.get());
+    for (const auto* client : all) {
       auto stats = client->stats();
       c.retries += stats.retries;
       c.errors += stats.errors;
@@ -191,6 +180,7 @@ TournamentSummary run_tournament(const TournamentConfig& config, Store& store, c
       // on them are abandoned (a later run replays them).
       cancelled = true;
       for (auto& [name, client] : clients) client->cancel_pending();
+      judges.cancel_pending();
     }
     std::lock_guard lock(mutex);
     bool over = (next >= todo.size() || abort || options.stop_requested()) && counts.in_flight == 0;

@@ -1,5 +1,5 @@
 // Sampler: greedy, temperature, top-k, top-p, min-p, per-request seeding, and the reported
-// log-probabilities (log-softmax of the raw logits, top-N alternatives).
+// log-probabilities (log-softmax of the raw logits, top-N alternatives), padding ids excluded.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -39,15 +39,27 @@ TEST(SamplerTest, GreedyPicksArgmaxWithTiesToLowerIdAndReportsLogprob) {
   EXPECT_TRUE(t.top.empty());
 }
 
-TEST(SamplerTest, ChoosesOnlyBelowTheLimitButNormalisesOverAllLogits) {
+TEST(SamplerTest, IdsPastTheLimitAreNeitherChosenNorListedNorCounted) {
   const std::vector<float> logits = {1.0f, 0.0f, 5.0f, 4.0f};  // ids 2, 3: vocabulary padding
-  Sampler greedy({.temperature = 0, .top_logprobs = 2});
+  const std::vector<float> real = {1.0f, 0.0f};
+  Sampler greedy({.temperature = 0, .top_logprobs = 4});
   const SampledToken t = greedy.sample(logits, 2);
   EXPECT_EQ(t.id, 0);
-  EXPECT_FLOAT_EQ(t.logprob, log_softmax(logits)[0]);
-  EXPECT_EQ(t.top[0].id, 2);
-  Sampler hot({.temperature = 2.0, .seed = 4});
-  for (int i = 0; i < 200; ++i) EXPECT_LT(hot.sample(logits, 2).id, 2);
+  EXPECT_FLOAT_EQ(t.logprob, log_softmax(real)[0]);  // normalised over the real ids only
+  ASSERT_EQ(t.top.size(), 2u);                         // padding never listed, even when asked for more
+  EXPECT_EQ(t.top[0].id, t.id);                        // the reported top-1 is the greedy choice
+  EXPECT_FLOAT_EQ(t.top[0].logprob, t.logprob);
+  EXPECT_EQ(t.top[1].id, 1);
+  EXPECT_NEAR(std::exp(double(t.top[0].logprob)) + std::exp(double(t.top[1].logprob)), 1.0, 1e-6);
+  Sampler hot({.temperature = 2.0, .seed = 4, .top_logprobs = 3});
+  for (int i = 0; i < 200; ++i) {
+    const SampledToken h = hot.sample(logits, 2);
+    EXPECT_LT(h.id, 2);
+    for (const auto& alt : h.top) EXPECT_LT(alt.id, 2);
+  }
+  // choose_from <= 0 or past the logits: every id.
+  EXPECT_EQ(Sampler({.temperature = 0}).sample(logits, 0).id, 2);
+  EXPECT_EQ(Sampler({.temperature = 0}).sample(logits, 9).id, 2);
 }
 
 TEST(SamplerTest, LogSoftmaxIsNormalisedAndStable) {

@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdio>
 #include <latch>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -696,6 +697,47 @@ TEST(FakeOpenAIServerProcessTest, PrintsPortServesAndExitsOnSigterm) {
   EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 #endif
+
+TEST(FakeOpenAIServerTest, TheAnswerBookAnswersMatchingPromptsByPromptAndSeed) {
+  FakeServerOptions options;
+  options.book = {{{"Problem A", "in Python"}, {"one", "two", "three"}}, {{"Problem A"}, {"fallback"}}};
+  FakeOpenAIServer server(options);
+  server.start();
+  auto answer = [&](const std::string& prompt, int seed) {
+    json body = chat_body(prompt);
+    body["seed"] = seed;
+    return parse(post(server.port(), "/v1/chat/completions", body))["choices"][0]["message"]["content"].get<std::string>();
+  };
+  std::set<std::string> seen;
+  for (int seed = 0; seed < 30; ++seed) {
+    const std::string a = answer("Solve Problem A in Python, please", seed);
+    EXPECT_EQ(a, answer("Solve Problem A in Python, please", seed)) << "the same prompt and seed, the same answer";
+    seen.insert(a);
+  }
+  EXPECT_EQ(seen, (std::set<std::string>{"one", "two", "three"}));
+  EXPECT_EQ(answer("Problem A in Rust", 1), "fallback");  // the first rule whose strings all occur
+  EXPECT_NE(answer("What is 2 + 3?", 1).find("\\boxed{5}"), std::string::npos);  // no rule: the arithmetic model
+}
+
+TEST(FakeOpenAIServerHelpersTest, AnswerBooksAreCheckedWhenRead) {
+  const std::string path = ::testing::TempDir() + "/book.json";
+  auto write = [&](const std::string& text) {
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    std::fputs(text.c_str(), f);
+    std::fclose(f);
+  };
+  write(R"([{"contains": ["x"], "answers": ["a", "b"]}])");
+  auto book = load_answer_book(path);
+  ASSERT_EQ(book.size(), 1u);
+  EXPECT_EQ(book[0].answers, (std::vector<std::string>{"a", "b"}));
+  for (const char* bad : {"{}", R"([{"contains": ["x"], "answers": []}])", R"([{"contains": "x", "answers": ["a"]}])",
+                          R"([{"contains": ["x"], "answers": [1]}])", "not json"}) {
+    write(bad);
+    EXPECT_THROW(load_answer_book(path), std::invalid_argument) << bad;
+  }
+  EXPECT_THROW(load_answer_book(path + ".missing"), std::invalid_argument);
+  EXPECT_THROW(FakeOpenAIServer(FakeServerOptions{.book = {{{"x"}, {}}}}), std::invalid_argument);
+}
 
 }  // namespace
 }  // namespace gauntlet::testing

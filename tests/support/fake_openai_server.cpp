@@ -1,6 +1,8 @@
 #include "tests/support/fake_openai_server.h"
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -271,6 +273,8 @@ void validate(const FakeServerOptions& o) {
   if (!parse_reasoning_style(o.reasoning_style)) {
     fail("unknown reasoning_style '" + o.reasoning_style + "' (known: tags, reasoning_content, reasoning, none)");
   }
+  for (std::size_t i = 0; i < o.book.size(); ++i)
+    if (o.book[i].answers.empty()) fail("book rule " + std::to_string(i) + " has no answers");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -344,14 +348,26 @@ struct Generation {
   long long reasoning_tokens = 0;
 };
 
-Generation generate(const RequestContext& ctx, ReasoningStyle style, double wrong_rate, const std::string& script) {
+// The answer of the first book rule whose strings all occur in the prompt, or nullopt.
+std::optional<ScriptedReply> book_reply(const std::vector<FakeServerOptions::BookRule>& book, const PromptInfo& prompt) {
+  for (const auto& rule : book) {
+    bool all = true;
+    for (const auto& needle : rule.contains) all = all && prompt.text.find(needle) != std::string::npos;
+    if (!all || rule.answers.empty()) continue;
+    return ScriptedReply{"", rule.answers[salted_hash(prompt.key, "book") % rule.answers.size()]};
+  }
+  return std::nullopt;
+}
+
+Generation generate(const RequestContext& ctx, ReasoningStyle style, const FakeServerOptions& o) {
+  const double wrong_rate = o.wrong_rate;
   Generation g;
   g.prompt_tokens = static_cast<long long>(ctx.prompt.words);
   std::string thinking;
   std::string answer = "I don't know.";
-  std::optional<ScriptedReply> scripted;
-  if (script == "selfplay") scripted = selfplay_reply(ctx.prompt.text, ctx.prompt.key);
-  if (script == "judge") scripted = judge_reply(ctx.prompt.text, ctx.prompt.key);
+  std::optional<ScriptedReply> scripted = book_reply(o.book, ctx.prompt);
+  if (!scripted && o.script == "selfplay") scripted = selfplay_reply(ctx.prompt.text, ctx.prompt.key);
+  if (!scripted && o.script == "judge") scripted = judge_reply(ctx.prompt.text, ctx.prompt.key);
   if (scripted) {
     thinking = scripted->thinking;
     answer = scripted->answer;
@@ -774,7 +790,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   Generation generation() const {
     const auto& o = state_->options();
-    return generate(ctx_, state_->style(), o.wrong_rate, o.script);
+    return generate(ctx_, state_->style(), o);
   }
 
   // A successful response.
@@ -1034,5 +1050,34 @@ const FakeServerOptions& FakeOpenAIServer::options() const { return impl_->optio
 nlohmann::json FakeOpenAIServer::stats() const { return impl_->state->stats(); }
 
 void FakeOpenAIServer::reset_stats() { impl_->state->reset(); }
+
+std::vector<FakeServerOptions::BookRule> load_answer_book(const std::string& path) {
+  auto fail = [&](const std::string& what) { throw std::invalid_argument("answer book " + path + ": " + what); };
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail("cannot read the file");
+  std::stringstream text;
+  text << in.rdbuf();
+  const json j = json::parse(text.str(), nullptr, false);
+  if (j.is_discarded() || !j.is_array()) fail("expected a JSON array of rules");
+  std::vector<FakeServerOptions::BookRule> book;
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const auto& r = j[i];
+    const std::string at = "rule " + std::to_string(i) + ": ";
+    if (!r.is_object() || !r.contains("contains") || !r.contains("answers") || !r["contains"].is_array() ||
+        !r["answers"].is_array() || r["answers"].empty())
+      fail(at + "expected {\"contains\": [strings], \"answers\": [strings, at least one]}");
+    FakeServerOptions::BookRule rule;
+    for (const auto& c : r["contains"]) {
+      if (!c.is_string()) fail(at + "contains holds a non-string");
+      rule.contains.push_back(c.get<std::string>());
+    }
+    for (const auto& a : r["answers"]) {
+      if (!a.is_string()) fail(at + "answers holds a non-string");
+      rule.answers.push_back(a.get<std::string>());
+    }
+    book.push_back(std::move(rule));
+  }
+  return book;
+}
 
 }  // namespace gauntlet::testing

@@ -52,6 +52,16 @@ struct FakeServerOptions {
   // prompts as tests/support/judge_script.h says (other prompts as "arithmetic").
   std::string script = "arithmetic";
 
+  // The answer book: prompts that contain every string of a rule's `contains` (the first such rule)
+  // are answered with one of its `answers`, chosen by a hash of the prompt key (so samples with
+  // different seeds get different answers, and reruns the same), before any script. Lets offline
+  // suites script realistic answers: code in fences, a judge's grades.
+  struct BookRule {
+    std::vector<std::string> contains = {};
+    std::vector<std::string> answers = {};  // non-empty
+  };
+  std::vector<BookRule> book = {};
+
   // 0: unlimited. Otherwise a completion request arriving while this many are already being
   // processed gets a 429 with Retry-After (counted in by_fault["429"]).
   int max_concurrent = 0;
@@ -88,6 +98,10 @@ class FakeOpenAIServer {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Reads an answer book: a JSON array of {"contains": [strings], "answers": [strings, at least one]}.
+// Throws std::invalid_argument naming the file and the rule.
+std::vector<FakeServerOptions::BookRule> load_answer_book(const std::string& path);
 
 // Pure helpers the server uses, exposed so tests can compute what it will do.
 

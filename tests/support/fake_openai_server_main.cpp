@@ -58,9 +58,19 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"arithmetic", "selfplay", "judge"}));
   app.add_option("--max-concurrent", options.max_concurrent, "429 above this many in flight (0: unlimited)")
       ->check(CLI::NonNegativeNumber);
+  std::string book;
+  app.add_option("--book", book, "Answer book (JSON): prompts containing a rule's strings get one of its answers");
   CLI11_PARSE(app, argc, argv);
   options.port = static_cast<std::uint16_t>(port);
   if (!faults.empty()) options.faults = split_commas(faults);
+  if (!book.empty()) {
+    try {
+      options.book = gauntlet::testing::load_answer_book(book);
+    } catch (const std::exception& e) {
+      std::cerr << "fake_openai_server: " << e.what() << "\n";
+      return 2;
+    }
+  }
 
   // Block the signals before any thread starts, so only sigwait() below sees them.
   sigset_t signals;

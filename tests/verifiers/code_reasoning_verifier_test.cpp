@@ -76,6 +76,26 @@ TEST_F(CodeReasoningVerifierTest, ProgramPredictionMustReproduceEveryHiddenOutpu
   EXPECT_FALSE(r[5].correct);
 }
 
+TEST_F(CodeReasoningVerifierTest, AProgramThatExitsInsteadOfReturningFails) {
+  auto v = verifier();
+  for (const char* leave : {"raise SystemExit", "import sys; sys.exit(0)", "import sys; sys.exit(None)",
+                            "import os; os._exit(0)"}) {
+    SCOPED_TRACE(leave);
+    const std::string program = std::string("def f(x):\n    ") + leave + "\n    return x";
+    // The gold outputs an exit would have "matched" when it read as a return of "".
+    auto induction = v.check(std::vector<ProgramPrediction>{{program, {"1"}, {""}}, {program, {"1"}, {"''"}}});
+    ASSERT_EQ(induction.size(), 2u);
+    for (const auto& r : induction) {
+      EXPECT_FALSE(r.correct);
+      EXPECT_EQ(r.reason.rfind("no_result", 0), 0u) << r.reason;
+    }
+    auto abduction = v.check(std::vector<InputPrediction>{{program, "''", "1"}});
+    ASSERT_EQ(abduction.size(), 1u);
+    EXPECT_FALSE(abduction[0].correct);
+    EXPECT_EQ(abduction[0].reason.rfind("no_result", 0), 0u) << abduction[0].reason;
+  }
+}
+
 TEST_F(CodeReasoningVerifierTest, ProgramsCannotForgeTheirVerdict) {
   const std::vector<std::string> inputs = {"1", "2"};
   const std::vector<std::string> golds = {"10", "20"};

@@ -39,17 +39,20 @@ TEST(MakeScorer, BuildsEveryListedScorerWithItsName) {
 
 TEST(MakeScorer, OptionKeysPerScorer) {
   const auto& keys = scorer_option_keys();
-  ASSERT_EQ(keys.size(), 4u);
+  ASSERT_EQ(keys.size(), 5u);
   EXPECT_EQ(keys.at("exact"), (std::vector<std::string>{"case_sensitive"}));
   EXPECT_EQ(keys.at("choice"), (std::vector<std::string>{"letters"}));
   EXPECT_EQ(keys.at("regex"), (std::vector<std::string>{"pattern", "select"}));
   EXPECT_EQ(keys.at("math"), (std::vector<std::string>{"fallback", "symbolic", "symbolic_timeout_ms", "tolerance"}));
+  EXPECT_EQ(keys.at("code"), (std::vector<std::string>{"compare", "entry_point_field", "extract", "format", "language",
+                                                       "memory_mb", "prefix_field", "tests_field", "timeout_ms",
+                                                       "tolerance"}));
 }
 
 TEST(MakeScorer, UnknownNameListsValidScorers) {
   std::string message = config_error("fuzzy", {});
   EXPECT_NE(message.find("fuzzy"), std::string::npos) << message;
-  for (const char* valid : {"exact", "choice", "regex", "math"}) {
+  for (const char* valid : {"exact", "choice", "regex", "math", "code"}) {
     EXPECT_NE(message.find(valid), std::string::npos) << message;
   }
 }

@@ -151,6 +151,18 @@ TEST_F(SelfPlayValidator, RunsMustFinishWithinTheLimits) {
   expect_reject("import socket\ndef f(x):\n    return socket.socket()", "1", "forbidden_syscall", "");
 }
 
+TEST_F(SelfPlayValidator, ACallThatExitsInsteadOfReturningIsRejected) {
+  // Every way out of f before it returns is no_result, never a valid task with an empty output.
+  ValidationLimits open = limits();
+  open.banned_imports.clear();
+  for (const char* leave : {"raise SystemExit", "raise SystemExit(0)", "import sys; sys.exit(0)",
+                            "import sys; sys.exit(None)", "import os; os._exit(0)", "import sys; sys.exit(3)"}) {
+    SCOPED_TRACE(leave);
+    expect_reject(std::string("def f(x):\n    ") + leave + "\n    return x", "1", "no_result", "before the call returned",
+                  open);
+  }
+}
+
 TEST_F(SelfPlayValidator, TwoRunsWithDifferentHashSeedsMustAgree) {
   expect_reject("def f(x):\n    return hash('abc') % x", "1000003", "nondeterministic", "returned");
   expect_reject("def f(x):\n    return [w for w in {'alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta'}][:x]", "6",

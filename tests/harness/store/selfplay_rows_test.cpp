@@ -56,7 +56,7 @@ TEST(StoreSelfPlay, VersionTwoFilesAreMigratedKeepingTheirData) {
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
                          "DROP TABLE selfplay_runs; DROP TABLE selfplay_buffer; DROP TABLE selfplay_rollouts; "
-                         "DROP TABLE selfplay_steps; ALTER TABLE samples DROP COLUMN routing; "
+                         "DROP TABLE selfplay_steps; ALTER TABLE samples DROP COLUMN routing; ALTER TABLE samples DROP COLUMN details; "
                          "ALTER TABLE turns DROP COLUMN routing; PRAGMA user_version=2;",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);

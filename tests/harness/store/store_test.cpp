@@ -156,7 +156,8 @@ TEST(StoreSchema, Version3FileGainsRoutingColumnsAndKeepsData) {
   // Turn the file back into a version-3 database.
   exec_raw(db,
            "ALTER TABLE samples DROP COLUMN routing; ALTER TABLE turns DROP COLUMN routing; "
-           "ALTER TABLE selfplay_rollouts DROP COLUMN routing; PRAGMA user_version=3");
+           "ALTER TABLE selfplay_rollouts DROP COLUMN routing; ALTER TABLE samples DROP COLUMN details; "
+           "PRAGMA user_version=3");
   {
     Store store(db);
     EXPECT_EQ(store.schema_version(), kSchemaVersion);
@@ -170,6 +171,29 @@ TEST(StoreSchema, Version3FileGainsRoutingColumnsAndKeepsData) {
   const auto samples = again.samples();
   ASSERT_EQ(samples.size(), 2u);
   EXPECT_EQ(samples[1].routing_json, R"({"tokens":3,"experts_per_token":2.0})");
+}
+
+TEST(StoreSchema, Version4FileGainsTheDetailsColumnAndKeepsData) {
+  ScratchDir dir("store");
+  const auto db = dir / "run.db";
+  {
+    Store store(db);
+    store.put_sample(make_sample("m", "t", "1", 0));
+  }
+  exec_raw(db, "ALTER TABLE samples DROP COLUMN details; PRAGMA user_version=4");
+  {
+    Store store(db);
+    EXPECT_EQ(store.schema_version(), kSchemaVersion);
+    ASSERT_EQ(store.samples().size(), 1u);
+    EXPECT_EQ(store.samples()[0].details_json, "");
+    auto scored = make_sample("m", "t", "2", 0);
+    scored.details_json = R"({"tests_passed":3,"tests_total":5})";
+    store.put_sample(scored);
+  }
+  Store again(db);
+  const auto samples = again.samples();
+  ASSERT_EQ(samples.size(), 2u);
+  EXPECT_EQ(samples[1].details_json, R"({"tests_passed":3,"tests_total":5})");
 }
 
 TEST(StoreSchema, NewerSchemaIsRefused) {
