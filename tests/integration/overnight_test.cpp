@@ -305,14 +305,7 @@ TEST(Overnight, UnreachableUrlFailsWithinSecondsQuotingTheError) {
 struct AlwaysFailing {
   FakeOpenAIServer server;
   explicit AlwaysFailing(const std::string& script = "arithmetic")
-      : server([&] {
-          FakeServerOptions o;
-          o.fault_rate = 1.0;
-          o.fault_attempts = 1000;
-          o.faults = {"500"};
-          o.script = script;
-          return o;
-        }()) {
+      : server(gauntlet::testing::always_failing_options("500", script)) {
     server.start();
   }
   // The model mapping lines of a model on this server whose retries wait 30 s.

@@ -1080,4 +1080,13 @@ std::vector<FakeServerOptions::BookRule> load_answer_book(const std::string& pat
   return book;
 }
 
+FakeServerOptions always_failing_options(const std::string& fault, const std::string& script) {
+  FakeServerOptions o;
+  o.fault_rate = 1.0;
+  o.fault_attempts = 1 << 20;
+  o.faults = {fault};
+  o.script = script;
+  return o;
+}
+
 }  // namespace gauntlet::testing

@@ -103,6 +103,10 @@ class FakeOpenAIServer {
 // Throws std::invalid_argument naming the file and the rule.
 std::vector<FakeServerOptions::BookRule> load_answer_book(const std::string& path);
 
+// Options for a server that fails every attempt of every prompt with `fault` (e.g. "500",
+// "context"), answering the rest of its settings as `script` would.
+FakeServerOptions always_failing_options(const std::string& fault, const std::string& script = "arithmetic");
+
 // Pure helpers the server uses, exposed so tests can compute what it will do.
 
 // The result of the first `A op B` in text (integers, op one of + - *), or nullopt.

@@ -17,7 +17,7 @@ namespace gauntlet::harness {
 namespace {
 
 using testing::FakeOpenAIServer;
-using testing::FakeServerOptions;
+using testing::always_failing_options;
 using namespace std::chrono_literals;
 
 ModelSpec http_model(const std::vector<std::string>& urls) {
@@ -44,11 +44,7 @@ TEST(FailureKinds, ContextMessagesAreRecognised) {
 }
 
 TEST(FailureKinds, A400AboutTheContextIsAContextFailureAndIsNotRetried) {
-  FakeServerOptions o;
-  o.fault_rate = 1.0;
-  o.fault_attempts = 100;
-  o.faults = {"context"};
-  FakeOpenAIServer server(o);
+  FakeOpenAIServer server(always_failing_options("context"));
   server.start();
   OpenAIClient client(http_model({server.base_url()}));
   auto r = client.submit(ask(1)).get();
@@ -85,11 +81,7 @@ TEST(FailureKinds, NothingListeningOnAnyUrlFailsEveryRequestAtOnce) {
 }
 
 TEST(FailureKinds, CancelPendingEndsBackoffsAtOnce) {
-  FakeServerOptions o;
-  o.fault_rate = 1.0;
-  o.fault_attempts = 100;
-  o.faults = {"500"};
-  FakeOpenAIServer server(o);
+  FakeOpenAIServer server(always_failing_options("500"));
   server.start();
   auto model = http_model({server.base_url()});
   model.openai().backoff_initial_s = 30.0;
