@@ -1,9 +1,16 @@
 # Gauntlet quick start: `make run` (install, build, run the demo suite) and `make test`.
+# `make test` also replays every fuzz target's corpus and past crashes (ctest label fuzz);
+# `make test-asan` runs the whole suite built with ASan and UBSan, and `make fuzz` fuzzes each
+# target for FUZZ_SECONDS with libFuzzer, both in one clang sanitizer build (SANITIZE_DIR).
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
+SANITIZE_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_PARALLEL ?= $(JOBS)
+FUZZ_TARGETS ?=
 
-.PHONY: all setup configure build run run-offline test bench bench-engine bench-sandbox bench-code clean
+.PHONY: all setup configure build run run-offline test test-asan fuzz bench bench-engine bench-sandbox bench-code clean
 
 all: build
 
@@ -40,6 +47,21 @@ run-offline: build
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
+# One sanitizer build (clang; ASan, UBSan and libFuzzer's coverage hooks over every part) serves both:
+# `make test-asan` runs the whole suite in it (any report fails the test), `make fuzz` runs libFuzzer
+# over each fuzz target (fuzz/CMakeLists.txt) for FUZZ_SECONDS, FUZZ_PARALLEL at a time.
+$(SANITIZE_DIR)/build.ninja: CMakeLists.txt
+	@CC=clang CXX=clang++ cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGAUNTLET_FUZZ=ON \
+		-DGAUNTLET_BUILD_TESTS=ON -DGAUNTLET_BUILD_BENCHMARKS=OFF >/dev/null
+
+test-asan: setup $(SANITIZE_DIR)/build.ninja
+	@cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	cd $(SANITIZE_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+fuzz: setup $(SANITIZE_DIR)/build.ninja
+	@cmake --build $(SANITIZE_DIR) -j $(JOBS) --target fuzz_all
+	./scripts/run_fuzzers.sh $(SANITIZE_DIR) $(FUZZ_SECONDS) $(FUZZ_PARALLEL) $(FUZZ_TARGETS)
+
 bench: build
 	./$(BUILD_DIR)/benchmarks/harness_overhead_bench
 
@@ -57,4 +79,4 @@ bench-code: build
 	./$(BUILD_DIR)/benchmarks/code_scorer_bench
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR)

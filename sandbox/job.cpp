@@ -1,5 +1,6 @@
 #include "sandbox/job.h"
 
+#include <cstdint>
 #include <stdexcept>
 
 namespace gauntlet::sandbox {
@@ -56,6 +57,45 @@ nlohmann::json ExecResult::to_json() const {
   j["cpu_ms"] = cpu_ms;
   j["isolation"] = isolated ? "namespaces" : "none (--insecure-no-isolation)";
   return j;
+}
+
+void check_job_limits(int timeout_ms, int memory_mb) {
+  if (timeout_ms <= 0 || timeout_ms > 3600 * 1000) throw std::invalid_argument("timeout_ms must be between 1 and 3600000");
+  if (memory_mb < 32 || memory_mb > 1024 * 1024) throw std::invalid_argument("memory_mb must be between 32 and 1048576");
+}
+
+Job job_from_json(const nlohmann::json& j, const std::string& fallback_id) {
+  auto fail = [](const std::string& what) { throw std::invalid_argument(what); };
+  if (!j.is_object()) fail("expected a JSON object");
+  Job job;
+  job.id = fallback_id;
+  for (auto& [key, value] : j.items()) {
+    if (key == "id") {
+      if (value.is_string()) job.id = value.get<std::string>();
+      else if (value.is_number_integer()) job.id = std::to_string(value.get<long long>());
+      else fail("id: expected a string or an integer");
+    } else if (key == "code") {
+      if (!value.is_string()) fail("code: expected a string");
+      job.code = value.get<std::string>();
+    } else if (key == "call") {
+      if (value.is_string()) job.call = value.get<std::string>();
+      else if (!value.is_null()) fail("call: expected a string or null");
+    } else if (key == "input") {
+      if (!value.is_string()) fail("input: expected a string");
+      job.input = value.get<std::string>();
+    } else if (key == "timeout_ms" || key == "memory_mb") {
+      if (!value.is_number_integer()) fail(key + ": expected an integer");
+      if (value.is_number_unsigned() ? value.get<std::uint64_t>() > 0x7fffffffULL
+                                     : value.get<long long>() < 0 || value.get<long long>() > 0x7fffffffLL)
+        fail(key + ": out of range");
+      (key == "timeout_ms" ? job.timeout_ms : job.memory_mb) = static_cast<int>(value.get<long long>());
+    } else {
+      fail("unknown key \"" + key + "\" (expected id, code, call, input, timeout_ms, memory_mb)");
+    }
+  }
+  if (!j.contains("code")) fail("code: missing");
+  check_job_limits(job.timeout_ms, job.memory_mb);
+  return job;
 }
 
 }  // namespace gauntlet::sandbox

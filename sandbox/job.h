@@ -57,6 +57,14 @@ struct Job {
   int effective_wall_timeout_ms() const { return wall_timeout_ms > 0 ? wall_timeout_ms : 3 * timeout_ms + 1000; }
 };
 
+// Throws std::invalid_argument unless 1 <= timeout_ms <= 3,600,000 and 32 <= memory_mb <= 1,048,576.
+void check_job_limits(int timeout_ms, int memory_mb);
+
+// One job from its JSON object {"id", "code", "call", "input", "timeout_ms", "memory_mb"} (a line of
+// `gauntlet sandbox batch`); "code" is required, `fallback_id` is used when there is no "id".
+// Throws std::invalid_argument naming the key for anything else (wrong type, unknown key, limits).
+Job job_from_json(const nlohmann::json& j, const std::string& fallback_id);
+
 struct ExecResult {
   std::string id;
   Status status = Status::no_result;

@@ -24,6 +24,8 @@ packages=(
   # benchmarks/testbed/train.py (the testbed model's training; its smoke test); OpenBLAS makes
   # Debian's torch ~10x faster than the reference BLAS it otherwise gets through libblas.so.3.
   python3-torch libopenblas0-pthread
+  # make fuzz: libFuzzer with ASan and UBSan comes with Debian's clang.
+  clang
 )
 
 missing=()

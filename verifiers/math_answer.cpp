@@ -77,9 +77,11 @@ MathAnswer collection(Kind kind, std::string text, std::vector<MathAnswer> items
   return a;
 }
 
-std::vector<MathAnswer> parse_all(const std::vector<std::string>& parts) {
+MathAnswer parse_answer(std::string_view normalized, int depth);
+
+std::vector<MathAnswer> parse_all(const std::vector<std::string>& parts, int depth) {
   std::vector<MathAnswer> items;
-  for (const auto& part : parts) items.push_back(parse_math_answer(part));
+  for (const auto& part : parts) items.push_back(parse_answer(part, depth));
   return items;
 }
 
@@ -212,30 +214,31 @@ std::optional<MathAnswer> inequality(std::string_view s) {
   return interval(std::move(*b), !relations[1].strict, std::move(*a), !relations[0].strict);
 }
 
-}  // namespace
-
-MathAnswer parse_math_answer(std::string_view normalized) {
+// `depth` counts the structures (groups, tuples, sets, named sides) around this part; deeper
+// answers are text, so hostile nesting ("((((...1...))))", 13,200 deep) costs no more than this.
+MathAnswer parse_answer(std::string_view normalized, int depth) {
   std::string s = trim(normalized);
   if (s.empty()) return text_answer("");
-  if (auto rest = drop_named_left_side(s)) return parse_math_answer(*rest);
+  if (++depth > kMaxMathNesting) return text_answer(s);
+  if (auto rest = drop_named_left_side(s)) return parse_answer(*rest, depth);
 
   auto unions = split_top_level(s, "\\cup");
-  if (unions.size() > 1) return collection(Kind::kSet, s, parse_all(unions), 0, 0);
+  if (unions.size() > 1) return collection(Kind::kSet, s, parse_all(unions, depth), 0, 0);
   auto list = split_top_level(s, ",");
-  if (list.size() > 1) return collection(Kind::kSet, s, parse_all(list), 0, 0);
+  if (list.size() > 1) return collection(Kind::kSet, s, parse_all(list, depth), 0, 0);
 
   if (wrapped_whole(s)) {
     std::string inner = s.substr(1, s.size() - 2);
     auto items = split_top_level(inner, ",");
-    if (items.size() > 1) return collection(Kind::kTuple, s, parse_all(items), s.front(), s.back());
+    if (items.size() > 1) return collection(Kind::kTuple, s, parse_all(items, depth), s.front(), s.back());
     if (s.front() == '(' && s.back() == ')') {
-      MathAnswer grouped = parse_math_answer(inner);
+      MathAnswer grouped = parse_answer(inner, depth);
       if (grouped.kind != Kind::kText) return grouped;
     }
   }
   if (starts_with(s, "\\{") && ends_with(s, "\\}") && s.size() >= 4) {
     std::string inner = s.substr(2, s.size() - 4);
-    return collection(Kind::kSet, s, parse_all(split_top_level(inner, ",")), '{', '}');
+    return collection(Kind::kSet, s, parse_all(split_top_level(inner, ","), depth), '{', '}');
   }
   if (auto pm = plus_minus(s)) return *pm;
   if (auto range = inequality(s)) return *range;
@@ -253,5 +256,9 @@ MathAnswer parse_math_answer(std::string_view normalized) {
   }
   return text_answer(s);
 }
+
+}  // namespace
+
+MathAnswer parse_math_answer(std::string_view normalized) { return parse_answer(normalized, 0); }
 
 }  // namespace gauntlet::verifiers

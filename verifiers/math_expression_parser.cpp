@@ -13,7 +13,6 @@ using Kind = MathExpr::Kind;
 
 struct ParseFailure {};
 
-constexpr int kMaxDepth = 64;           // nested groups; deeper input is not an answer
 constexpr std::size_t kMaxLength = 2000;
 
 
@@ -96,7 +95,7 @@ class Parser {
 
   struct Nest {
     explicit Nest(int& depth) : depth_(depth) {
-      if (++depth_ > kMaxDepth) fail();
+      if (++depth_ > kMaxMathNesting) fail();
     }
     ~Nest() { --depth_; }
     int& depth_;

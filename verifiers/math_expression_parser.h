@@ -19,6 +19,10 @@
 
 namespace gauntlet::verifiers {
 
+// Brackets, groups and structures inside each other that a math answer may have; deeper answers are
+// compared as text (and never recurse further).
+inline constexpr int kMaxMathNesting = 64;
+
 std::optional<MathExpr> parse_math_expression(std::string_view normalized);
 
 }  // namespace gauntlet::verifiers

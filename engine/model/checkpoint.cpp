@@ -2,13 +2,12 @@
 #include "engine/model/checkpoint.h"
 
 #include <algorithm>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "engine/json/json_input.h"
 #include "engine/model/checkpoint_error.h"
 
 namespace gauntlet::engine {
@@ -28,15 +27,11 @@ Checkpoint::Checkpoint(const std::filesystem::path& model_dir) : dir_(model_dir)
   const auto single_path = dir_ / "model.safetensors";
   if (std::filesystem::exists(index_path)) {
     const std::string index_file = index_path.string();
-    std::ifstream in(index_path, std::ios::binary);
-    if (!in) throw CheckpointError(fmt::format("{}: cannot open", index_file));
-    std::stringstream buffer;
-    buffer << in.rdbuf();
     nlohmann::json index;
     try {
-      index = nlohmann::json::parse(buffer.str());
-    } catch (const nlohmann::json::exception& e) {
-      throw CheckpointError(fmt::format("{}: not valid JSON: {}", index_file, e.what()));
+      index = load_json_input_file(index_path);
+    } catch (const JsonInputError& e) {
+      throw CheckpointError(e.what());
     }
     if (!index.is_object() || !index.contains("weight_map") || !index["weight_map"].is_object())
       throw CheckpointError(fmt::format("{}: weight_map: missing or not an object", index_file));

@@ -4,12 +4,11 @@
 #include "engine/model/config.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "engine/json/json_input.h"
 #include "engine/model/checkpoint_error.h"
 
 namespace gauntlet::engine {
@@ -18,15 +17,11 @@ namespace {
 using nlohmann::json;
 
 json read_json_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw CheckpointError(fmt::format("{}: cannot open", path.string()));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
   json j;
   try {
-    j = json::parse(buffer.str());
-  } catch (const json::exception& e) {
-    throw CheckpointError(fmt::format("{}: not valid JSON: {}", path.string(), e.what()));
+    j = load_json_input_file(path);
+  } catch (const JsonInputError& e) {
+    throw CheckpointError(e.what());
   }
   if (!j.is_object()) throw CheckpointError(fmt::format("{}: not a JSON object", path.string()));
   return j;
@@ -51,12 +46,12 @@ class ConfigReader {
   }
   double number_or(const std::string& key, double fallback) const {
     if (!has(key)) return fallback;
-    if (!j_[key].is_number()) throw error(key, fmt::format("expected a number, got {}", j_[key].dump()));
+    if (!j_[key].is_number()) throw error(key, fmt::format("expected a number, got {}", json_brief(j_[key])));
     return j_[key].get<double>();
   }
   bool bool_or(const std::string& key, bool fallback) const {
     if (!has(key)) return fallback;
-    if (!j_[key].is_boolean()) throw error(key, fmt::format("expected true or false, got {}", j_[key].dump()));
+    if (!j_[key].is_boolean()) throw error(key, fmt::format("expected true or false, got {}", json_brief(j_[key])));
     return j_[key].get<bool>();
   }
   // An int or a list of ints (eos_token_id); absent/null -> empty.
@@ -64,15 +59,21 @@ class ConfigReader {
     std::vector<int> out;
     if (!has(key)) return out;
     const json& v = j_[key];
+    auto fits = [](const json& e) {
+      return e.is_number_unsigned() ? e.get<std::uint64_t>() <= 0x7fffffffULL
+                                    : e.is_number_integer() && e.get<std::int64_t>() >= -0x80000000LL &&
+                                          e.get<std::int64_t>() <= 0x7fffffffLL;
+    };
     if (v.is_number_integer()) {
+      if (!fits(v)) throw error(key, fmt::format("{} is not a 32-bit integer", json_brief(v)));
       out.push_back(v.get<int>());
     } else if (v.is_array()) {
       for (const auto& e : v) {
-        if (!e.is_number_integer()) throw error(key, fmt::format("expected integers, got {}", v.dump()));
+        if (!fits(e)) throw error(key, fmt::format("expected 32-bit integers, got {}", json_brief(v)));
         out.push_back(e.get<int>());
       }
     } else {
-      throw error(key, fmt::format("expected an integer or a list of integers, got {}", v.dump()));
+      throw error(key, fmt::format("expected an integer or a list of integers, got {}", json_brief(v)));
     }
     return out;
   }
@@ -81,7 +82,7 @@ class ConfigReader {
   int int_value(const std::string& key, int min_value) const {
     const json& v = j_[key];
     if (!v.is_number_integer() || v.get<std::int64_t>() < min_value || v.get<std::int64_t>() > (1LL << 31) - 1)
-      throw error(key, fmt::format("expected an integer >= {}, got {}", min_value, v.dump()));
+      throw error(key, fmt::format("expected an integer >= {}, got {}", min_value, json_brief(v)));
     return v.get<int>();
   }
 
@@ -121,12 +122,12 @@ ModelConfig load_model_config(const std::filesystem::path& model_dir) {
 
   // Values the engine does not implement.
   if (r.has("hidden_act") && r.at("hidden_act") != "silu")
-    throw r.error("hidden_act", fmt::format("unsupported activation {} (only silu)", r.at("hidden_act").dump()));
-  if (r.has("rope_scaling")) throw r.error("rope_scaling", fmt::format("unsupported: {}", r.at("rope_scaling").dump()));
+    throw r.error("hidden_act", fmt::format("unsupported activation {} (only silu)", json_brief(r.at("hidden_act"))));
+  if (r.has("rope_scaling")) throw r.error("rope_scaling", fmt::format("unsupported: {}", json_brief(r.at("rope_scaling"))));
   if (r.has("quantization_config")) throw r.error("quantization_config", "quantized checkpoints are not supported");
   if (r.bool_or("use_sliding_window", false)) throw r.error("use_sliding_window", "sliding-window attention is not supported");
   if (c.arch == Architecture::kOlmoe && r.has("clip_qkv"))
-    throw r.error("clip_qkv", fmt::format("unsupported: {}", r.at("clip_qkv").dump()));
+    throw r.error("clip_qkv", fmt::format("unsupported: {}", json_brief(r.at("clip_qkv"))));
   if (c.arch != Architecture::kQwen2Moe && r.bool_or("attention_bias", false))
     throw r.error("attention_bias", "attention biases are not supported for " + c.model_type);
 
@@ -169,7 +170,7 @@ ModelConfig load_model_config(const std::filesystem::path& model_dir) {
       if (!r.at("mlp_only_layers").is_array()) throw r.error("mlp_only_layers", "expected a list of layer indices");
       for (const auto& v : r.at("mlp_only_layers")) {
         if (!v.is_number_integer() || v.get<std::int64_t>() < 0 || v.get<std::int64_t>() >= c.num_layers)
-          throw r.error("mlp_only_layers", fmt::format("{} is not a layer index below {}", v.dump(), c.num_layers));
+          throw r.error("mlp_only_layers", fmt::format("{} is not a layer index below {}", json_brief(v), c.num_layers));
         c.mlp_only_layers.push_back(v.get<int>());
       }
     }
@@ -208,7 +209,7 @@ ModelConfig load_model_config(const std::filesystem::path& model_dir) {
     if (!rp.is_object()) throw r.error("rope_parameters", "expected an object");
     const ConfigReader rr(rp, config_path.string() + ": rope_parameters");
     if (rr.has("rope_type") && rp["rope_type"] != "default")
-      throw rr.error("rope_type", fmt::format("unsupported {} (only default)", rp["rope_type"].dump()));
+      throw rr.error("rope_type", fmt::format("unsupported {} (only default)", json_brief(rp["rope_type"])));
     c.rope_theta = rr.number_or("rope_theta", c.rope_theta);
   }
   if (!(c.rope_theta > 0)) throw r.error("rope_theta", "must be positive");

@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "engine/json/json_input.h"
 #include "engine/model/checkpoint_error.h"
 
 namespace gauntlet::engine {
@@ -29,6 +30,9 @@ bool parse_dtype(const std::string& name, DType& out) {
   else return false;
   return true;
 }
+
+// The reference implementation's limit; real headers are a few hundred KiB.
+constexpr std::uint64_t kMaxHeaderBytes = 100'000'000;
 
 struct Span {
   std::uint64_t begin, end;
@@ -95,12 +99,13 @@ SafetensorsFile::SafetensorsFile(const std::filesystem::path& path) : path_(path
     const std::uint64_t data_size = size_ - 8 - header_len;
     const unsigned char* data = bytes + 8 + header_len;
 
+    if (header_len > kMaxHeaderBytes)
+      throw fail(fmt::format("header length {} is more than {} bytes (the limit)", header_len, kMaxHeaderBytes));
     nlohmann::json header;
     try {
-      header = nlohmann::json::parse(reinterpret_cast<const char*>(bytes + 8),
-                                     reinterpret_cast<const char*>(bytes + 8 + header_len));
-    } catch (const nlohmann::json::exception& e) {
-      throw fail(fmt::format("header is not valid JSON: {}", e.what()));
+      header = parse_json_input(std::string_view(reinterpret_cast<const char*>(bytes + 8), header_len), "");
+    } catch (const JsonInputError& e) {
+      throw fail("header: " + e.detail());
     }
     if (!header.is_object()) throw fail("header is not a JSON object");
 
@@ -139,7 +144,7 @@ SafetensorsFile::SafetensorsFile(const std::filesystem::path& path) : path_(path
       std::uint64_t nbytes = 0;
       if (__builtin_mul_overflow(numel, static_cast<std::uint64_t>(dtype_size(view.dtype)), &nbytes) ||
           nbytes != end - begin)
-        throw bad(fmt::format("shape {} x {} needs {} bytes but data_offsets [{}, {}] span {}", entry["shape"].dump(),
+        throw bad(fmt::format("shape {} x {} needs {} bytes but data_offsets [{}, {}] span {}", json_brief(entry["shape"]),
                               dtype, nbytes, begin, end, end - begin));
       view.data = data + begin;
       // Kernels load elements directly; the safetensors writers pad the header and order tensors so

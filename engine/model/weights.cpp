@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "engine/model/checkpoint.h"
+#include "engine/model/checkpoint_error.h"
 
 namespace gauntlet::engine {
 namespace {
@@ -90,6 +91,16 @@ ModelWeights resolve_model_weights(const Checkpoint& ck) {
         for (std::int64_t e = 0; e < E; ++e)
           l.experts[static_cast<std::size_t>(e)] = mlp(ck, fmt::format("{}mlp.experts.{}.", p, e), "gate_proj.weight",
                                                        "up_proj.weight", "down_proj.weight", ff, H);
+      }
+      // A checkpoint with shared-expert tensors whose config says there is none would silently lose
+      // the shared expert (and change every token): refuse it.
+      if (c.arch == Architecture::kQwen2Moe && c.shared_expert_intermediate_size == 0) {
+        for (const char* name : {"mlp.shared_expert.gate_proj.weight", "mlp.shared_expert_gate.weight"})
+          if (ck.contains(p + name))
+            throw CheckpointError(fmt::format(
+                "checkpoint {}: config.json: shared_expert_intermediate_size is 0 (no shared expert) but tensor {} "
+                "exists",
+                ck.dir().string(), p + name));
       }
       if (c.arch == Architecture::kQwen2Moe && c.shared_expert_intermediate_size > 0) {
         l.shared_expert = mlp(ck, p + "mlp.shared_expert.", "gate_proj.weight", "up_proj.weight", "down_proj.weight",

@@ -1,8 +1,6 @@
 #include "engine/text/chat_template.h"
 
-#include <fstream>
-#include <sstream>
-
+#include "engine/json/json_input.h"
 #include "engine/text/jinja/json.h"
 #include "engine/text/jinja/py_str.h"
 #include "engine/text/jinja/template.h"
@@ -25,18 +23,18 @@ const char* const kSpecialTokenKeys[] = {"bos_token", "eos_token", "unk_token", 
                                          "pad_token", "cls_token", "mask_token"};
 
 std::string read_text(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw TokenizerError(file.string() + ": cannot open");
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
+  try {
+    return read_input_file(file);
+  } catch (const JsonInputError& e) {
+    throw TokenizerError(e.what());
+  }
 }
 
 ojson read_config(const std::filesystem::path& file) {
   try {
-    return ojson::parse(read_text(file));
-  } catch (const ojson::exception& e) {
-    throw TokenizerError(file.string() + ": not valid JSON: " + e.what());
+    return parse_json_input<ojson>(read_text(file), file.string());
+  } catch (const JsonInputError& e) {
+    throw TokenizerError(e.what());
   }
 }
 

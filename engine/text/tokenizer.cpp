@@ -3,12 +3,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <fstream>
 #include <queue>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "engine/json/json_input.h"
 #include "engine/text/byte_level.h"
 #include "engine/text/unicode.h"
 
@@ -25,11 +24,49 @@ std::uint64_t pair_key(int a, int b) {
   throw TokenizerError(source + ": " + what);
 }
 
-std::string type_of(const json& j) { return j.is_object() && j.contains("type") && j["type"].is_string() ? j["type"].get<std::string>() : ""; }
+// Typed reads of tokenizer.json members. An absent or null member gives the fallback; a member of
+// the wrong type fails naming the key path ("added_tokens[3].special") and the value.
+class Fields {
+ public:
+  explicit Fields(const std::string& source) : source_(source) {}
+
+  // nullptr when `key` is absent or null (or `object` is not an object).
+  static const json* member(const json& object, const char* key) {
+    if (!object.is_object()) return nullptr;
+    auto it = object.find(key);
+    return it == object.end() || it->is_null() ? nullptr : &*it;
+  }
+  [[noreturn]] void wrong(const std::string& path, const char* expected, const json& value) const {
+    fail(source_, path + ": expected " + expected + ", got " + json_brief(value));
+  }
+  bool flag(const json& object, const char* key, bool fallback, const std::string& path) const {
+    const json* v = member(object, key);
+    if (v == nullptr) return fallback;
+    if (!v->is_boolean()) wrong(path + "." + key, "true or false", *v);
+    return v->get<bool>();
+  }
+  std::string text(const json& object, const char* key, const std::string& fallback, const std::string& path) const {
+    const json* v = member(object, key);
+    if (v == nullptr) return fallback;
+    if (!v->is_string()) wrong(path + "." + key, "a string", *v);
+    return v->get<std::string>();
+  }
+  // The "type" of a component ("" when it has none).
+  std::string type(const json& component, const std::string& path) const { return text(component, "type", "", path); }
+  // A token id: an integer in [0, 16,000,000].
+  int id(const json& value, const std::string& path) const {
+    if (!value.is_number_integer() || value.get<std::int64_t>() < 0 || value.get<std::int64_t>() > 16'000'000)
+      wrong(path, "a token id (an integer from 0 to 16000000)", value);
+    return value.get<int>();
+  }
+
+ private:
+  const std::string& source_;
+};
 
 bool is_null_or_empty_string(const json& j, const char* key) {
-  if (!j.contains(key) || j[key].is_null()) return true;
-  return j[key].is_string() && j[key].get<std::string>().empty();
+  const json* v = Fields::member(j, key);
+  return v == nullptr || (v->is_string() && v->get_ref<const std::string&>().empty());
 }
 
 constexpr std::size_t kSmallPiece = 24;
@@ -42,33 +79,37 @@ Tokenizer Tokenizer::load(const std::filesystem::path& path) {
   std::filesystem::path file = path;
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) file = path / "tokenizer.json";
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw TokenizerError(file.string() + ": cannot open the tokenizer file");
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return from_json(buf.str(), file.string());
+  std::string text;
+  try {
+    text = read_input_file(file);
+  } catch (const JsonInputError& e) {
+    throw TokenizerError(file.string() + ": cannot read the tokenizer file: " + e.detail());
+  }
+  return from_json(text, file.string());
 }
 
 Tokenizer Tokenizer::from_json(std::string_view json_text, const std::string& source) {
   json root;
   try {
-    root = json::parse(json_text);
-  } catch (const json::exception& e) {
-    fail(source, std::string("not valid JSON: ") + e.what());
+    root = parse_json_input(json_text, source);
+  } catch (const JsonInputError& e) {
+    throw TokenizerError(e.what());
   }
   if (!root.is_object()) fail(source, "the top level is not a JSON object");
+  const Fields f(source);
   Tokenizer tok;
   tok.source_ = source;
 
   // Normaliser: null, NFC, or a Sequence of NFC.
-  const json normalizer = root.value("normalizer", json());
-  if (!normalizer.is_null()) {
-    std::string t = type_of(normalizer);
+  if (const json* normalizer = Fields::member(root, "normalizer")) {
+    std::string t = f.type(*normalizer, "normalizer");
+    const json* list = Fields::member(*normalizer, "normalizers");
     if (t == "NFC") {
       tok.nfc_ = true;
-    } else if (t == "Sequence" && normalizer.contains("normalizers") && normalizer["normalizers"].is_array()) {
-      for (const auto& n : normalizer["normalizers"]) {
-        if (type_of(n) != "NFC") fail(source, "normalizer type '" + type_of(n) + "' is not supported (only NFC)");
+    } else if (t == "Sequence" && list != nullptr && list->is_array()) {
+      for (std::size_t i = 0; i < list->size(); ++i) {
+        std::string nt = f.type((*list)[i], "normalizer.normalizers[" + std::to_string(i) + "]");
+        if (nt != "NFC") fail(source, "normalizer type '" + nt + "' is not supported (only NFC)");
         tok.nfc_ = true;
       }
     } else {
@@ -77,31 +118,37 @@ Tokenizer Tokenizer::from_json(std::string_view json_text, const std::string& so
   }
 
   // Pre-tokeniser: Sequence[Split(Regex, Isolated), ByteLevel(use_regex=false)] or ByteLevel(use_regex).
-  const json pre = root.value("pre_tokenizer", json());
-  std::vector<json> steps;
-  if (type_of(pre) == "Sequence" && pre.contains("pretokenizers") && pre["pretokenizers"].is_array())
-    for (const auto& p : pre["pretokenizers"]) steps.push_back(p);
-  else if (!pre.is_null())
-    steps.push_back(pre);
+  std::vector<std::pair<const json*, std::string>> steps;  // each step and its key path
+  if (const json* pre = Fields::member(root, "pre_tokenizer")) {
+    const json* list = Fields::member(*pre, "pretokenizers");
+    if (f.type(*pre, "pre_tokenizer") == "Sequence" && list != nullptr && list->is_array()) {
+      for (std::size_t i = 0; i < list->size(); ++i)
+        steps.emplace_back(&(*list)[i], "pre_tokenizer.pretokenizers[" + std::to_string(i) + "]");
+    } else {
+      steps.emplace_back(pre, "pre_tokenizer");
+    }
+  }
   bool byte_level = false;
-  for (const auto& p : steps) {
-    std::string t = type_of(p);
+  for (const auto& [step, path] : steps) {
+    const json& p = *step;
+    std::string t = f.type(p, path);
     if (t == "Split") {
       if (tok.pre_tokenizer_) fail(source, "more than one Split pre-tokenizer is not supported");
-      if (!p.contains("pattern") || !p["pattern"].is_object() || !p["pattern"].contains("Regex") ||
-          !p["pattern"]["Regex"].is_string())
+      const json* pattern = Fields::member(p, "pattern");
+      if (pattern == nullptr || !pattern->is_object() || Fields::member(*pattern, "Regex") == nullptr)
         fail(source, "pre_tokenizer Split needs a {\"Regex\": ...} pattern");
-      std::string regex = p["pattern"]["Regex"].get<std::string>();
-      auto pattern = PreTokenizer::recognise(regex);
-      if (!pattern) fail(source, "pre_tokenizer Split regex is not one of the supported ones (Qwen2, Llama-3, GPT-2): " + regex);
-      if (p.value("behavior", std::string("Isolated")) != "Isolated")
-        fail(source, "pre_tokenizer Split behavior '" + p.value("behavior", std::string()) + "' is not supported (only Isolated)");
-      if (p.value("invert", false)) fail(source, "pre_tokenizer Split with invert=true is not supported");
-      tok.pre_tokenizer_.emplace(*pattern);
+      std::string regex = f.text(*pattern, "Regex", "", path + ".pattern");
+      auto recognised = PreTokenizer::recognise(regex);
+      if (!recognised) fail(source, "pre_tokenizer Split regex is not one of the supported ones (Qwen2, Llama-3, GPT-2): " + regex);
+      std::string behavior = f.text(p, "behavior", "Isolated", path);
+      if (behavior != "Isolated")
+        fail(source, "pre_tokenizer Split behavior '" + behavior + "' is not supported (only Isolated)");
+      if (f.flag(p, "invert", false, path)) fail(source, "pre_tokenizer Split with invert=true is not supported");
+      tok.pre_tokenizer_.emplace(*recognised);
     } else if (t == "ByteLevel") {
       byte_level = true;
-      tok.add_prefix_space_ = p.value("add_prefix_space", false);
-      if (p.value("use_regex", true)) {
+      tok.add_prefix_space_ = f.flag(p, "add_prefix_space", false, path);
+      if (f.flag(p, "use_regex", true, path)) {
         if (tok.pre_tokenizer_) fail(source, "ByteLevel use_regex=true after a Split is not supported");
         tok.pre_tokenizer_.emplace(SplitPattern::kGpt2);
       }
@@ -110,27 +157,26 @@ Tokenizer Tokenizer::from_json(std::string_view json_text, const std::string& so
     }
   }
   if (!byte_level) fail(source, "only byte-level BPE is supported: no ByteLevel pre_tokenizer");
-  const json decoder = root.value("decoder", json());
-  if (!decoder.is_null() && type_of(decoder) != "ByteLevel")
-    fail(source, "decoder type '" + type_of(decoder) + "' is not supported (only ByteLevel)");
+  if (const json* decoder = Fields::member(root, "decoder"); decoder != nullptr && f.type(*decoder, "decoder") != "ByteLevel")
+    fail(source, "decoder type '" + f.type(*decoder, "decoder") + "' is not supported (only ByteLevel)");
 
-  // Model.
-  if (!root.contains("model") || !root["model"].is_object()) fail(source, "no \"model\" object");
-  const json& model = root["model"];
-  std::string model_type = type_of(model);
-  if (!model_type.empty() && model_type != "BPE") fail(source, "model type '" + model_type + "' is not supported (only BPE)");
+  // Model. Files written before "type" was required have none; BPE is the only model read.
+  const json* model_member = Fields::member(root, "model");
+  if (model_member == nullptr || !model_member->is_object()) fail(source, "no \"model\" object");
+  const json& model = *model_member;
+  if (Fields::member(model, "type") != nullptr && f.type(model, "model") != "BPE")
+    fail(source, "model.type '" + f.type(model, "model") + "' is not supported (only BPE)");
   if (!model.contains("vocab") || !model["vocab"].is_object()) fail(source, "model.vocab is missing or not an object");
   if (!model.contains("merges") || !model["merges"].is_array()) fail(source, "model.merges is missing or not an array");
-  if (model.value("byte_fallback", false)) fail(source, "model.byte_fallback=true is not supported");
+  if (f.flag(model, "byte_fallback", false, "model")) fail(source, "model.byte_fallback=true is not supported");
   if (!is_null_or_empty_string(model, "continuing_subword_prefix") || !is_null_or_empty_string(model, "end_of_word_suffix"))
     fail(source, "continuing_subword_prefix / end_of_word_suffix are not supported");
-  if (model.contains("dropout") && !model["dropout"].is_null() &&
-      !(model["dropout"].is_number() && model["dropout"].get<double>() == 0.0))
+  if (const json* dropout = Fields::member(model, "dropout");
+      dropout != nullptr && !(dropout->is_number() && dropout->get<double>() == 0.0))
     fail(source, "model.dropout is not supported");
-  tok.ignore_merges_ = model.value("ignore_merges", false);
+  tok.ignore_merges_ = f.flag(model, "ignore_merges", false, "model");
 
-  auto set_token = [&](int id, std::string bytes, std::uint8_t kind, const std::string& what) {
-    if (id < 0 || id > 16'000'000) fail(source, what + " has an invalid id " + std::to_string(id));
+  auto set_token = [&](int id, std::string bytes, std::uint8_t kind) {
     if (static_cast<std::size_t>(id) >= tok.id_to_bytes_.size()) {
       tok.id_to_bytes_.resize(static_cast<std::size_t>(id) + 1);
       tok.id_kind_.resize(static_cast<std::size_t>(id) + 1, 0);
@@ -140,10 +186,9 @@ Tokenizer Tokenizer::from_json(std::string_view json_text, const std::string& so
   };
   tok.bytes_to_id_.reserve(model["vocab"].size() * 2);
   for (const auto& [text, id_json] : model["vocab"].items()) {
-    if (!id_json.is_number_integer()) fail(source, "model.vocab entry '" + text + "' has a non-integer id");
-    int id = id_json.get<int>();
+    int id = f.id(id_json, "model.vocab[\"" + text + "\"]");
     std::string bytes = byte_level::decode(text);
-    set_token(id, bytes, 1, "model.vocab entry '" + text + "'");
+    set_token(id, bytes, 1);
     tok.bytes_to_id_.emplace(std::move(bytes), id);
   }
   for (int b = 0; b < 256; ++b) {
@@ -180,20 +225,21 @@ Tokenizer Tokenizer::from_json(std::string_view json_text, const std::string& so
   }
 
   // Added tokens.
-  if (root.contains("added_tokens") && !root["added_tokens"].is_null()) {
-    if (!root["added_tokens"].is_array()) fail(source, "added_tokens is not an array");
-    for (const auto& a : root["added_tokens"]) {
-      if (!a.is_object() || !a.contains("id") || !a["id"].is_number_integer() || !a.contains("content") ||
-          !a["content"].is_string())
-        fail(source, "an added_tokens entry lacks an integer id or a string content");
+  if (const json* added = Fields::member(root, "added_tokens")) {
+    if (!added->is_array()) fail(source, "added_tokens is not an array");
+    for (std::size_t i = 0; i < added->size(); ++i) {
+      const json& a = (*added)[i];
+      const std::string path = "added_tokens[" + std::to_string(i) + "]";
+      if (!a.is_object() || !a.contains("id") || !a.contains("content") || !a["content"].is_string())
+        fail(source, path + ": lacks an integer id or a string content");
       AddedToken t;
-      t.id = a["id"].get<int>();
+      t.id = f.id(a["id"], path + ".id");
       t.content = a["content"].get<std::string>();
-      t.special = a.value("special", false);
-      t.lstrip = a.value("lstrip", false);
-      t.rstrip = a.value("rstrip", false);
-      if (t.content.empty()) fail(source, "added token " + std::to_string(t.id) + " has empty content");
-      set_token(t.id, t.content, t.special ? 3 : 2, "added token '" + t.content + "'");
+      t.special = f.flag(a, "special", false, path);
+      t.lstrip = f.flag(a, "lstrip", false, path);
+      t.rstrip = f.flag(a, "rstrip", false, path);
+      if (t.content.empty()) fail(source, path + ": added token " + std::to_string(t.id) + " has empty content");
+      set_token(t.id, t.content, t.special ? 3 : 2);
       tok.added_.push_back(std::move(t));
     }
   }

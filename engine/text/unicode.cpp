@@ -150,6 +150,22 @@ std::uint32_t decode_utf8(std::string_view s, std::size_t pos, std::size_t& leng
   return cp;
 }
 
+std::size_t invalid_utf8_at(std::string_view text) {
+  for (std::size_t pos = 0, length = 0; pos < text.size(); pos += length)
+    if (decode_utf8(text, pos, length) == 0xFFFD && length == 1) return pos;
+  return std::string_view::npos;
+}
+
+std::string to_valid_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t pos = 0, length = 0; pos < text.size(); pos += length) {
+    if (decode_utf8(text, pos, length) == 0xFFFD && length == 1) out += "\xEF\xBF\xBD";
+    else out.append(text, pos, length);
+  }
+  return out;
+}
+
 void append_utf8(std::string& out, std::uint32_t cp) {
   if (cp < 0x80) {
     out += static_cast<char>(cp);

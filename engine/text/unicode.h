@@ -12,6 +12,11 @@ namespace gauntlet::engine::unicode {
 // sequence decodes as one byte with code point 0xFFFD (the regexes then treat it as "other").
 std::uint32_t decode_utf8(std::string_view text, std::size_t pos, std::size_t& length);
 void append_utf8(std::string& out, std::uint32_t cp);
+// Offset of the first byte that is not part of well-formed UTF-8 (overlong forms, surrogates and
+// code points above U+10FFFF included), or npos when all of `text` is well formed.
+std::size_t invalid_utf8_at(std::string_view text);
+// `text` with each byte that is not part of well-formed UTF-8 replaced by U+FFFD.
+std::string to_valid_utf8(std::string_view text);
 
 bool is_letter(std::uint32_t cp);      // \p{L}
 bool is_number(std::uint32_t cp);      // \p{N}

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "engine/json/json_input.h"
 #include "engine/text/chat_template.h"
 #include "engine/text/jinja/error.h"
 #include "engine/text/tokenizer.h"
@@ -36,9 +37,9 @@ struct RenderChatArgs {
 
 ojson parse_json_option(const std::string& text, const char* option) {
   try {
-    return ojson::parse(text);
-  } catch (const ojson::exception& e) {
-    throw UsageError(fmt::format("{}: not valid JSON: {}", option, e.what()));
+    return engine::parse_json_input<ojson>(text, option);
+  } catch (const engine::JsonInputError& e) {
+    throw UsageError(e.what());  // "OPTION: not valid JSON: ..." or the limit it broke
   }
 }
 

@@ -39,7 +39,8 @@ ReportOptions report_options(Store& store) {
 }
 
 Store open_existing(const std::string& db) {
-  if (!std::filesystem::exists(db)) throw UsageError(fmt::format("--db {}: no such database", db));
+  if (std::error_code ec; !std::filesystem::exists(db, ec))
+    throw UsageError(fmt::format("--db {}: no such database", db));
   return Store(db);
 }
 
@@ -213,7 +214,8 @@ int cmd_export(const std::string& db, const std::string& samples_path, const std
 
 int cmd_merge(const std::string& out_path, const std::vector<std::string>& inputs, const std::string& command_line) {
   for (const auto& in : inputs)
-    if (!std::filesystem::exists(in)) throw UsageError(fmt::format("merge: {}: no such database", in));
+    if (std::error_code ec; !std::filesystem::exists(in, ec))
+      throw UsageError(fmt::format("merge: {}: no such database", in));
   Store out(out_path);
   DatabaseLock lock(out, out_path, command_line);  // one writer: no run may write to OUT meanwhile
   for (const auto& in : inputs) {

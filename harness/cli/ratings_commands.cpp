@@ -27,7 +27,8 @@ namespace {
 // Tournament matches from a database, by game (name order), optionally only one game. A database
 // without a `matches` table, or with no (matching) rows in it, is a usage error.
 std::map<std::string, std::vector<MatchRecord>> read_db_matches(const std::string& path, const std::string& game) {
-  if (!std::filesystem::exists(path)) throw UsageError(fmt::format("--db {}: no such database", path));
+  if (std::error_code ec; !std::filesystem::exists(path, ec))
+    throw UsageError(fmt::format("--db {}: no such database", path));
   {
     sqlite3* raw = nullptr;
     int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);

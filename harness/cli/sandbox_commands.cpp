@@ -38,10 +38,6 @@ struct BatchArgs {
   bool insecure = false;
 };
 
-void check_limits(int timeout_ms, int memory_mb, const std::function<void(const std::string&)>& fail) {
-  if (timeout_ms <= 0 || timeout_ms > 3600 * 1000) fail("timeout_ms must be between 1 and 3600000");
-  if (memory_mb < 32 || memory_mb > 1024 * 1024) fail("memory_mb must be between 32 and 1048576");
-}
 
 std::string indent(const std::string& text) {
   std::string out;
@@ -77,7 +73,11 @@ int cmd_run(const RunArgs& a) {
     job.id = "code";
   }
   if (!a.call.empty()) job.call = a.call;
-  check_limits(a.timeout_ms, a.memory_mb, [](const std::string& what) { throw UsageError(what); });
+  try {
+    sandbox::check_job_limits(a.timeout_ms, a.memory_mb);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
   job.timeout_ms = a.timeout_ms;
   job.memory_mb = a.memory_mb;
   SandboxOptions options;
@@ -98,36 +98,11 @@ std::vector<Job> read_jobs(const std::string& path) {
   JsonlReader reader(in, path);
   nlohmann::json j;
   while (reader.next(j)) {
-    auto fail = [&](const std::string& what) { reader.fail(what); };
-    if (!j.is_object()) fail("expected a JSON object");
-    Job job;
-    job.id = std::to_string(reader.line());
-    for (auto& [key, value] : j.items()) {
-      if (key == "id") {
-        if (value.is_string()) job.id = value.get<std::string>();
-        else if (value.is_number_integer()) job.id = std::to_string(value.get<long long>());
-        else fail("id: expected a string or an integer");
-      } else if (key == "code") {
-        if (!value.is_string()) fail("code: expected a string");
-        job.code = value.get<std::string>();
-      } else if (key == "call") {
-        if (value.is_string()) job.call = value.get<std::string>();
-        else if (!value.is_null()) fail("call: expected a string or null");
-      } else if (key == "input") {
-        if (!value.is_string()) fail("input: expected a string");
-        job.input = value.get<std::string>();
-      } else if (key == "timeout_ms" || key == "memory_mb") {
-        if (!value.is_number_integer()) fail(key + ": expected an integer");
-        long long v = value.get<long long>();
-        if (v < 0 || v > (1LL << 31) - 1) fail(key + ": out of range");
-        (key == "timeout_ms" ? job.timeout_ms : job.memory_mb) = static_cast<int>(v);
-      } else {
-        fail("unknown key \"" + key + "\" (expected id, code, call, input, timeout_ms, memory_mb)");
-      }
+    try {
+      jobs.push_back(sandbox::job_from_json(j, std::to_string(reader.line())));
+    } catch (const std::invalid_argument& e) {
+      reader.fail(e.what());
     }
-    if (!j.contains("code")) fail("code: missing");
-    check_limits(job.timeout_ms, job.memory_mb, fail);
-    jobs.push_back(std::move(job));
   }
   return jobs;
 }

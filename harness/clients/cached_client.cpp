@@ -1,5 +1,6 @@
 #include "harness/clients/cached_client.h"
 
+#include "engine/json/json_input.h"
 #include "harness/clients/cache_key.h"
 
 namespace gauntlet::harness {
@@ -15,7 +16,7 @@ void CachedClient::submit_async(ChatRequest request, Callback done) {
     ChatResult result;
     bool usable = true;
     try {
-      result = chat_result_from_json(nlohmann::json::parse(*hit));
+      result = chat_result_from_json(engine::parse_json_input(*hit, ""));
     } catch (const std::exception&) {
       usable = false;  // an unreadable entry is treated as a miss and overwritten
     }

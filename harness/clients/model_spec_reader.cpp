@@ -97,7 +97,8 @@ ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const
   if (provider == "engine") {
     if (engine.model_path.empty())
       r.fail(r.node(), r.path("path"), "the engine provider needs path: a model directory");
-    if (!std::filesystem::is_directory(engine.model_path))
+    std::error_code ec;  // a path the system refuses (too long, ...) is as missing as an absent one
+    if (!std::filesystem::is_directory(engine.model_path, ec))
       r.fail(r.node()["path"], r.path("path"), fmt::format("no such model directory: {}", engine.model_path.string()));
     if (!http.base_urls.empty()) r.fail(r.node(), r.path("base_url"), "the engine provider takes no base_url");
     try {

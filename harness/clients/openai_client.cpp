@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/json/json_input.h"
 #include "engine/text/chat_template.h"
 #include "engine/text/jinja/error.h"
 #include "harness/run/concurrency_limiter.h"
@@ -37,7 +38,7 @@ std::string trim_body(const std::string& body) {
 // The "message" of an OpenAI-style error body, or the start of the body.
 std::string error_message(const std::string& body) {
   try {
-    auto j = nlohmann::json::parse(body);
+    auto j = engine::parse_json_input(body, "");
     if (j.contains("error")) {
       const auto& e = j["error"];
       if (e.is_object() && e.contains("message") && e["message"].is_string()) return e["message"].get<std::string>();

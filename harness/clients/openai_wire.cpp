@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/json/json_input.h"
 #include "harness/clients/reasoning.h"
 
 namespace gauntlet::harness {
@@ -289,8 +290,8 @@ json build_request_body(const ChatRequest& request, const WireOptions& options) 
 ChatResult parse_response(const std::string& body, Endpoint endpoint) {
   json j;
   try {
-    j = json::parse(body);
-  } catch (const json::parse_error&) {
+    j = engine::parse_json_input(body, "");
+  } catch (const engine::JsonInputError&) {  // also too deep, or a NUL byte
     throw MalformedResponse(fmt::format("response is not JSON: {}", snippet(body)));
   }
   if (!j.is_object()) throw MalformedResponse(fmt::format("response is not a JSON object: {}", snippet(body)));
@@ -412,8 +413,8 @@ void StreamAccumulator::handle_event(const std::string& data) {
   };
   json j;
   try {
-    j = json::parse(trimmed);
-  } catch (const json::parse_error&) {
+    j = engine::parse_json_input(trimmed, "");
+  } catch (const engine::JsonInputError&) {
     fail(fmt::format("bad JSON event in stream: {}", snippet(trimmed)));
     return;
   }
@@ -480,7 +481,11 @@ ChatResult StreamAccumulator::finish() {
   const bool any = std::any_of(choices_.begin(), choices_.end(), [](const Partial& p) { return p.seen; });
   if (!any) {
     if (!stray_.empty()) {
-      const json j = json::parse(stray_, nullptr, false);
+      json j;
+      try {
+        j = engine::parse_json_input(stray_, "");
+      } catch (const engine::JsonInputError&) {
+      }
       if (auto e = error_message(j)) {
         throw MalformedResponse(fmt::format("server returned an error: {}", snippet(*e)));
       }

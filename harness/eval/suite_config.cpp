@@ -66,7 +66,8 @@ TaskConfig read_task(const YAML::Node& node, const std::string& file, const std:
   t.name = r.req_string("name");
   auto dataset = r.req_string("dataset");
   t.dataset = std::filesystem::path(dataset).is_absolute() ? std::filesystem::path(dataset) : base / dataset;
-  if (!std::filesystem::is_regular_file(t.dataset))
+  std::error_code ec;  // a path the system refuses (too long, ...) is as missing as an absent one
+  if (!std::filesystem::is_regular_file(t.dataset, ec))
     r.fail(r.node()["dataset"], r.path("dataset"), fmt::format("no such file: {}", t.dataset.string()));
   t.prompt = r.req_string("prompt");
   try {

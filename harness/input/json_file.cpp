@@ -1,24 +1,23 @@
 #include "harness/input/json_file.h"
 
-#include <fstream>
-#include <sstream>
-
 #include <fmt/format.h>
 
+#include "engine/json/json_input.h"
 #include "harness/errors/errors.h"
 
 namespace gauntlet::harness {
 
 nlohmann::json read_json_file(const std::filesystem::path& path, const std::string& expected) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UsageError(fmt::format("{}: cannot open", path.string()));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
+  std::string text;
   try {
-    return nlohmann::json::parse(buffer.str());
-  } catch (const nlohmann::json::exception& e) {
-    throw UsageError(fmt::format("{}: not valid JSON{}: {}", path.string(), expected.empty() ? "" : " (" + expected + ")",
-                                 e.what()));
+    text = engine::read_input_file(path);
+  } catch (const engine::JsonInputError& e) {
+    throw UsageError(e.what());
+  }
+  try {
+    return engine::parse_json_input(text, "");
+  } catch (const engine::JsonInputError& e) {
+    throw UsageError(fmt::format("{}: {}{}", path.string(), e.what(), expected.empty() ? "" : " (" + expected + ")"));
   }
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // JsonlReader: a JSON Lines file read one value per line; blank lines (spaces, tabs, a trailing \r)
 // are skipped. Every problem throws DatasetError naming file:line: a file that cannot be opened
-// (line 0), a line that is not valid JSON, a read error. Callers check each value's shape and
+// (line 0), a line that is not valid JSON or breaks a limit (kMaxLineBytes; the nesting and NUL
+// limits of engine/json/json_input.h), a read error. Callers check each value's shape and
 // report their own problems through fail(), so every JSONL input names its errors the same way.
 #include <filesystem>
 #include <fstream>
@@ -14,8 +15,11 @@ namespace gauntlet::harness {
 
 class JsonlReader {
  public:
+  static constexpr std::size_t kMaxLineBytes = std::size_t{256} << 20;  // 256 MiB
+
   explicit JsonlReader(const std::filesystem::path& path);
-  JsonlReader(std::istream& in, std::string name);  // `name` is the file name used in errors
+  // `name` is the file name used in errors.
+  JsonlReader(std::istream& in, std::string name, std::size_t max_line_bytes = kMaxLineBytes);
 
   // The next value; false at the end of the input.
   bool next(nlohmann::json& value);
@@ -27,11 +31,14 @@ class JsonlReader {
   [[noreturn]] void fail(const std::string& what) const;  // DatasetError(name, line, what)
 
  private:
+  bool read_line(std::string& text);
+
   template <typename Json>
   bool next_value(Json& value);
   std::ifstream file_;
   std::istream* in_ = nullptr;
   std::string name_;
+  std::size_t max_line_bytes_ = kMaxLineBytes;
   int line_ = 0;
 };
 

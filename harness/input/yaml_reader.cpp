@@ -1,18 +1,99 @@
 #include "harness/input/yaml_reader.h"
 
+#include <fstream>
+#include <iterator>
+#include <map>
+
+#include "engine/text/unicode.h"
+
 namespace gauntlet::harness {
+namespace {
+
+int line_of(const YAML::Node& node) { return node.Mark().line >= 0 ? node.Mark().line + 1 : 0; }
+
+// Walks the loaded document once, as it will be read (an alias counts each time it is used), and
+// enforces the limits and rules of load_yaml_file.
+class DocumentCheck {
+ public:
+  explicit DocumentCheck(std::string file) : file_(std::move(file)) {}
+
+  void visit(const YAML::Node& node, const std::string& path, int depth) {
+    const std::string where = path.empty() ? "(top level)" : path;
+    if (depth > kMaxYamlDepth)
+      throw ConfigError(file_, line_of(node), where, fmt::format("nested deeper than {} levels (the limit)", kMaxYamlDepth));
+    if (++nodes_ > kMaxYamlNodes)
+      throw ConfigError(file_, line_of(node), where,
+                        fmt::format("the file expands to more than {} values (the limit; aliases count each time they "
+                                    "are used)",
+                                    kMaxYamlNodes));
+    switch (node.Type()) {
+      case YAML::NodeType::Scalar:
+        check_text(node, where, node.Scalar());
+        break;
+      case YAML::NodeType::Sequence:
+        for (std::size_t i = 0; i < node.size(); ++i) visit(node[i], path + "[" + std::to_string(i) + "]", depth + 1);
+        break;
+      case YAML::NodeType::Map: {
+        std::map<std::string, int> first_line;
+        for (const auto& kv : node) {
+          if (!kv.first.IsScalar())
+            throw ConfigError(file_, line_of(kv.first), where, "a key must be a plain value, not a list or a mapping");
+          const std::string& key = kv.first.Scalar();
+          const std::string key_path = path.empty() ? key : path + "." + key;
+          check_text(kv.first, key_path, key);
+          auto [it, fresh] = first_line.emplace(key, line_of(kv.first));
+          if (!fresh)
+            throw ConfigError(file_, line_of(kv.first), key_path,
+                              fmt::format("duplicate key (first at line {})", it->second));
+          visit(kv.second, key_path, depth + 1);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+ private:
+  void check_text(const YAML::Node& node, const std::string& where, const std::string& text) const {
+    if (auto at = engine::unicode::invalid_utf8_at(text); at != std::string_view::npos)
+      throw ConfigError(file_, line_of(node), where,
+                        fmt::format("not valid UTF-8 (byte 0x{:02X} at offset {} of the value)",
+                                    static_cast<unsigned char>(text[at]), at));
+  }
+
+  std::string file_;
+  std::size_t nodes_ = 0;
+};
+
+}  // namespace
 
 YAML::Node load_yaml_file(const std::filesystem::path& path, const std::string& what) {
   const std::string file = path.string();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    throw ConfigError(file, 0, "file",
+                      std::filesystem::exists(path, ec) ? "the " + what + " file is not a regular file"
+                                                        : "cannot read the " + what + " file");
+  }
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxYamlFileBytes)
+    throw ConfigError(file, 0, "file",
+                      fmt::format("the {} file has {} bytes, more than {} (the limit)", what, size, kMaxYamlFileBytes));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(file, 0, "file", "cannot read the " + what + " file");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw ConfigError(file, 0, "file", "cannot read the " + what + " file");
   YAML::Node root;
   try {
-    root = YAML::LoadFile(file);
-  } catch (const YAML::BadFile&) {
-    throw ConfigError(file, 0, "file", "cannot read the " + what + " file");
+    root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     throw ConfigError(file, e.mark.line + 1, "yaml", e.msg);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(file, e.mark.line >= 0 ? e.mark.line + 1 : 0, "yaml", e.msg);
   }
   if (!root || root.IsNull()) throw ConfigError(file, 0, "file", "the " + what + " file is empty");
+  DocumentCheck(file).visit(root, "", 0);
   return root;
 }
 

@@ -89,9 +89,18 @@ class MapReader {
   std::set<std::string> seen_;
 };
 
-// Parses a YAML config file. `what` names the kind of file in errors ("suite", "tournament", ...):
-// ConfigError "cannot read the <what> file" (line 0), a YAML syntax error at its line, or "the <what>
-// file is empty". The root is returned as parsed; MapReader(root, ...) checks that it is a mapping.
+// Limits of a YAML config file: its size, nesting, and the values it holds once aliases are
+// expanded (an alias counts each time it is used, so an alias bomb stops at the limit).
+inline constexpr std::size_t kMaxYamlFileBytes = std::size_t{16} << 20;  // 16 MiB
+inline constexpr int kMaxYamlDepth = 64;
+inline constexpr std::size_t kMaxYamlNodes = 100'000;
+
+// Parses a YAML config file. `what` names the kind of file in errors ("suite", "tournament", ...).
+// Every problem is a ConfigError naming the file, the line and the key path: "cannot read the <what>
+// file" (line 0), a YAML syntax error, "the <what> file is empty", a limit above broken, a duplicate
+// key (YAML forbids them; the parser would keep the first silently), a key that is a list or a
+// mapping, a value that is not valid UTF-8. The root is returned as parsed; MapReader(root, ...)
+// checks that it is a mapping.
 YAML::Node load_yaml_file(const std::filesystem::path& path, const std::string& what);
 
 // YAML to JSON with scalars typed (bool, integer, number, string; quoted scalars stay strings).

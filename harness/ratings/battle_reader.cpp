@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "engine/json/json_input.h"
 #include "harness/errors/errors.h"
 #include "harness/input/jsonl_reader.h"
 
@@ -48,7 +49,7 @@ std::vector<Battle> read_battles_jsonl(std::istream& in, const std::string& name
       throw DatasetError(name, line,
                          fmt::format("\"winner\" must be \"a\", \"b\" or \"tie\" (or \"model_a\", \"model_b\", "
                                      "\"tie (bothbad)\"), got {}",
-                                     w.dump()));
+                                     engine::json_brief(w)));
     if (row.contains("group")) {
       const auto& g = row["group"];
       if (g.is_number_integer() && g.get<std::int64_t>() >= 0) {

@@ -93,7 +93,7 @@ void add_battle(const Indexed& x, int k, PairCounts& c) {
   c.s[p] += x.a[ku] == x.pairs[p].first ? x.score_a[ku] : 1.0 - x.score_a[ku];
 }
 
-// ---- Bradley-Terry by Newton's method ----
+// ---- Bradley-Terry by truncated Newton, one connected component at a time ----
 
 double log_sigmoid(double z) { return z >= 0 ? -std::log1p(std::exp(-z)) : z - std::log1p(std::exp(z)); }
 double sigmoid(double z) {
@@ -102,108 +102,169 @@ double sigmoid(double z) {
   return e / (1.0 + e);
 }
 
-// Log-likelihood in natural-log strength units theta (P(i beats j) = sigmoid(theta_i - theta_j)) plus
-// the prior: `prior` virtual draws per player against a fixed opponent at theta = 0.
-double log_likelihood(const Indexed& x, const PairCounts& c, const std::vector<double>& theta, double prior,
-                      const std::vector<char>& present) {
-  double ll = 0.0;
+// The games of one connected component of the players who met, in local player indices. The
+// log-likelihood is a sum over components (the prior ties each player only to the fixed reference),
+// so each is fitted on its own: small components finish in a few cheap steps, and no step costs more
+// than its own component's games.
+struct Component {
+  std::vector<int> players;                // local index -> player
+  std::vector<std::pair<int, int>> edges;  // local (i, j) of a pair that met
+  std::vector<double> n, s;                // per edge: games, i's score
+};
+
+// Components of the pairs with games, over the present players (union-find, path halving).
+std::vector<Component> split_components(const Indexed& x, const PairCounts& c, const std::vector<char>& present) {
+  const std::size_t P = x.players.size();
+  std::vector<int> parent(P);
+  for (std::size_t i = 0; i < P; ++i) parent[i] = static_cast<int>(i);
+  auto find = [&](int i) {
+    while (parent[static_cast<std::size_t>(i)] != i) {
+      parent[static_cast<std::size_t>(i)] = parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(i)])];
+      i = parent[static_cast<std::size_t>(i)];
+    }
+    return i;
+  };
+  for (std::size_t p = 0; p < x.pairs.size(); ++p)
+    if (c.n[p] > 0.0) parent[static_cast<std::size_t>(find(x.pairs[p].first))] = find(x.pairs[p].second);
+  std::vector<int> component_of(P, -1), local(P, -1);
+  std::vector<Component> out;
+  for (std::size_t i = 0; i < P; ++i) {
+    if (!present[i]) continue;
+    auto root = static_cast<std::size_t>(find(static_cast<int>(i)));
+    if (component_of[root] < 0) {
+      component_of[root] = static_cast<int>(out.size());
+      out.emplace_back();
+    }
+    Component& k = out[static_cast<std::size_t>(component_of[root])];
+    local[i] = static_cast<int>(k.players.size());
+    k.players.push_back(static_cast<int>(i));
+  }
   for (std::size_t p = 0; p < x.pairs.size(); ++p) {
     if (c.n[p] == 0.0) continue;
-    double d = theta[static_cast<std::size_t>(x.pairs[p].first)] - theta[static_cast<std::size_t>(x.pairs[p].second)];
-    ll += c.s[p] * log_sigmoid(d) + (c.n[p] - c.s[p]) * log_sigmoid(-d);
+    auto a = static_cast<std::size_t>(x.pairs[p].first), b = static_cast<std::size_t>(x.pairs[p].second);
+    Component& k = out[static_cast<std::size_t>(component_of[static_cast<std::size_t>(find(static_cast<int>(a)))])];
+    k.edges.emplace_back(local[a], local[b]);
+    k.n.push_back(c.n[p]);
+    k.s.push_back(c.s[p]);
   }
-  for (std::size_t i = 0; i < theta.size(); ++i)
-    if (present[i]) ll += prior * 0.5 * (log_sigmoid(theta[i]) + log_sigmoid(-theta[i]));
+  return out;
+}
+
+// Log-likelihood in natural-log strength units theta (P(i beats j) = sigmoid(theta_i - theta_j)) plus
+// the prior: `prior` virtual draws per player against a fixed opponent at theta = 0.
+double log_likelihood(const Component& k, const std::vector<double>& theta, double prior) {
+  double ll = 0.0;
+  for (std::size_t e = 0; e < k.edges.size(); ++e) {
+    double d = theta[static_cast<std::size_t>(k.edges[e].first)] - theta[static_cast<std::size_t>(k.edges[e].second)];
+    double lp = log_sigmoid(d);                 // log P(i wins)
+    ll += k.s[e] * lp + (k.n[e] - k.s[e]) * (lp - d);  // log P(j wins) = log_sigmoid(-d) = lp - d
+  }
+  for (double t : theta) ll += prior * (log_sigmoid(t) - 0.5 * t);  // 0.5 (log_sigmoid(t) + log_sigmoid(-t))
   return ll;
 }
 
-// Solves A x = g for symmetric positive definite A (row-major, n x n) by Cholesky; A is overwritten.
-// Returns false if A is not positive definite.
-bool cholesky_solve(std::vector<double>& A, std::vector<double>& g, std::size_t n) {
-  for (std::size_t j = 0; j < n; ++j) {
-    double d = A[j * n + j];
-    for (std::size_t k = 0; k < j; ++k) d -= A[j * n + k] * A[j * n + k];
-    if (!(d > 0.0)) return false;
-    d = std::sqrt(d);
-    A[j * n + j] = d;
-    for (std::size_t i = j + 1; i < n; ++i) {
-      double v = A[i * n + j];
-      for (std::size_t k = 0; k < j; ++k) v -= A[i * n + k] * A[j * n + k];
-      A[i * n + j] = v / d;
+// The Hessian of the negated objective, kept sparse: a weighted graph Laplacian plus the prior on the
+// diagonal. Products cost O(games + players), so a fit grows with the battles, not with the cube of
+// the players as a dense factorisation does.
+struct SparseHessian {
+  std::vector<double> diagonal;  // [players]
+  std::vector<double> weights;   // [edges] n * q * (1 - q)
+
+  void multiply(const Component& k, const std::vector<double>& x, std::vector<double>& y) const {
+    for (std::size_t v = 0; v < x.size(); ++v) y[v] = diagonal[v] * x[v];
+    for (std::size_t e = 0; e < k.edges.size(); ++e) {
+      auto i = static_cast<std::size_t>(k.edges[e].first), j = static_cast<std::size_t>(k.edges[e].second);
+      y[i] -= weights[e] * x[j];
+      y[j] -= weights[e] * x[i];
     }
   }
-  for (std::size_t i = 0; i < n; ++i) {  // L y = g
-    double v = g[i];
-    for (std::size_t k = 0; k < i; ++k) v -= A[i * n + k] * g[k];
-    g[i] = v / A[i * n + i];
-  }
-  for (std::size_t ii = n; ii-- > 0;) {  // L^T x = y
-    double v = g[ii];
-    for (std::size_t k = ii + 1; k < n; ++k) v -= A[k * n + ii] * g[k];
-    g[ii] = v / A[ii * n + ii];
-  }
-  return true;
+};
+
+double dot(const std::vector<double>& a, const std::vector<double>& b) {
+  double sum = 0.0;
+  for (std::size_t i = 0; i < a.size(); ++i) sum += a[i] * b[i];
+  return sum;
 }
 
-// Maximises the penalised log-likelihood over the present players (others stay at 0). theta is the
-// starting point and the result. Each Newton step is halved until the objective does not decrease.
-void newton_fit(const Indexed& x, const PairCounts& c, const std::vector<char>& present, const RatingOptions& o,
-                std::vector<double>& theta) {
-  const std::size_t P = x.players.size();
-  std::vector<std::size_t> var;  // variable index -> player
-  std::vector<int> var_of(P, -1);
-  for (std::size_t i = 0; i < P; ++i)
-    if (present[i]) {
-      var_of[i] = static_cast<int>(var.size());
-      var.push_back(i);
-    } else {
-      theta[i] = 0.0;
+// Solves H x = g (H symmetric positive definite) by conjugate gradients preconditioned with H's
+// diagonal, until the residual is below `relative` * |g| or after `max_iterations`; x starts at 0,
+// so every iterate is an ascent direction for the gradient g.
+void conjugate_gradient(const Component& k, const SparseHessian& h, const std::vector<double>& g, double relative,
+                        int max_iterations, std::vector<double>& x) {
+  const std::size_t n = g.size();
+  std::vector<double> inverse_diagonal(n), r = g, z(n), p(n), hp(n);
+  for (std::size_t v = 0; v < n; ++v) inverse_diagonal[v] = h.diagonal[v] > 0.0 ? 1.0 / h.diagonal[v] : 1.0;
+  x.assign(n, 0.0);
+  for (std::size_t v = 0; v < n; ++v) z[v] = inverse_diagonal[v] * r[v];
+  p = z;
+  double rz = dot(r, z);
+  const double target = relative * relative * dot(g, g);
+  for (int it = 0; it < max_iterations && dot(r, r) > target; ++it) {
+    h.multiply(k, p, hp);
+    const double php = dot(p, hp);
+    if (!(php > 0.0)) break;  // numerically singular direction: keep what we have
+    const double alpha = rz / php;
+    for (std::size_t v = 0; v < n; ++v) {
+      x[v] += alpha * p[v];
+      r[v] -= alpha * hp[v];
+      z[v] = inverse_diagonal[v] * r[v];
     }
-  const std::size_t n = var.size();
-  if (n == 0) return;
-  const double prior = std::max(o.prior_draws, 1e-12);
-  std::vector<double> H(n * n), g(n), trial(P);
-  double ll = log_likelihood(x, c, theta, prior, present);
+    const double rz_next = dot(r, z);
+    const double beta = rz_next / rz;
+    rz = rz_next;
+    for (std::size_t v = 0; v < n; ++v) p[v] = z[v] + beta * p[v];
+  }
+}
+
+// Maximises the penalised log-likelihood of one component; theta (local) is the starting point and
+// the result. Each Newton system is solved by conjugate gradients, more exactly as the gradient
+// shrinks; the step is capped, then halved until the objective does not decrease. The objective is
+// strictly concave, so this reaches the same unique maximiser as an exact Newton method.
+void newton_fit(const Component& k, double prior, const RatingOptions& o, std::vector<double>& theta) {
+  const std::size_t n = theta.size();
+  SparseHessian h;
+  h.weights.resize(k.edges.size());
+  h.diagonal.resize(n);
+  std::vector<double> g(n), step(n), trial(n);
+  const int cg_iterations = static_cast<int>(std::min<std::size_t>(4 * n + 50, 5000));
+  double ll = log_likelihood(k, theta, prior);
   for (int iter = 0; iter < o.max_iterations; ++iter) {
-    std::fill(H.begin(), H.end(), 0.0);
     std::fill(g.begin(), g.end(), 0.0);
-    for (std::size_t p = 0; p < x.pairs.size(); ++p) {
-      if (c.n[p] == 0.0) continue;
-      auto i = static_cast<std::size_t>(var_of[static_cast<std::size_t>(x.pairs[p].first)]);
-      auto j = static_cast<std::size_t>(var_of[static_cast<std::size_t>(x.pairs[p].second)]);
-      double q = sigmoid(theta[var[i]] - theta[var[j]]);
-      double r = c.s[p] - c.n[p] * q;  // d ll / d theta_i
-      double w = c.n[p] * q * (1.0 - q);
+    std::fill(h.diagonal.begin(), h.diagonal.end(), 0.0);
+    for (std::size_t e = 0; e < k.edges.size(); ++e) {
+      auto i = static_cast<std::size_t>(k.edges[e].first), j = static_cast<std::size_t>(k.edges[e].second);
+      double q = sigmoid(theta[i] - theta[j]);
+      double r = k.s[e] - k.n[e] * q;  // d ll / d theta_i
+      double w = k.n[e] * q * (1.0 - q);
       g[i] += r;
       g[j] -= r;
-      H[i * n + i] += w;
-      H[j * n + j] += w;
-      H[i * n + j] -= w;
-      H[j * n + i] -= w;
+      h.diagonal[i] += w;
+      h.diagonal[j] += w;
+      h.weights[e] = w;
     }
     for (std::size_t v = 0; v < n; ++v) {
-      double q = sigmoid(theta[var[v]]);
+      double q = sigmoid(theta[v]);
       g[v] += prior * (0.5 - q);
-      H[v * n + v] += prior * q * (1.0 - q);
+      h.diagonal[v] += prior * q * (1.0 - q);
     }
     double gmax = 0.0;
     for (double gv : g) gmax = std::max(gmax, std::abs(gv));
     if (gmax < 1e-14) return;
-    std::vector<double> step = g;
-    if (!cholesky_solve(H, step, n)) {
-      // Numerically singular (extreme ratings): fall back to a scaled gradient step.
-      for (std::size_t v = 0; v < n; ++v) step[v] = g[v] / std::max(1.0, gmax);
-    }
-    double t = 1.0, largest = 0.0;
+    // Forcing term: loose far from the optimum, tight near it (superlinear convergence).
+    const double relative = std::clamp(std::sqrt(std::sqrt(dot(g, g))), 1e-12, 0.1);
+    conjugate_gradient(k, h, g, relative, cg_iterations, step);
+    // Where the likelihood is nearly flat (a player who won or lost everything) the Newton step is
+    // huge; no player moves more than kMaxStep natural-log units (about 700 Elo) per iteration, so
+    // the ratings stay where the curvature is still representable.
+    constexpr double kMaxStep = 4.0;
+    double step_max = 0.0;
+    for (double sv : step) step_max = std::max(step_max, std::abs(sv));
+    double t = step_max > kMaxStep ? kMaxStep / step_max : 1.0, largest = 0.0;
     bool improved = false;
     for (int half = 0; half < 60; ++half, t *= 0.5) {
-      trial = theta;
-      largest = 0.0;
-      for (std::size_t v = 0; v < n; ++v) {
-        trial[var[v]] += t * step[v];
-        largest = std::max(largest, std::abs(t * step[v]));
-      }
-      double trial_ll = log_likelihood(x, c, trial, prior, present);
+      for (std::size_t v = 0; v < n; ++v) trial[v] = theta[v] + t * step[v];
+      largest = t * step_max;
+      double trial_ll = log_likelihood(k, trial, prior);
       if (trial_ll >= ll - 1e-12 * std::abs(ll)) {
         theta.swap(trial);
         ll = trial_ll;
@@ -212,6 +273,22 @@ void newton_fit(const Indexed& x, const PairCounts& c, const std::vector<char>& 
       }
     }
     if (!improved || largest < o.tolerance) return;
+  }
+}
+
+// Fits every component of the present players; absent players get 0. theta (by player) is the
+// starting point and the result.
+void fit_bradley_terry_mle(const Indexed& x, const PairCounts& c, const std::vector<char>& present,
+                           const RatingOptions& o, std::vector<double>& theta) {
+  const double prior = std::max(o.prior_draws, 1e-12);
+  for (std::size_t i = 0; i < theta.size(); ++i)
+    if (!present[i]) theta[i] = 0.0;
+  std::vector<double> local;
+  for (const Component& k : split_components(x, c, present)) {
+    local.resize(k.players.size());
+    for (std::size_t v = 0; v < local.size(); ++v) local[v] = theta[static_cast<std::size_t>(k.players[v])];
+    newton_fit(k, prior, o, local);
+    for (std::size_t v = 0; v < local.size(); ++v) theta[static_cast<std::size_t>(k.players[v])] = local[v];
   }
 }
 
@@ -271,7 +348,7 @@ std::vector<double> fit_once(const Indexed& x, const std::vector<int>& order, co
   } else {
     PairCounts c{std::vector<double>(x.pairs.size(), 0.0), std::vector<double>(x.pairs.size(), 0.0)};
     for (int k : order) add_battle(x, k, c);
-    newton_fit(x, c, present, o, theta_start);
+    fit_bradley_terry_mle(x, c, present, o, theta_start);
     const double to_elo = o.scale / std::log(o.base);
     for (std::size_t i = 0; i < P; ++i) rating[i] = theta_start[i] * to_elo;
   }

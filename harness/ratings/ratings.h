@@ -8,9 +8,12 @@
 //   games only has to produce a std::vector<Battle>.
 // - Bradley-Terry: P(a beats b) = 1 / (1 + base^((R_b - R_a) / scale)), base 10, scale 400, so rating
 //   differences are in Elo units. A draw counts as half a win for each side (the FastChat/LMSYS
-//   convention). The fit maximises the log-likelihood by Newton's method with a backtracking line
-//   search; to keep it finite for unbeaten or winless players (and for disconnected groups of players)
-//   every player also plays `prior_draws` virtual draws (default 0.01 games in total) against a fixed
+//   convention). The fit maximises the log-likelihood by Newton's method, each connected group of
+//   players on its own, the Newton systems solved by preconditioned conjugate gradients over the
+//   pairs that met (so a fit costs about O(battles) per step, never O(players^3)), with a capped,
+//   backtracking step; 1,000 players and 20,000 battles with 1,000 resamples take seconds. To keep
+//   it finite for unbeaten or winless players (and for disconnected groups of players) every player
+//   also plays `prior_draws` virtual draws (default 0.01 games in total) against a fixed
 //   virtual opponent. That prior is tiny next to any real game count, so connected, well-sampled
 //   data are fitted essentially exactly (bias well under 0.1 Elo), while a player who won all of n
 //   games gets a large but finite rating (about scale * log10(2n / prior_draws) above its opponents).

@@ -171,6 +171,12 @@ void Database::migrate() {
       s.step();
       version = static_cast<int>(s.integer(0));
     }
+    // user_version is any 32-bit value another program (or a damaged file) may have left; only
+    // 0..kSchemaVersion index the migrations.
+    if (version < 0)
+      throw StoreError(fmt::format("{}: schema version {} is not one gauntlet writes (not a gauntlet database, or a "
+                                   "damaged one)",
+                                   path_.string(), version));
     if (version > kSchemaVersion)
       throw StoreError(fmt::format("{}: schema version {} is newer than this gauntlet understands ({}); upgrade gauntlet",
                                    path_.string(), version, kSchemaVersion));

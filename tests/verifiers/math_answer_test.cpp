@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
+#include "verifiers/math_expression_parser.h"
+
 namespace gauntlet::verifiers {
 namespace {
 
@@ -65,6 +69,23 @@ TEST(ParseMathAnswer, InequalitiesAreIntervals) {
   EXPECT_EQ(parsed("5 \\geq x > 2"), "T(S(2); S(5)]");
   EXPECT_EQ(parsed("x \\ne 3"), "X\"x \\ne 3\"");
   EXPECT_EQ(parsed("x < y < z < w"), "X\"x < y < z < w\"");
+}
+
+// Issue 21: nesting is bounded. Up to kMaxMathNesting groups parse as usual; deeper answers are
+// text, at once (before: 13,200 nested parentheses recursed until the stack overflowed).
+TEST(ParseMathAnswer, NestingBeyondTheLimitIsText) {
+  auto wrapped = [](int depth, const std::string& leaf) {
+    return std::string(static_cast<std::size_t>(depth), '(') + leaf + std::string(static_cast<std::size_t>(depth), ')');
+  };
+  EXPECT_EQ(parsed(wrapped(kMaxMathNesting - 1, "1")), "S(1)");
+  EXPECT_EQ(parse_math_answer(wrapped(2 * kMaxMathNesting + 2, "1")).kind, Kind::kText);
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(parse_math_answer(wrapped(13200, "1")).kind, Kind::kText);
+  EXPECT_EQ(parse_math_answer(wrapped(13200, "1, 2")).kind, Kind::kText);
+  std::string tuples = "1";
+  for (int i = 0; i < 5000; ++i) tuples = "(" + tuples + ", 2)";
+  EXPECT_EQ(parse_math_answer(tuples).kind, Kind::kTuple);  // the outer levels; the inner ones are text
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
 }
 
 }  // namespace

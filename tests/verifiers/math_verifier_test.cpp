@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 namespace gauntlet::verifiers {
 namespace {
 
@@ -81,6 +83,22 @@ TEST(MathVerifier, TimeoutIsNoneWithANote) {
   EXPECT_TRUE(v.note.find("timed out after 300 ms") != std::string::npos ||
               v.note.find("out of memory") != std::string::npos)
       << v.note;
+}
+
+// Issue 21: `gauntlet verify math --gold "((...1...))" --pred 1` with 13,200 levels crashed with a
+// stack overflow after seconds; now the gold is text and the verdict comes at once, either way round.
+TEST(MathVerifier, HostileNestingIsAnsweredQuickly) {
+  const std::string deep = std::string(13200, '(') + "1" + std::string(13200, ')');
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(verify(deep, "1").equivalent);
+  EXPECT_FALSE(verify("1", deep).equivalent);
+  EXPECT_TRUE(verify(deep, deep).equivalent);  // the same text
+  std::string fracs;
+  for (int i = 0; i < 2000; ++i) fracs += "\\frac{";
+  fracs += "1";
+  for (int i = 0; i < 2000; ++i) fracs += "}{2}";
+  EXPECT_FALSE(verify(fracs, "1").equivalent);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
 }  // namespace

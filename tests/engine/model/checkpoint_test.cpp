@@ -369,4 +369,21 @@ TEST(Checkpoint, DirectoryProblems) {
   EXPECT_TRUE(has(msg, "config.json: model_type: unsupported architecture 'gpt2'")) << msg;
 }
 
+// Issue 21: a qwen2_moe config.json that says there is no shared expert while the checkpoint has
+// its tensors is refused (before: the shared expert was dropped silently and the tokens changed).
+TEST(Checkpoint, SharedExpertTensorsWithoutTheConfigWidthAreRefused) {
+  TempDir dir;
+  write_random_checkpoint(small_spec(Architecture::kQwen2Moe), dir.path());
+  auto config = nlohmann::json::parse(read_file(dir.file("config.json")));
+  config["shared_expert_intermediate_size"] = 0;
+  dir.write("config.json", config.dump());
+  auto msg = error_of(dir.path());
+  EXPECT_TRUE(has(msg, "config.json: shared_expert_intermediate_size is 0 (no shared expert) but tensor "
+                       "model.layers.0.mlp.shared_expert.gate_proj.weight exists"))
+      << msg;
+  config.erase("shared_expert_intermediate_size");
+  dir.write("config.json", config.dump());
+  EXPECT_TRUE(has(error_of(dir.path()), "shared_expert_intermediate_size is 0")) << error_of(dir.path());
+}
+
 }  // namespace

@@ -225,4 +225,55 @@ TEST(ModelConfig, MissingOrBrokenFiles) {
   }
 }
 
+// Issue 21: hostile config.json files end in a clean CheckpointError naming the file (before: a
+// SIGSEGV for deep nesting in a key that is read, and a silent success for bytes after a NUL).
+std::string raw_load_error(const std::string& text) {
+  TempDir dir;
+  dir.write("config.json", text);
+  try {
+    load_model_config(dir.path());
+  } catch (const CheckpointError& e) {
+    std::string msg = e.what();
+    EXPECT_NE(msg.find(dir.file("config.json")), std::string::npos) << msg;
+    return msg;
+  }
+  return "";
+}
+
+TEST(ModelConfig, DeepNestingIsRefusedInReadAndIgnoredKeys) {
+  const std::string deep = std::string(66000, '[') + std::string(66000, ']');
+  std::string text = qwen3_config().dump();
+  for (const char* key : {"rms_norm_eps", "use_cache"}) {
+    std::string edited = text;
+    edited.insert(1, std::string("\"") + key + "\": " + deep + ", ");
+    auto msg = raw_load_error(edited);
+    EXPECT_TRUE(has(msg, "nested deeper than 128 levels (the limit)")) << msg.substr(0, 300);
+  }
+  // Shallow but wrongly typed values are named with the key, the value printed briefly.
+  auto j = qwen3_config();
+  j["rms_norm_eps"] = nlohmann::json::parse(std::string(100, '[') + std::string(100, ']'));
+  auto msg = load_error(j);
+  EXPECT_TRUE(has(msg, "rms_norm_eps: expected a number, got [[[[")) << msg;
+  EXPECT_LT(msg.size(), 400u) << msg;
+}
+
+TEST(ModelConfig, BytesAfterTheObjectAreAnError) {
+  using namespace std::string_literals;
+  const std::string text = qwen3_config().dump();
+  EXPECT_TRUE(has(raw_load_error(text + "\0garbage{{{"s), "a NUL byte at offset"));
+  EXPECT_TRUE(has(raw_load_error(text + "\n{} trailing"), "not valid JSON"));
+  EXPECT_EQ(raw_load_error(text + "\n\n"), "");
+}
+
+TEST(ModelConfig, IntegersBeyond32BitsAreNotTruncated) {
+  auto j = qwen3_config();
+  j["eos_token_id"] = 4294967296LL + 5;  // 5 after truncation to 32 bits
+  EXPECT_TRUE(has(load_error(j), "eos_token_id: 4294967301 is not a 32-bit integer"));
+  j["eos_token_id"] = {5, 18446744073709551615ULL};
+  EXPECT_TRUE(has(load_error(j), "eos_token_id: expected 32-bit integers"));
+  j["eos_token_id"] = 3;
+  j["vocab_size"] = 4294967296LL + 297;
+  EXPECT_TRUE(has(load_error(j), "vocab_size: expected an integer >= 1"));
+}
+
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <filesystem>
 #include <string>
 
 #include "engine/model/checkpoint_error.h"
@@ -166,6 +167,26 @@ TEST(SafetensorsFile, MissingFileAndDirectory) {
   TempDir dir;
   EXPECT_THROW(SafetensorsFile(dir.file("absent.safetensors")), CheckpointError);
   EXPECT_THROW(SafetensorsFile(dir.path()), CheckpointError);
+}
+
+// Issue 21: header limits. Deep nesting is refused while parsing; a header over 100 MB (the
+// reference implementation's limit) is refused before it is parsed.
+TEST(SafetensorsFile, HeaderLimits) {
+  TempDir dir;
+  const std::string deep = std::string(66000, '[') + std::string(66000, ']');
+  auto msg = open_error(dir, file_bytes("{\"__metadata__\": {\"a\": " + deep + "}}", ""));
+  EXPECT_TRUE(has(msg, "header: nested deeper than 128 levels (the limit)")) << msg.substr(0, 300);
+  using namespace std::string_literals;
+  EXPECT_TRUE(has(open_error(dir, file_bytes("{}\0\0\0\0\0\0"s, "")), "header: a NUL byte at offset 2"));
+
+  dir.write("big.safetensors", le64(100'000'001) + "{}");
+  std::filesystem::resize_file(dir.file("big.safetensors"), 8 + 100'000'001);  // sparse
+  try {
+    SafetensorsFile f(dir.file("big.safetensors"));
+    FAIL() << "no error";
+  } catch (const CheckpointError& e) {
+    EXPECT_TRUE(has(e.what(), "header length 100000001 is more than 100000000 bytes (the limit)")) << e.what();
+  }
 }
 
 }  // namespace

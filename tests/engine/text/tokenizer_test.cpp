@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "engine/text/stream_decoder.h"
 #include "engine/text/tokenizer_writer.h"
 #include "engine/text/unicode.h"
@@ -120,6 +122,76 @@ TEST(TokenizerErrors, NameTheFileAndTheProblem) {
   std::string bad_merge = good;
   bad_merge.replace(bad_merge.find("\"merges\": ["), 11, "\"merges\": [[\"zz\", \"q\"], ");
   expect_error(bad_merge, "merge 0");
+}
+
+// Issue 21: tokenizer.json members of the wrong type are errors naming the key path (before: a
+// library message naming nothing, or a silent success), and deep nesting is refused at parse time
+// (before: a SIGSEGV printing decoder.type).
+class EditedTokenizer : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    write_default_tokenizer(dir.path());
+    good = nlohmann::json::parse(gauntlet::testing::read_file(dir.file("tokenizer.json")));
+  }
+  // The load error of the default tokenizer after `edit` ("" when it loads).
+  template <typename Edit>
+  std::string error_after(Edit edit) {
+    nlohmann::json j = good;
+    edit(j);
+    return error_of_text(j.dump());
+  }
+  std::string error_of_text(const std::string& text) {
+    dir.write("tokenizer.json", text);
+    try {
+      Tokenizer::load(dir.path());
+    } catch (const TokenizerError& e) {
+      return e.what();
+    }
+    return "";
+  }
+  TempDir dir;
+  nlohmann::json good;
+};
+
+TEST_F(EditedTokenizer, ModelTypeMustBeTheStringBpe) {
+  EXPECT_EQ(error_after([](nlohmann::json&) {}), "");
+  EXPECT_EQ(error_after([](nlohmann::json& j) { j["model"].erase("type"); }), "");  // old files have none
+  const std::string file = dir.file("tokenizer.json");
+  EXPECT_EQ(error_after([](nlohmann::json& j) { j["model"]["type"] = 0.5; }),
+            file + ": model.type: expected a string, got 0.5");
+  EXPECT_EQ(error_after([](nlohmann::json& j) { j["model"]["type"] = true; }),
+            file + ": model.type: expected a string, got true");
+  EXPECT_EQ(error_after([](nlohmann::json& j) { j["model"]["type"] = ""; }),
+            file + ": model.type '' is not supported (only BPE)");
+  EXPECT_EQ(error_after([](nlohmann::json& j) { j["decoder"]["type"] = 7; }),
+            file + ": decoder.type: expected a string, got 7");
+}
+
+TEST_F(EditedTokenizer, WrongTypesNameTheKeyPath) {
+  const std::string file = dir.file("tokenizer.json");
+  EXPECT_EQ(error_after([](nlohmann::json& j) { j["added_tokens"][0]["special"] = "yes"; }),
+            file + ": added_tokens[0].special: expected true or false, got \"yes\"");
+  EXPECT_EQ(error_after([](nlohmann::json& j) { j["added_tokens"][1]["lstrip"] = 1; }),
+            file + ": added_tokens[1].lstrip: expected true or false, got 1");
+  EXPECT_EQ(error_after([](nlohmann::json& j) { j["added_tokens"][0]["id"] = 4294967296LL; }),
+            file + ": added_tokens[0].id: expected a token id (an integer from 0 to 16000000), got 4294967296");
+  EXPECT_EQ(error_after([](nlohmann::json& j) { j["model"]["vocab"]["a"] = "x"; }),
+            file + ": model.vocab[\"a\"]: expected a token id (an integer from 0 to 16000000), got \"x\"");
+  EXPECT_EQ(error_after([](nlohmann::json& j) { j["model"]["byte_fallback"] = "no"; }),
+            file + ": model.byte_fallback: expected true or false, got \"no\"");
+  EXPECT_EQ(error_after([](nlohmann::json& j) { j["pre_tokenizer"]["pretokenizers"][0]["behavior"] = 3; }),
+            file + ": pre_tokenizer.pretokenizers[0].behavior: expected a string, got 3");
+}
+
+TEST_F(EditedTokenizer, DeepNestingIsRefusedWithoutPrintingIt) {
+  nlohmann::json j = good;
+  j["decoder"]["type"] = "PLACEHOLDER";
+  std::string text = j.dump();
+  text.replace(text.find("\"PLACEHOLDER\""), 13, std::string(66000, '[') + std::string(66000, ']'));
+  auto msg = error_of_text(text);
+  EXPECT_TRUE(msg.find(dir.file("tokenizer.json") + ": line 1: nested deeper than 128 levels") == 0) << msg.substr(0, 300);
+  using namespace std::string_literals;
+  EXPECT_TRUE(error_of_text(good.dump() + "\0junk"s).find("a NUL byte") != std::string::npos);
 }
 
 }  // namespace

@@ -541,6 +541,23 @@ TEST(ParseResponse, BadContentType) {
   expect_malformed(R"({"choices": [{"index": 0, "message": {"content": 42}}]})", "content");
 }
 
+// Issue 21: a server's body or stream event nested 66,000 deep (or carrying a NUL byte) is a
+// MalformedResponse like any other bad body, never a crash.
+TEST(ParseResponse, HostileNestingAndNulBytes) {
+  const std::string deep = std::string(66000, '[') + std::string(66000, ']');
+  expect_malformed("{\"choices\": " + deep + "}", "response is not JSON");
+  expect_malformed(R"({"choices": [{"index": 0, "message": {"content": )" + deep + "}}]}", "response is not JSON");
+  using namespace std::string_literals;
+  expect_malformed(R"({"choices": [{"index": 0, "message": {"content": "hi"}}]})"s + "\0trailing"s, "not JSON");
+  try {
+    stream_whole("data: {\"choices\": " + deep + "}\n\ndata: [DONE]\n\n");
+    ADD_FAILURE() << "no exception";
+  } catch (const MalformedResponse& e) {
+    EXPECT_NE(std::string(e.what()).find("bad JSON event in stream"), std::string::npos) << e.what();
+    EXPECT_LT(std::string(e.what()).size(), 400u);
+  }
+}
+
 TEST(ParseResponse, ErrorMessagesAreShortAndValidUtf8) {
   const std::string body = "\xff\xfe not json " + std::string(5000, 'x') + "\x80";
   try {

@@ -593,6 +593,14 @@ TEST_F(SuiteConfigTest, NestedListsInStringListsAreConfigErrors) {
   EXPECT_CONTAINS(msg, where(4, "models[0].params.stop"));
 }
 
+// Found by the fuzz targets: a dataset path the system refuses (here: longer than a file name may
+// be) is a missing dataset, named with its key (before: an uncaught filesystem_error, exit 1).
+TEST_F(SuiteConfigTest, DatasetPathTooLongIsNamed) {
+  auto msg = error_of(std::string(kToyModel) + "tasks:\n  - name: add\n    dataset: " + std::string(5000, '9') +
+                      ".jsonl\n    prompt: \"Q: {question}\"\n");
+  EXPECT_CONTAINS(msg, ":6: tasks[0].dataset: no such file");
+}
+
 TEST_F(SuiteConfigTest, EmptyModelsOrTasks) {
   auto msg = error_of(std::string("models: []\n") + kBasicTask);
   EXPECT_CONTAINS(msg, "models");

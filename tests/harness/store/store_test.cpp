@@ -212,6 +212,25 @@ TEST(StoreSchema, NewerSchemaIsRefused) {
   EXPECT_EQ(query_text(db, "PRAGMA user_version"), std::to_string(kSchemaVersion + 1));
 }
 
+// Issue 21: a negative PRAGMA user_version (another program's file, or a damaged one) is refused
+// by name (before: a negative index into the migrations -- SIGSEGV at -1000 and below, memory read
+// as SQL from -1 to -100).
+TEST(StoreSchema, NegativeSchemaVersionIsRefused) {
+  for (long long version : {-1LL, -100LL, -1000LL, -2147483648LL}) {
+    ScratchDir dir("store");
+    const auto db = dir / "negative.db";
+    exec_raw(db, "PRAGMA user_version=" + std::to_string(version));
+    try {
+      Store store(db);
+      FAIL() << "expected StoreError for " << version;
+    } catch (const StoreError& e) {
+      EXPECT_EQ(std::string(e.what()), db.string() + ": schema version " + std::to_string(version) +
+                                           " is not one gauntlet writes (not a gauntlet database, or a damaged one)");
+    }
+    EXPECT_EQ(query_text(db, "PRAGMA user_version"), std::to_string(version));  // left untouched
+  }
+}
+
 TEST(StoreSchema, GarbageFileIsRefusedNamingThePath) {
   ScratchDir dir("store");
   const auto db = dir / "garbage.db";
