@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/digest/sha256.h"
+#include "harness/input/json_file.h"
 
 namespace gauntlet::harness {
 namespace {
@@ -53,9 +54,13 @@ std::string checkpoint_digest(const std::filesystem::path& dir) {
 
   const auto cache_path = dir / kCheckpointDigestCache;
   nlohmann::json cache = nlohmann::json::object();
-  {
-    std::ifstream in(cache_path);
-    if (in) cache = nlohmann::json::parse(in, nullptr, false);
+  if (std::filesystem::exists(cache_path)) {
+    // Our own file, but beside the checkpoint anyone may have changed it: read within the bounded
+    // reader's limits, and anything unreadable is no cache at all (the digests are computed again).
+    try {
+      cache = read_json_file(cache_path);
+    } catch (const std::exception&) {
+    }
     if (!cache.is_object()) cache = nlohmann::json::object();
   }
   bool cache_changed = false;

@@ -79,6 +79,20 @@ TEST(CheckpointDigest, AStaleCacheEntryIsNotBelieved) {
   EXPECT_EQ(checkpoint_digest(a), digest);
 }
 
+TEST(CheckpointDigest, AnUnreadableCacheFileIsNoCache) {
+  TempDir root;
+  const fs::path a(root.path());
+  write(a / "model.safetensors", std::string(2 << 20, 'a'));
+  const auto digest = checkpoint_digest(a);
+  // Not JSON, then nested far past any reader's depth (an unbounded recursive parse would overflow
+  // the stack): the digests are computed again, and the cache is rewritten.
+  for (const std::string& junk : {std::string("{not json"), std::string(1 << 20, '[')}) {
+    std::ofstream(a / kCheckpointDigestCache) << junk;
+    EXPECT_EQ(checkpoint_digest(a), digest);
+    EXPECT_TRUE(json::parse(std::ifstream(a / kCheckpointDigestCache)).is_object());
+  }
+}
+
 TEST(SameDefinition, LegacyPathMatchesTheDigestOfWhatItNamesOrAnyWhenGone) {
   TempDir root;
   const fs::path a(root.path());
