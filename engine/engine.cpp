@@ -6,6 +6,7 @@
 
 #include "engine/generation.h"
 #include "engine/kv_cache.h"
+#include "engine/request_error.h"
 #include "engine/text/jinja/error.h"
 #include "engine/text/tokenizer_error.h"
 
@@ -106,8 +107,7 @@ std::vector<GenerationResult> Engine::generate(const std::vector<GenerationReque
 GenerationResult Engine::generate(const GenerationRequest& request) {
   GenerationResult result;
   std::vector<int> prompt_ids = request.prompt_ids.empty() ? tokenizer_.encode(request.prompt) : request.prompt_ids;
-  if (prompt_ids.empty()) throw std::invalid_argument("Engine::generate: empty prompt");
-  if (request.max_tokens < 0) throw std::invalid_argument("Engine::generate: negative max_tokens");
+  check_request(prompt_ids, request.max_tokens, config());
   GenerationState state(request, std::move(prompt_ids), tokenizer_, thinking_, config(), result);
   if (request.max_tokens == 0) return result;
 
@@ -137,7 +137,10 @@ GenerationResult Engine::generate(const GenerationRequest& request) {
   cpu_start = cpu_seconds();
   for (;;) {
     if (state.push(sampler.sample(logits, choose_from))) break;
-    if (max_context > 0 && cache.size() >= max_context) break;  // "length"
+    if (max_context > 0 && cache.size() >= max_context) {  // no position left for another token
+      result.finish_reason = "context";
+      break;
+    }
     logits = forward_.decode(result.tokens.back().id, cache);
     ++result.timing.decode_tokens;
   }
@@ -155,7 +158,11 @@ GenerationResult Engine::generate(const GenerationRequest& request) {
 
 void Engine::teacher_force(std::span<const int> ids, const RoutingControls* routing,
                            std::vector<PositionRoutes>* trace, ExpertProbe* probe) {
-  if (ids.empty()) throw std::invalid_argument("Engine::teacher_force: no tokens");
+  if (ids.empty()) throw RequestError("no tokens to run");
+  const int vocab = config().vocab_size;
+  for (int id : ids)
+    if (id < 0 || id >= vocab)
+      throw RequestError("token id " + std::to_string(id) + " is outside the vocabulary (" + std::to_string(vocab) + ")");
   std::optional<RoutingPlan> plan;
   if (routing) plan.emplace(*routing, config());
   ForwardHooks hooks(forward_, plan ? &*plan : &default_routing_, trace, probe);

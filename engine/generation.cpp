@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/engine.h"
+#include "engine/request_error.h"
 
 namespace gauntlet::engine {
 
@@ -20,6 +21,19 @@ std::size_t find_stop(const std::string& text, const std::vector<std::string>& s
 }
 
 }  // namespace
+
+void check_request(const std::vector<int>& prompt_ids, int max_tokens, const ModelConfig& config) {
+  if (prompt_ids.empty()) throw RequestError("the prompt is empty");
+  if (max_tokens < 0) throw RequestError("max_tokens is negative (" + std::to_string(max_tokens) + ")");
+  const int vocab = config.vocab_size;
+  for (int id : prompt_ids)
+    if (id < 0 || id >= vocab)
+      throw RequestError("prompt token id " + std::to_string(id) + " is outside the vocabulary (" +
+                         std::to_string(vocab) + ")");
+  const int max_context = config.max_position_embeddings;
+  if (max_context > 0 && static_cast<int>(prompt_ids.size()) >= max_context)
+    throw ContextOverflow(static_cast<int>(prompt_ids.size()), max_context);
+}
 
 GenerationState::GenerationState(const GenerationRequest& request, std::vector<int> prompt_ids,
                                  const Tokenizer& tokenizer, const std::optional<ThinkingDelimiters>& thinking,

@@ -2,7 +2,8 @@
 // GenerationState: what happens to one sequence's sampled tokens, whoever runs the forward passes
 // (Engine::generate one request at a time, the serving scheduler many together): the token joins
 // the result, then stop tokens, text decoding, the reasoning span, stop strings and max_tokens
-// decide whether the sequence is over. The same rules in both places, so a request's result does
+// decide whether the sequence is over (the caller stops a sequence at the context's end, with
+// finish_reason "context"). The same rules in both places, so a request's result does
 // not depend on which one ran it.
 #include <optional>
 #include <string>
@@ -19,6 +20,11 @@ namespace gauntlet::engine {
 
 struct GenerationRequest;
 struct GenerationResult;
+
+// Throws RequestError (engine/request_error.h) for an empty prompt, a token id outside the
+// vocabulary or a negative max_tokens, and ContextOverflow for a prompt that leaves no position for
+// an answer in the model's context. Every way of generating checks requests with this.
+void check_request(const std::vector<int>& prompt_ids, int max_tokens, const ModelConfig& config);
 
 class GenerationState {
  public:

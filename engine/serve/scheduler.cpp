@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "engine/generation.h"
+#include "engine/request_error.h"
 #include "engine/serve/paged_sequence.h"
 
 namespace gauntlet::engine {
@@ -121,18 +122,10 @@ Scheduler::RequestId Scheduler::submit(ServeRequest request, ServeCallbacks call
   if (request.n > options_.max_batch)
     throw std::invalid_argument("n = " + std::to_string(request.n) + " exceeds the batch size " +
                                 std::to_string(options_.max_batch));
-  if (r.max_tokens < 0) throw std::invalid_argument("max_tokens must not be negative");
   g->prompt = r.prompt_ids.empty() ? engine_.tokenizer().encode(r.prompt) : r.prompt_ids;
-  if (g->prompt.empty()) throw std::invalid_argument("the prompt is empty");
-  const int vocab = static_cast<int>(engine_.config().vocab_size);
-  for (int id : g->prompt)
-    if (id < 0 || (vocab > 0 && id >= vocab))
-      throw std::invalid_argument("prompt token id " + std::to_string(id) + " is outside the vocabulary");
+  check_request(g->prompt, r.max_tokens, engine_.config());  // RequestError / ContextOverflow
   const int len = static_cast<int>(g->prompt.size());
   const int max_context = engine_.config().max_position_embeddings;
-  if (max_context > 0 && len >= max_context)
-    throw std::invalid_argument("the prompt has " + std::to_string(len) + " tokens; the model's context is " +
-                                std::to_string(max_context));
   const int bs = options_.block_size;
   const std::int64_t total = std::int64_t{len} + r.max_tokens;
   const std::int64_t capped = max_context > 0 ? std::min<std::int64_t>(total, max_context) : total;
@@ -381,7 +374,10 @@ bool Scheduler::advance(Group& g, Sequence& s, std::span<const float> logits) {
   GenerationResult& result = g.results[sz(s.index)];
   bool over = s.state->push(token);
   const int max_context = engine_.config().max_position_embeddings;
-  if (!over && max_context > 0 && s.kv->size() >= max_context) over = true;  // "length"
+  if (!over && max_context > 0 && s.kv->size() >= max_context) {  // no position left for another token
+    result.finish_reason = "context";
+    over = true;
+  }
   if (over) s.state->finish();
   if (g.callbacks.on_token) {
     std::size_t ready = result.text.size();

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "engine/engine.h"
+#include "engine/request_error.h"
 #include "engine/serve/scheduler.h"
 #include "harness/errors/errors.h"
 #include "harness/clients/reasoning.h"
@@ -113,10 +114,11 @@ void EngineClient::submit_async(ChatRequest request, Callback done) {
   }
   const auto start = std::chrono::steady_clock::now();
   auto shared = std::make_shared<std::pair<ChatRequest, Callback>>(std::move(request), std::move(done));
-  auto fail = [this, shared, start](std::string error) {
-    scheduler_->post([this, shared, start, error] {
+  auto fail = [this, shared, start](std::string error, Failure failure) {
+    scheduler_->post([this, shared, start, error, failure] {
       ChatResult result;
       result.error = "engine: " + error;
+      result.failure = failure;
       result.latency_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       shared->second(std::move(result));
       finished();
@@ -127,27 +129,44 @@ void EngineClient::submit_async(ChatRequest request, Callback done) {
     serve.generation = engine_request(shared->first);
     serve.n = std::max(1, shared->first.n);
     engine::ServeCallbacks callbacks;
-    callbacks.on_done = [this, shared, start](engine::ServeOutcome outcome) {
+    auto id = std::make_shared<engine::Scheduler::RequestId>(0);
+    callbacks.on_done = [this, shared, start, id](engine::ServeOutcome outcome) {
       ChatResult result;
-      if (!outcome.error.empty())
+      if (!outcome.error.empty()) {
         result.error = "engine: " + outcome.error;
-      else if (outcome.cancelled)
-        result.error = "engine: cancelled";
-      else
+        result.failure = Failure::kRejected;
+      } else if (outcome.cancelled) {
+        result.error = "cancelled: the run was interrupted before this request was answered";
+        result.failure = Failure::kCancelled;
+      } else {
         result = chat_result(shared->first, outcome.results);
+      }
+      {
+        std::lock_guard lock(mutex_);
+        running_.erase(*id);
+      }
       result.latency_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       shared->second(std::move(result));
       finished();
     };
-    scheduler_->submit(std::move(serve), std::move(callbacks));
+    std::lock_guard lock(mutex_);  // held so on_done cannot erase the id before it is recorded
+    *id = scheduler_->submit(std::move(serve), std::move(callbacks));
+    running_.insert(*id);
+  } catch (const engine::ContextOverflow& e) {
+    fail(e.what(), Failure::kContext);
   } catch (const std::exception& e) {
-    fail(e.what());
+    fail(e.what(), Failure::kRejected);
   }
 }
 
 ClientStats EngineClient::stats() const {
   std::lock_guard lock(mutex_);
   return {in_flight_, scheduler_->options().max_batch, 0, 0};
+}
+
+void EngineClient::cancel_pending() {
+  std::lock_guard lock(mutex_);
+  for (auto id : running_) scheduler_->cancel(id);
 }
 
 void EngineClient::drain() {

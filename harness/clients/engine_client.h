@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -37,6 +38,9 @@ class EngineClient : public ModelClient {
   void submit_async(ChatRequest request, Callback done) override;
   ClientStats stats() const override;
   void drain() override;
+  // Every request still waiting or running ends as cancelled (Failure::kCancelled) at the
+  // scheduler's next step.
+  void cancel_pending() override;
 
   ChatResult answer(const ChatRequest& request);  // synchronous, for tests
 
@@ -54,6 +58,7 @@ class EngineClient : public ModelClient {
   mutable std::mutex mutex_;
   std::condition_variable idle_;
   int in_flight_ = 0;
+  std::set<std::uint64_t> running_;  // scheduler request ids not yet answered
 };
 
 }  // namespace gauntlet::harness
