@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "engine/kv_cache.h"
+#include "engine/request_error.h"
 #include "engine/text/jinja/error.h"
 #include "engine/text/stream_decoder.h"
 #include "engine/text/tokenizer_error.h"
@@ -116,8 +117,16 @@ std::vector<GenerationResult> Engine::generate(const std::vector<GenerationReque
 GenerationResult Engine::generate(const GenerationRequest& request) {
   GenerationResult result;
   result.prompt_ids = request.prompt_ids.empty() ? tokenizer_.encode(request.prompt) : request.prompt_ids;
-  if (result.prompt_ids.empty()) throw std::invalid_argument("Engine::generate: empty prompt");
-  if (request.max_tokens < 0) throw std::invalid_argument("Engine::generate: negative max_tokens");
+  if (result.prompt_ids.empty()) throw RequestError("the prompt is empty");
+  if (request.max_tokens < 0) throw RequestError("max_tokens is negative (" + std::to_string(request.max_tokens) + ")");
+  const int vocab = config().vocab_size;
+  for (int id : result.prompt_ids)
+    if (id < 0 || id >= vocab)
+      throw RequestError("prompt token id " + std::to_string(id) + " is outside the vocabulary (" +
+                         std::to_string(vocab) + ")");
+  const int max_context = config().max_position_embeddings;
+  if (max_context > 0 && static_cast<int>(result.prompt_ids.size()) >= max_context)
+    throw ContextOverflow(static_cast<int>(result.prompt_ids.size()), max_context);
   result.finish_reason = "length";
   if (request.max_tokens == 0) return result;
 
@@ -129,7 +138,6 @@ GenerationResult Engine::generate(const GenerationRequest& request) {
   // padding ids are never chosen nor listed in top_logprobs, and log-probabilities are normalised
   // over the tokenizer's ids, as vLLM does (sampler.h).
   const int choose_from = tokenizer_.vocab_size();
-  const int max_context = config().max_position_embeddings;
 
   std::optional<RoutingPlan> request_routing;
   if (request.routing) request_routing.emplace(*request.routing, config());
@@ -173,7 +181,10 @@ GenerationResult Engine::generate(const GenerationRequest& request) {
       }
     }
     if (static_cast<int>(result.tokens.size()) >= request.max_tokens) break;
-    if (max_context > 0 && cache.size() >= max_context) break;  // "length"
+    if (max_context > 0 && cache.size() >= max_context) {  // no position left for another token
+      result.finish_reason = "context";
+      break;
+    }
     logits = forward_.decode(token.id, cache);
     ++result.timing.decode_tokens;
   }
@@ -192,7 +203,11 @@ GenerationResult Engine::generate(const GenerationRequest& request) {
 
 void Engine::teacher_force(std::span<const int> ids, const RoutingControls* routing,
                            std::vector<PositionRoutes>* trace, ExpertProbe* probe) {
-  if (ids.empty()) throw std::invalid_argument("Engine::teacher_force: no tokens");
+  if (ids.empty()) throw RequestError("no tokens to run");
+  const int vocab = config().vocab_size;
+  for (int id : ids)
+    if (id < 0 || id >= vocab)
+      throw RequestError("token id " + std::to_string(id) + " is outside the vocabulary (" + std::to_string(vocab) + ")");
   std::optional<RoutingPlan> plan;
   if (routing) plan.emplace(*routing, config());
   ForwardHooks hooks(forward_, plan ? &*plan : &default_routing_, trace, probe);

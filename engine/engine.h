@@ -67,7 +67,8 @@ struct GenerationResult {
   std::vector<SampledToken> tokens;          // every generated token (a stop token included)
   std::vector<int> token_ids() const;
   std::string text;                          // decoded; without a stop token or stop string
-  std::string finish_reason;                 // "stop" (eos / stop token / stop string) | "length"
+  std::string finish_reason;                 // "stop" (eos / stop token / stop string) | "length" (max_tokens)
+                                             // | "context" (max_position_embeddings reached)
   GenerationTiming timing;
   // With trace_routing: routing[j] is the routing of the forward pass that produced tokens[j] (its
   // input is the token before); prompt_routing[i] that of prompt position i (its input is prompt
@@ -84,6 +85,8 @@ class Engine {
  public:
   explicit Engine(const std::filesystem::path& model_dir, const EngineOptions& options = {});
 
+  // Throws RequestError for a request that cannot run (engine/request_error.h), ContextOverflow when
+  // the prompt leaves no room for a token within max_position_embeddings.
   std::vector<GenerationResult> generate(const std::vector<GenerationRequest>& requests);
   GenerationResult generate(const GenerationRequest& request);
 

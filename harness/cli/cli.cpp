@@ -3,13 +3,54 @@
 #include <iostream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "engine/text/jinja/error.h"
 #include "harness/cli/command.h"
+#include "harness/cli/suggest.h"
 #include "harness/errors/errors.h"
 #include "harness/run/version.h"
 
 namespace gauntlet::harness {
+namespace {
+
+// For a parse that left words over: names the first one (an unknown command or option) and
+// suggests the closest valid one. "" when nothing was left over (CLI11's own message is used).
+std::string explain_unexpected(CLI::App& app) {
+  CLI::App* at = &app;
+  std::string path = "gauntlet";
+  for (;;) {
+    auto parsed = at->get_subcommands();
+    if (parsed.empty()) break;
+    at = parsed.front();
+    path += " " + at->get_name();
+  }
+  auto left = at->remaining();
+  if (left.empty()) return "";
+  const std::string word = left.front();
+  if (word.rfind("-", 0) == 0) {
+    const std::string name = word.substr(0, word.find('='));
+    std::vector<std::string> valid;
+    for (const CLI::Option* opt : at->get_options()) {
+      for (const auto& l : opt->get_lnames()) valid.push_back("--" + l);
+      for (const auto& sn : opt->get_snames()) valid.push_back("-" + sn);
+    }
+    auto best = closest_word(name, valid);
+    return fmt::format("{}: unknown option '{}'{}", path, name,
+                       best.empty() ? fmt::format(" (valid: {})", fmt::join(valid, ", "))
+                                    : fmt::format("; did you mean '{}'?", best));
+  }
+  std::vector<std::string> commands;
+  for (const CLI::App* sub : at->get_subcommands([](const CLI::App*) { return true; })) commands.push_back(sub->get_name());
+  if (commands.empty() || !at->get_subcommands().empty())
+    return fmt::format("{}: unexpected argument '{}'", path, word);
+  auto best = closest_word(word, commands);
+  return fmt::format("{}: unknown command '{}'{}", path, word,
+                     best.empty() ? fmt::format(" (valid: {})", fmt::join(commands, ", "))
+                                  : fmt::format("; did you mean '{}'?", best));
+}
+
+}  // namespace
 
 int run_cli(int argc, char** argv) {
   CLI::App app{"Gauntlet: evaluation and self-play harness for language models", "gauntlet"};
@@ -35,6 +76,12 @@ int run_cli(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() != static_cast<int>(CLI::ExitCodes::Success)) {
+      if (auto message = explain_unexpected(app); !message.empty()) {
+        std::cerr << message << "\nRun with --help for more information.\n";
+        return 2;
+      }
+    }
     int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }

@@ -20,6 +20,7 @@
 #include "engine/model/checkpoint_error.h"
 #include "engine/model/checkpoint_writer.h"
 #include "engine/engine.h"
+#include "engine/request_error.h"
 #include "engine/model/weights.h"
 #include "engine/text/tokenizer_writer.h"
 #include "harness/clients/chat.h"
@@ -151,6 +152,10 @@ int cmd_generate(const GenerateArgs& a) {
   engine::GenerationRequest request;
   if (!a.prompt_ids.empty()) {
     request.prompt_ids = parse_token_ids(a.prompt_ids, "--prompt-ids");
+    const int vocab = model->config().vocab_size;
+    for (int id : request.prompt_ids)
+      if (id < 0 || id >= vocab)
+        throw UsageError(fmt::format("--prompt-ids: id {} is outside the vocabulary ({})", id, vocab));
   } else if (a.chat) {
     engine::RenderOptions render;
     render.enable_thinking = !a.no_think;
@@ -171,6 +176,8 @@ int cmd_generate(const GenerateArgs& a) {
   try {
     out = model->generate(request);
   } catch (const engine::RoutingError& e) {
+    throw UsageError(fmt::format("generate: {}", e.what()));
+  } catch (const engine::RequestError& e) {  // a prompt over the context, an empty prompt: say what, exit 2
     throw UsageError(fmt::format("generate: {}", e.what()));
   }
   if (!a.json) {

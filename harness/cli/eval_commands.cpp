@@ -14,12 +14,15 @@
 #include "harness/ratings/ratings_report.h"
 #include "harness/report/match_transcripts.h"
 #include "harness/report/report.h"
+#include "harness/report/selfplay_html.h"
 #include "harness/selfplay/rollout_export.h"
 #include "harness/eval/sample_export.h"
 #include "harness/selfplay/stats.h"
 #include "harness/store/store.h"
 #include "harness/eval/suite_config.h"
 #include "harness/eval/suite_runner.h"
+#include "harness/run/database_lock.h"
+#include "harness/run/progress.h"
 
 namespace gauntlet::harness {
 namespace {
@@ -44,23 +47,33 @@ Store open_existing(const std::string& db) {
 int cmd_eval(const std::string& suite_path, const std::string& db_arg, bool resume, const std::string& shard_arg,
              bool no_progress, const std::string& command_line) {
   auto suite = load_suite(suite_path);
+  auto prepared = prepare_suite(suite);  // everything checked before the database is created or touched
   auto [db, options] = cli_run_setup(suite.name, db_arg, shard_arg, no_progress, command_line);
-  auto store_ptr = open_run_store(db, resume);
-  Store& store = *store_ptr;
-  auto summary = run_suite(suite, store, options);
+  auto opened = open_run_store(db, resume, command_line);
+  Store& store = *opened.store;
+  auto summary = run_suite(prepared, store, options);
   std::cerr << fmt::format(
       "gauntlet: run {} on {}: {} samples planned, {} already done, {} completed, {} failed, {} retries, {} from cache{}\n",
       summary.run_id, db.string(), summary.planned, summary.already_done, summary.completed, summary.failed,
       summary.retries, summary.cached, summary.interrupted ? " (interrupted)" : "");
+  if (summary.context_overflows > 0)
+    std::cerr << fmt::format("gauntlet: warning: {} samples did not fit the model's context ({}; finish_reason "
+                             "\"context\")\n",
+                             summary.context_overflows,
+                             suite.context_overflow == ContextOverflowPolicy::kWrong ? "scored as wrong" : "recorded as errors");
+  if (summary.context_cut > 0)
+    std::cerr << fmt::format("gauntlet: warning: {} answers were cut off at the end of the model's context "
+                             "(finish_reason \"context\")\n",
+                             summary.context_cut);
   std::cout << render_text(build_report(store.samples(), report_options(store)));
   if (summary.interrupted) {
     std::cerr << "gauntlet: interrupted; rerun the same command to finish the missing samples\n";
     return 130;
   }
   if (summary.failed > 0) {
-    std::cerr << fmt::format("gauntlet: {} samples failed after retries (errors are in the store); rerun the same "
-                             "command to retry only those\n",
-                             summary.failed);
+    std::cerr << fmt::format("gauntlet: {} samples failed after retries (last error: {}); rerun the same command to "
+                             "retry only those\n",
+                             summary.failed, shorten(summary.last_error, 300));
     return 1;
   }
   return 0;
@@ -115,16 +128,15 @@ int cmd_report(const std::string& db, bool json, const std::string& html) {
   std::map<std::string, std::vector<MatchRecord>> all_matches;
   for (auto& m : store.matches()) all_matches[m.game].push_back(std::move(m));
   if (!html.empty()) {
-    std::string page =
-        render_html(cells, fmt::format("Gauntlet report: {}", std::filesystem::path(db).filename().string()));
     std::string sections;
     auto turns = [&](const std::string& id) { return store.turns(id); };
     for (const auto& b : boards)
       sections += fmt::format("<h2>Tournament: {} ({} matches)</h2>\n", html_escape(b.game), b.matches) +
                   render_ratings_html_section(b.table, b.wdl, b.description) +
                   render_matches_html(all_matches[b.game], turns);
-    auto body_end = page.rfind("</body>");
-    page.insert(body_end == std::string::npos ? page.size() : body_end, sections);
+    for (const auto& [run, steps] : selfplay) sections += render_selfplay_html_section(run, steps);
+    std::string page = render_html(
+        cells, fmt::format("Gauntlet report: {}", std::filesystem::path(db).filename().string()), sections);
     std::ofstream out(html, std::ios::binary);
     if (!out) throw UsageError(fmt::format("--html {}: cannot write", html));
     out << page;
@@ -134,7 +146,10 @@ int cmd_report(const std::string& db, bool json, const std::string& html) {
     auto j = render_json(cells);
     if (!boards.empty()) {
       j["tournaments"] = nlohmann::json::object();
-      for (const auto& b : boards) j["tournaments"][b.game] = render_ratings_json(b.table)["ratings"];
+      for (const auto& b : boards) {
+        j["tournaments"][b.game] = render_ratings_json(b.table)["ratings"];
+        for (const auto& w : b.table.warnings) std::cerr << fmt::format("gauntlet: warning: {}: {}\n", b.game, w);
+      }
     }
     if (!all_matches.empty()) {
       // Each match, for finding its transcript (`gauntlet export --matches --match ID`).
@@ -197,16 +212,22 @@ int cmd_export(const std::string& db, const std::string& samples_path, const std
   return 0;
 }
 
-int cmd_merge(const std::string& out_path, const std::vector<std::string>& inputs) {
+int cmd_merge(const std::string& out_path, const std::vector<std::string>& inputs, const std::string& command_line) {
   for (const auto& in : inputs)
     if (std::error_code ec; !std::filesystem::exists(in, ec))
       throw UsageError(fmt::format("merge: {}: no such database", in));
   Store out(out_path);
+  DatabaseLock lock(out, out_path, command_line);  // one writer: no run may write to OUT meanwhile
   for (const auto& in : inputs) {
     auto added = out.merge_from(in);
-    std::cerr << fmt::format("gauntlet: merged {}: {} new samples\n", in, added);
+    std::cerr << fmt::format(
+        "gauntlet: merged {}: {} new samples, {} matches ({} turns), {} self-play rollouts, {} self-play steps, {} runs\n",
+        in, added.samples, added.matches, added.turns, added.rollouts, added.steps, added.runs);
   }
-  std::cerr << fmt::format("gauntlet: {} now holds {} samples\n", out_path, out.sample_count());
+  auto total = out.totals();
+  std::cerr << fmt::format(
+      "gauntlet: {} now holds {} samples, {} matches ({} turns), {} self-play rollouts, {} self-play steps, {} runs\n",
+      out_path, total.samples, total.matches, total.turns, total.rollouts, total.steps, total.runs);
   return 0;
 }
 
@@ -252,7 +273,7 @@ void add_eval_commands(CLI::App& app, CliCommands& commands, const std::string& 
   auto* merge = app.add_subcommand("merge", "Merge shard databases into one");
   merge->add_option("out", a->merge_out, "Output database (created if missing)")->required();
   merge->add_option("inputs", a->merge_inputs, "Input databases")->required();
-  commands.push_back({merge, [a] { return cmd_merge(a->merge_out, a->merge_inputs); }});
+  commands.push_back({merge, [a, command_line] { return cmd_merge(a->merge_out, a->merge_inputs, command_line); }});
 }
 
 }  // namespace gauntlet::harness

@@ -136,6 +136,8 @@ int cmd_ratings(const RatingsArgs& a) {
     }
     if (a.json) {
       std::cout << render_ratings_json(table).dump() << "\n";
+      for (const auto& w : table.warnings)
+        std::cerr << fmt::format("gauntlet: warning: {}{}\n", game.empty() ? "" : game + ": ", w);
     } else {
       if (!game.empty()) std::cout << fmt::format("== {} ({} battles)\n", game, battles.size());
       std::cout << render_ratings_text(table, wdl, description);

@@ -24,12 +24,17 @@ CliRunSetup cli_run_setup(const std::string& name, const std::string& db_arg, co
   return setup;
 }
 
-std::unique_ptr<Store> open_run_store(const std::filesystem::path& db, bool resume) {
+OpenedStore open_run_store(const std::filesystem::path& db, bool resume, const std::string& command_line) {
   bool existed = std::filesystem::exists(db);
-  auto store = std::make_unique<Store>(db);
+  OpenedStore opened;
+  opened.store = std::make_unique<Store>(db);
+  opened.lock = std::make_unique<DatabaseLock>(*opened.store, db.string(), command_line);
+  if (!opened.lock->took_over().empty())
+    std::cerr << fmt::format("gauntlet: {}: taking over the lock of a run that is gone ({})\n", db.string(),
+                             opened.lock->took_over());
   if (resume && !existed)
     std::cerr << fmt::format("gauntlet: {} does not exist yet; starting from scratch\n", db.string());
-  return store;
+  return opened;
 }
 
 }  // namespace gauntlet::harness

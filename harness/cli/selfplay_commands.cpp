@@ -5,6 +5,7 @@
 
 #include "harness/cli/command.h"
 #include "harness/cli/run_setup.h"
+#include "harness/clients/model_check.h"
 #include "harness/selfplay/config.h"
 #include "harness/selfplay/runner.h"
 #include "sandbox/sandbox.h"
@@ -15,8 +16,11 @@ namespace {
 int cmd_selfplay(const std::string& config_path, const std::string& db_arg, bool resume, bool no_progress,
                  bool insecure, const std::string& command_line) {
   auto config = load_selfplay(config_path);
+  check_model_loadable(config.proposer);  // before the database is created or touched
+  if (!config.same_model) check_model_loadable(config.solver);
   auto [db, run_options] = cli_run_setup(config.name, db_arg, "", no_progress, command_line);
-  auto store = open_run_store(db, resume);
+  auto opened = open_run_store(db, resume, command_line);
+  auto& store = opened.store;
   sandbox::SandboxOptions sandbox_options;
   sandbox_options.lanes = config.sandbox_lanes;
   sandbox_options.allow_insecure_no_isolation = insecure;

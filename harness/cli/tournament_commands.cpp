@@ -5,6 +5,7 @@
 
 #include "harness/cli/command.h"
 #include "harness/cli/run_setup.h"
+#include "harness/run/progress.h"
 #include "harness/errors/errors.h"
 #include "harness/tournament/match_battles.h"
 #include "harness/ratings/ratings_report.h"
@@ -17,15 +18,19 @@ namespace {
 int cmd_tournament(const std::string& config_path, const std::string& db_arg, bool resume, const std::string& shard,
                    bool no_progress, const std::string& command_line) {
   auto config = load_tournament(config_path);
+  check_players(config);  // before the database is created or touched
   auto [db, options] = cli_run_setup(config.name, db_arg, shard, no_progress, command_line);
-  auto store_ptr = open_run_store(db, resume);
-  Store& store = *store_ptr;
+  auto opened = open_run_store(db, resume, command_line);
+  Store& store = *opened.store;
   auto summary = run_tournament(config, store, options);
   std::cerr << fmt::format("gauntlet: run {} on {}: {} matches planned, {} already done, {} played ({} forfeits{}){}\n",
                            summary.run_id, db.string(), summary.planned, summary.already_done, summary.played,
                            summary.forfeits,
                            summary.errors ? fmt::format(", {} errors", summary.errors) : std::string(),
                            summary.interrupted ? " (interrupted)" : "");
+  if (summary.request_errors > 0)
+    std::cerr << fmt::format("gauntlet: {} model requests failed (last error: {})\n", summary.request_errors,
+                             shorten(summary.last_error, 300));
   RatingOptions rating_options;
   for (const auto& [game, matches] : matches_by_game(store.matches(config.name))) {
     auto battles = battles_from_matches(matches);

@@ -21,6 +21,8 @@ class CachedClient : public ModelClient {
   void submit_async(ChatRequest request, Callback done) override;
   ClientStats stats() const override { return inner_->stats(); }
   void drain() override { inner_->drain(); }
+  void cancel_pending() override { inner_->cancel_pending(); }
+  std::string last_error() const override { return inner_->last_error(); }
   long hits() const { return hits_; }
 
  private:

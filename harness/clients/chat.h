@@ -68,12 +68,20 @@ struct Choice {
   std::string text;        // final answer text, thinking removed
   std::string reasoning;   // thinking text, from the server field or the <think> tags
   bool content_null = false;  // the server sent content: null
-  std::string finish_reason;
+  std::string finish_reason; // "stop" | "length" | "context" (the model's context ran out) | a server's own
   std::vector<TokenLogprob> logprobs;
   std::vector<std::int32_t> token_ids;   // when the server returns them
   nlohmann::json routing;                // in-tree engine with tracing on: harness/clients/routing_config.h's
                                          // routing_summary of this completion; null otherwise
 };
+
+// How a request failed, when it did. kTransient: it may work later (connection errors, timeouts, 5xx,
+// 429, malformed bodies; the client retried, and the next run retries again). kRejected: the request
+// itself was refused (a 4xx other than 408/429, an engine error): retrying won't help. kContext: the
+// prompt does not fit the model's context (the engine's check, or an HTTP 400 saying so). kCancelled:
+// the run was interrupted before the request was sent or while it waited for a retry; it never
+// completed and runners record nothing for it.
+enum class Failure { kNone, kTransient, kRejected, kContext, kCancelled };
 
 struct ChatResult {
   std::vector<Choice> choices;
@@ -85,8 +93,10 @@ struct ChatResult {
   bool from_cache = false;
   std::string error;        // empty on success; otherwise why the last attempt failed
   std::string endpoint_url; // the base URL that served the last attempt
+  Failure failure = Failure::kNone;  // set with error (not part of to_json: only successes are cached)
 
   bool ok() const { return error.empty(); }
+  bool cancelled() const { return failure == Failure::kCancelled; }
 };
 
 nlohmann::json to_json(const ChatResult& result);

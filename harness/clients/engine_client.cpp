@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "engine/engine.h"
+#include "engine/request_error.h"
 #include "harness/errors/errors.h"
 #include "harness/clients/reasoning.h"
 #include "harness/clients/routing_config.h"
@@ -83,8 +84,14 @@ ChatResult EngineClient::answer(const ChatRequest& request) {
       result.usage.reasoning_tokens = static_cast<std::int64_t>(close ? *close + 1 : out.tokens.size());
     }
     result.choices.push_back(std::move(choice));
-  } catch (const std::exception& e) {
+  } catch (const engine::ContextOverflow& e) {
+    result = ChatResult();
     result.error = fmt::format("engine: {}", e.what());
+    result.failure = Failure::kContext;
+  } catch (const std::exception& e) {
+    result = ChatResult();
+    result.error = fmt::format("engine: {}", e.what());
+    result.failure = Failure::kRejected;
   }
   return result;
 }

@@ -25,8 +25,14 @@ class ModelClient {
 
   virtual void submit_async(ChatRequest request, Callback done) = 0;
   virtual ClientStats stats() const = 0;
+  // The error of the latest failed request (cancellations aside); "" when none failed.
+  virtual std::string last_error() const { return ""; }
   // Blocks until everything submitted so far has completed.
   virtual void drain() = 0;
+  // Interrupted run: every request not yet being answered (queued, or waiting out a retry backoff)
+  // completes now with Failure::kCancelled; requests already in progress finish normally. Later
+  // submissions are answered normally. Decorators forward it.
+  virtual void cancel_pending() {}
 
   std::future<ChatResult> submit(ChatRequest request) {
     auto promise = std::make_shared<std::promise<ChatResult>>();

@@ -4,6 +4,7 @@
 
 #include "engine/text/chat_template.h"
 #include "harness/clients/routing_config.h"
+#include "harness/digest/checkpoint_digest.h"
 
 namespace gauntlet::harness {
 namespace {
@@ -50,7 +51,8 @@ nlohmann::json ModelSpec::fingerprint_json() const {
                           {"special_tokens", nlohmann::json::parse(chat_template->special_tokens().dump())}};
   if (const auto* toy = std::get_if<ToySpec>(&provider)) j["toy"] = {toy->accuracy, toy->nothink_accuracy};
   if (const auto* engine = std::get_if<EngineSpec>(&provider)) {
-    j["path"] = std::filesystem::absolute(engine->model_path).lexically_normal().string();
+    j["checkpoint"] =
+        engine->checkpoint_digest.empty() ? checkpoint_digest(engine->model_path) : engine->checkpoint_digest;
     if (auto routing_key = routing_fingerprint(engine->routing); !routing_key.is_null()) j["routing"] = routing_key;
   }
   return j;

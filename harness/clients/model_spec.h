@@ -36,6 +36,7 @@ struct OpenAISpec {
 // provider: engine — the in-tree MoE engine on a local Hugging Face checkpoint directory.
 struct EngineSpec {
   std::filesystem::path model_path;
+  std::string checkpoint_digest;  // digest/checkpoint_digest.h of model_path; "" = computed when needed
   int threads = 1;
   nlohmann::json routing;  // canonical routing controls (harness/clients/routing_config.h); null = none
 };
@@ -73,7 +74,8 @@ struct ModelSpec {
   // them) rather than one raw prompt.
   bool sends_messages() const { return endpoint == Endpoint::kChat || chat_template != nullptr; }
 
-  // Everything that changes what the model returns (not transport: urls, concurrency, retries, timeouts).
+  // Everything that changes what the model returns (not transport: urls, concurrency, retries, timeouts),
+  // and nothing about where files are: an engine model is named by its checkpoint's content digest.
   nlohmann::json fingerprint_json() const;
 };
 

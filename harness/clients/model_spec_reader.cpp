@@ -8,14 +8,21 @@
 #include "engine/text/chat_template.h"
 #include "engine/text/jinja/error.h"
 #include "harness/clients/routing_config.h"
+#include "harness/digest/checkpoint_digest.h"
 #include "harness/input/yaml_reader.h"
 
 namespace gauntlet::harness {
 
-ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const std::string& where) {
+ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const std::string& where,
+                          const std::string& default_name) {
   MapReader r(node, file, where);
   ModelSpec m;
-  m.name = r.req_string("name");
+  if (default_name.empty() || r.has("name")) {
+    m.name = r.req_string("name");
+  } else {
+    r.get("name");
+    m.name = default_name;
+  }
   const std::string provider = r.opt<std::string>("provider").value_or("openai");
   if (provider != "openai" && provider != "toy" && provider != "engine")
     r.fail(r.node()["provider"], r.path("provider"),
@@ -94,6 +101,11 @@ ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const
     if (!std::filesystem::is_directory(engine.model_path, ec))
       r.fail(r.node()["path"], r.path("path"), fmt::format("no such model directory: {}", engine.model_path.string()));
     if (!http.base_urls.empty()) r.fail(r.node(), r.path("base_url"), "the engine provider takes no base_url");
+    try {
+      engine.checkpoint_digest = checkpoint_digest(engine.model_path);
+    } catch (const std::exception& e) {
+      r.fail(r.node()["path"], r.path("path"), e.what());
+    }
   } else if (!engine.model_path.empty()) {
     r.fail(r.node()["path"], r.path("path"), "path: is for the engine provider");
   }
@@ -125,9 +137,8 @@ ModelSpec read_named_model_spec(const YAML::Node& node, const std::string& file,
     const YAML::Node& at = node;
     throw ConfigError(file, at.Mark().line >= 0 ? at.Mark().line + 1 : 0, where, "expected a mapping of model settings");
   }
-  YAML::Node with_name = YAML::Clone(node);
-  if (!with_name["name"]) with_name["name"] = name;
-  return read_model_spec(with_name, file, where);
+  // The node itself, not a copy: a copy loses its marks and every error would say line 1.
+  return read_model_spec(node, file, where, name);
 }
 
 }  // namespace gauntlet::harness

@@ -12,7 +12,10 @@ class Node;
 
 namespace gauntlet::harness {
 
-ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const std::string& where);
+// `default_name`: the name when the mapping has no `name:` (a tournament player's model takes the
+// player's); "" makes `name:` required.
+ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const std::string& where,
+                          const std::string& default_name = "");
 
 // A `model:` mapping that belongs to a named thing (a tournament player, a judge): its name defaults
 // to `name`. `where` is the mapping's own key path (e.g. "judges[0].model").

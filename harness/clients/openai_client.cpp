@@ -56,6 +56,7 @@ struct OpenAIClient::Impl {
   struct Job {
     ChatRequest request;
     Callback done;
+    std::uint64_t seq = 0;  // submission order: cancel_pending() cancels those before its mark
     std::string body;
     int attempts = 0;
     Clock::time_point submitted;
@@ -81,6 +82,7 @@ struct OpenAIClient::Impl {
     std::string url;
     int in_flight = 0;
     double cooldown_until = 0.0;
+    int refused = 0;  // consecutive attempts that could not connect (refused, unresolvable)
   };
 
   ModelSpec config;
@@ -95,6 +97,9 @@ struct OpenAIClient::Impl {
   std::deque<std::unique_ptr<Job>> incoming;  // guarded by mutex
   long outstanding = 0;                       // guarded by mutex
   bool stopping = false;                      // guarded by mutex
+  std::uint64_t submitted_seq = 0;            // guarded by mutex
+  std::uint64_t cancel_below = 0;             // guarded by mutex: jobs with seq < this are cancelled
+  std::string last_error;                     // guarded by mutex
   std::vector<std::pair<double, int>> history_copy;  // guarded by mutex
 
   // Owned by the I/O thread.
@@ -104,6 +109,9 @@ struct OpenAIClient::Impl {
   std::map<CURL*, std::unique_ptr<Transfer>> transfers;
   std::vector<EndpointState> endpoints;
   std::mt19937_64 rng{std::random_device{}()};
+  std::uint64_t cancelled_below = 0;  // the latest cancel_pending() mark acted on
+  bool reached = false;      // some attempt got an HTTP response from some URL
+  std::string unreachable;   // set once no URL accepted a connection: every request fails at once with it
 
   std::atomic<int> in_flight{0};
   std::atomic<int> limit{0};
@@ -240,9 +248,14 @@ struct OpenAIClient::Impl {
 
   void finish(std::unique_ptr<Job> job, ChatResult result) {
     result.latency_s = std::chrono::duration<double>(Clock::now() - job->submitted).count();
-    result.retries = job->attempts - 1;
+    result.retries = std::max(0, job->attempts - 1);
     result.endpoint_url = job->last_url;
-    if (!result.ok()) ++errors;
+    if (!result.ok() && result.failure == Failure::kNone) result.failure = Failure::kTransient;
+    if (!result.ok() && !result.cancelled()) {
+      ++errors;
+      std::lock_guard lock(mutex);
+      last_error = result.error;
+    }
     auto done = std::move(job->done);
     job.reset();
     done(std::move(result));
@@ -253,10 +266,16 @@ struct OpenAIClient::Impl {
   void retry_or_fail(std::unique_ptr<Job> job, const std::string& why, int status, double min_delay, double t) {
     job->last_error = why;
     job->last_status = status;
+    if (job->seq < cancelled_below) {  // interrupted: no backoff, no retry
+      fail_now(std::move(job), fmt::format("cancelled: the run was interrupted (last attempt: {})", why),
+               Failure::kCancelled);
+      return;
+    }
     if (job->attempts > config.openai().max_retries) {
       ChatResult r;
       r.http_status = status;
       r.error = fmt::format("{} (gave up after {} attempts)", why, job->attempts);
+      r.failure = Failure::kTransient;
       finish(std::move(job), std::move(r));
       return;
     }
@@ -284,9 +303,24 @@ struct OpenAIClient::Impl {
                                     tr->errbuf[0] ? std::string(" (") + tr->errbuf + ")" : "");
       if (endpoints.size() > 1) ep.cooldown_until = t + config.openai().endpoint_cooldown_s;
       limiter.on_transient_failure();
+      const bool refused = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
+                           code == CURLE_COULDNT_RESOLVE_PROXY;
+      ep.refused = refused ? ep.refused + 1 : 0;
+      if (refused && !reached && every_url_refused()) {
+        // Nothing listens on any URL of this model and nothing ever answered: end its work now
+        // instead of backing off for minutes; the next run tries again.
+        unreachable = fmt::format("{} (no URL of model '{}' accepts connections; its requests fail without retrying)",
+                                  why, config.name);
+        job->last_error = why;
+        fail_now(std::move(job), unreachable);
+        fail_all_queued(unreachable);
+        return;
+      }
       retry_or_fail(std::move(job), why, static_cast<int>(status), 0.0, t);
       return;
     }
+    reached = true;
+    ep.refused = 0;
     if (status == 429) {
       limiter.on_rate_limited(t, tr->retry_after_s);
       limit = limiter.limit();
@@ -306,7 +340,9 @@ struct OpenAIClient::Impl {
       // 4xx other than 408/429: the request itself is wrong (bad model name, context too long); retrying won't help.
       ChatResult r;
       r.http_status = static_cast<int>(status);
-      r.error = fmt::format("HTTP {}: {}", status, error_message(tr->response));
+      const bool context = says_context_too_long(static_cast<int>(status), tr->response);
+      r.error = fmt::format("HTTP {}: {}{}", status, context ? "context too long: " : "", error_message(tr->response));
+      r.failure = context ? Failure::kContext : Failure::kRejected;
       finish(std::move(job), std::move(r));
       return;
     }
@@ -327,6 +363,53 @@ struct OpenAIClient::Impl {
     finish(std::move(job), std::move(result));
   }
 
+  bool every_url_refused() const {
+    for (const auto& e : endpoints)
+      if (e.refused < kRefusalsBeforeGivingUp) return false;
+    return true;
+  }
+  static constexpr int kRefusalsBeforeGivingUp = 2;
+
+  void fail_now(std::unique_ptr<Job> job, const std::string& why, Failure failure = Failure::kTransient) {
+    ChatResult r;
+    r.error = why;
+    r.failure = failure;
+    finish(std::move(job), std::move(r));
+  }
+
+  // Every request not in progress (queued or waiting to retry) fails now with `why`.
+  void fail_all_queued(const std::string& why, Failure failure = Failure::kTransient) {
+    std::vector<std::unique_ptr<Job>> jobs;
+    for (auto& job : ready) jobs.push_back(std::move(job));
+    ready.clear();
+    for (auto& [at, job] : delayed) jobs.push_back(std::move(job));
+    delayed.clear();
+    for (auto& job : jobs) fail_now(std::move(job), why, failure);
+  }
+
+  // cancel_pending(): jobs submitted before the mark that are queued or waiting to retry.
+  void cancel_marked(std::uint64_t below) {
+    const std::string why = "cancelled: the run was interrupted before this request was answered";
+    std::vector<std::unique_ptr<Job>> jobs;
+    for (auto it = ready.begin(); it != ready.end();) {
+      if ((*it)->seq < below) {
+        jobs.push_back(std::move(*it));
+        it = ready.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    for (auto it = delayed.begin(); it != delayed.end();) {
+      if (it->second->seq < below) {
+        jobs.push_back(std::move(it->second));
+        it = delayed.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    for (auto& job : jobs) fail_now(std::move(job), why, Failure::kCancelled);
+  }
+
   void record_history() {
     std::lock_guard lock(mutex);
     history_copy = limiter.history();
@@ -335,6 +418,7 @@ struct OpenAIClient::Impl {
   void run() {
     for (;;) {
       bool stop;
+      std::uint64_t cancel = 0;
       {
         std::lock_guard lock(mutex);
         while (!incoming.empty()) {
@@ -343,6 +427,7 @@ struct OpenAIClient::Impl {
           incoming.pop_front();
         }
         stop = stopping;
+        cancel = cancel_below;
       }
       for (auto& job : unsendable) {
         ChatResult r;
@@ -351,6 +436,11 @@ struct OpenAIClient::Impl {
       }
       unsendable.clear();
       if (stop) break;
+      if (cancel > cancelled_below) {
+        cancelled_below = cancel;
+        cancel_marked(cancel);
+      }
+      if (!unreachable.empty()) fail_all_queued(unreachable);
       double t = now();
       // Retries whose backoff has passed go ahead of new work.
       while (!delayed.empty() && delayed.begin()->first <= t) {
@@ -397,6 +487,7 @@ struct OpenAIClient::Impl {
     for (auto& job : abandoned) {
       ChatResult r;
       r.error = "client stopped before the request finished";
+      r.failure = Failure::kCancelled;
       finish(std::move(job), std::move(r));
     }
   }
@@ -429,13 +520,27 @@ void OpenAIClient::submit_async(ChatRequest request, Callback done) {
   {
     std::lock_guard lock(impl_->mutex);
     ++impl_->outstanding;
+    job->seq = impl_->submitted_seq++;
     impl_->incoming.push_back(std::move(job));
+  }
+  curl_multi_wakeup(impl_->multi);
+}
+
+void OpenAIClient::cancel_pending() {
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->cancel_below = impl_->submitted_seq;
   }
   curl_multi_wakeup(impl_->multi);
 }
 
 ClientStats OpenAIClient::stats() const {
   return {impl_->in_flight.load(), impl_->limit.load(), impl_->retries.load(), impl_->errors.load()};
+}
+
+std::string OpenAIClient::last_error() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->last_error;
 }
 
 void OpenAIClient::drain() {

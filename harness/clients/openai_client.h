@@ -4,7 +4,10 @@
 // adaptive concurrency (ConcurrencyLimiter), retries with exponential backoff and jitter on 429,
 // 5xx, timeouts, connection errors and malformed bodies, Retry-After, and an endpoint pool where
 // each request goes to the base URL with the fewest in flight and a failing URL is skipped for a
-// cooldown. The API key is read from the named environment variable and never logged.
+// cooldown. When no URL has ever answered and every URL has refused the connection (or failed to
+// resolve) twice in a row, nothing listens: every request of the model then fails at once with that
+// error instead of backing off (the next run tries again). cancel_pending() cuts queued requests and
+// pending backoffs short. The API key is read from the named environment variable and never logged.
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -27,6 +30,8 @@ class OpenAIClient : public ModelClient {
   void submit_async(ChatRequest request, Callback done) override;
   ClientStats stats() const override;
   void drain() override;
+  void cancel_pending() override;
+  std::string last_error() const override;
 
   // (seconds since start, limit) after each change of the adaptive limit.
   std::vector<std::pair<double, int>> limit_history() const;

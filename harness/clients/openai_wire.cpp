@@ -1,6 +1,7 @@
 #include "harness/clients/openai_wire.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <string_view>
@@ -514,6 +515,16 @@ ChatResult StreamAccumulator::finish() {
   result.prompt_token_ids = prompt_token_ids_;
   result.usage = usage_;
   return result;
+}
+
+bool says_context_too_long(int http_status, const std::string& body) {
+  if (http_status != 400 && http_status != 413 && http_status != 422) return false;
+  std::string lower = body;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (const char* phrase : {"context length", "context_length", "context window", "context size", "maximum context",
+                             "prompt is too long", "too many tokens", "max_model_len", "tokens + `max_new_tokens`"})
+    if (lower.find(phrase) != std::string::npos) return true;
+  return false;
 }
 
 }  // namespace gauntlet::harness

@@ -35,6 +35,12 @@ struct WireOptions {
 // later wins). A non-null extra_body that is not an object throws std::invalid_argument.
 nlohmann::json build_request_body(const ChatRequest& request, const WireOptions& options);
 
+// Whether an error response (its status and body) says the prompt does not fit the model's context:
+// vLLM's "maximum context length is N tokens", OpenAI's `context_length_exceeded`, SGLang's "longer
+// than the model's context length", llama.cpp's "exceeds the available context size", TGI's
+// "must be <= N" token limit, "prompt is too long".
+bool says_context_too_long(int http_status, const std::string& body);
+
 // Parses a complete (non-streamed) response body; a top-level "prompt_token_ids" (vLLM with
 // return_token_ids) fills ChatResult::prompt_token_ids. Throws MalformedResponse (message includes the
 // start of the body). Either logprobs format is accepted on either endpoint; a null completions

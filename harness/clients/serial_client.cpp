@@ -20,7 +20,7 @@ void SerialClient::stop() {
 void SerialClient::submit_async(ChatRequest request, Callback done) {
   {
     std::lock_guard lock(mutex_);
-    queue_.emplace_back(std::move(request), std::move(done));
+    queue_.push_back({std::move(request), std::move(done), submitted_++});
     ++busy_;
   }
   wake_.notify_one();
@@ -28,7 +28,20 @@ void SerialClient::submit_async(ChatRequest request, Callback done) {
 
 ClientStats SerialClient::stats() const {
   std::lock_guard lock(mutex_);
-  return {busy_ > 0 ? 1 : 0, 1, 0, 0};
+  return {busy_ > 0 ? 1 : 0, 1, 0, errors_};
+}
+
+std::string SerialClient::last_error() const {
+  std::lock_guard lock(mutex_);
+  return last_error_;
+}
+
+void SerialClient::cancel_pending() {
+  {
+    std::lock_guard lock(mutex_);
+    cancel_below_ = submitted_;
+  }
+  wake_.notify_one();
 }
 
 void SerialClient::drain() {
@@ -38,18 +51,32 @@ void SerialClient::drain() {
 
 void SerialClient::run() {
   for (;;) {
-    std::pair<ChatRequest, Callback> job;
+    Job job;
+    bool cancelled = false;
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and every queued request has been answered
       job = std::move(queue_.front());
       queue_.pop_front();
+      cancelled = job.seq < cancel_below_;
     }
-    auto start = std::chrono::steady_clock::now();
-    ChatResult result = respond(job.first);
-    result.latency_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    job.second(std::move(result));
+    ChatResult result;
+    if (cancelled) {
+      result.error = "cancelled: the run was interrupted before this request was answered";
+      result.failure = Failure::kCancelled;
+    } else {
+      auto start = std::chrono::steady_clock::now();
+      result = respond(job.request);
+      result.latency_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (!result.ok() && result.failure == Failure::kNone) result.failure = Failure::kRejected;
+    }
+    if (!result.ok() && !result.cancelled()) {
+      std::lock_guard lock(mutex_);
+      ++errors_;
+      last_error_ = result.error;
+    }
+    job.done(std::move(result));
     std::lock_guard lock(mutex_);
     if (--busy_ == 0) idle_.notify_all();
   }

@@ -3,6 +3,7 @@
 // worker thread (the toy provider, the in-tree engine). Derived classes implement respond() and call
 // stop() first thing in their destructor, so the worker never runs on a half-destroyed object.
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -18,6 +19,8 @@ class SerialClient : public ModelClient {
   void submit_async(ChatRequest request, Callback done) final;
   ClientStats stats() const override;
   void drain() override;
+  void cancel_pending() override;  // queued requests complete as cancelled; the one running finishes
+  std::string last_error() const override;
 
  protected:
   SerialClient();
@@ -32,8 +35,17 @@ class SerialClient : public ModelClient {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable idle_;
-  std::deque<std::pair<ChatRequest, Callback>> queue_;
+  struct Job {
+    ChatRequest request;
+    Callback done;
+    std::uint64_t seq = 0;
+  };
+  std::deque<Job> queue_;
+  std::uint64_t submitted_ = 0;
+  std::uint64_t cancel_below_ = 0;  // queued jobs with seq below it are answered as cancelled
   int busy_ = 0;
+  long errors_ = 0;
+  std::string last_error_;
   bool stopping_ = false;
   std::thread worker_;
 };

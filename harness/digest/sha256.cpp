@@ -1,5 +1,6 @@
 #include "harness/digest/sha256.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -39,25 +40,46 @@ void compress(std::array<std::uint32_t, 8>& h, const unsigned char* block) {
 
 }  // namespace
 
-std::string sha256_hex(std::string_view data) {
-  std::array<std::uint32_t, 8> h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  std::size_t full = data.size() / 64;
-  for (std::size_t i = 0; i < full; ++i) compress(h, reinterpret_cast<const unsigned char*>(data.data()) + 64 * i);
+Sha256::Sha256()
+    : h_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
+
+Sha256& Sha256::update(std::string_view data) {
+  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
+  std::size_t n = data.size();
+  length_ += n;
+  if (buffered_ > 0) {
+    std::size_t take = std::min<std::size_t>(64 - buffered_, n);
+    std::copy(p, p + take, buffer_.begin() + static_cast<std::ptrdiff_t>(buffered_));
+    buffered_ += take;
+    p += take;
+    n -= take;
+    if (buffered_ < 64) return *this;
+    compress(h_, buffer_.data());
+    buffered_ = 0;
+  }
+  for (; n >= 64; p += 64, n -= 64) compress(h_, p);
+  std::copy(p, p + n, buffer_.begin());
+  buffered_ = n;
+  return *this;
+}
+
+std::string Sha256::hex() {
   unsigned char tail[128] = {};
-  std::size_t rest = data.size() - 64 * full;
-  for (std::size_t i = 0; i < rest; ++i) tail[i] = static_cast<unsigned char>(data[64 * full + i]);
-  tail[rest] = 0x80;
-  std::size_t tail_len = rest + 1 + 8 <= 64 ? 64 : 128;
-  std::uint64_t bits = static_cast<std::uint64_t>(data.size()) * 8;
+  std::copy(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(buffered_), tail);
+  tail[buffered_] = 0x80;
+  std::size_t tail_len = buffered_ + 1 + 8 <= 64 ? 64 : 128;
+  std::uint64_t bits = length_ * 8;
   for (int i = 0; i < 8; ++i) tail[tail_len - 1 - i] = static_cast<unsigned char>(bits >> (8 * i));
-  for (std::size_t off = 0; off < tail_len; off += 64) compress(h, tail + off);
+  for (std::size_t off = 0; off < tail_len; off += 64) compress(h_, tail + off);
   static const char* hex = "0123456789abcdef";
   std::string out;
   out.reserve(64);
-  for (auto word : h)
+  for (auto word : h_)
     for (int shift = 28; shift >= 0; shift -= 4) out += hex[(word >> shift) & 0xf];
+  *this = Sha256();
   return out;
 }
+
+std::string sha256_hex(std::string_view data) { return Sha256().update(data).hex(); }
 
 }  // namespace gauntlet::harness

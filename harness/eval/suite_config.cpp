@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "harness/errors/errors.h"
+#include "harness/input/config_kind.h"
 #include "harness/input/yaml_reader.h"
 #include "harness/prompts/prompt_template.h"
 #include "harness/clients/model_spec_reader.h"
@@ -164,6 +165,7 @@ nlohmann::json TaskConfig::fingerprint_json() const {
 SuiteConfig load_suite(const std::filesystem::path& path) {
   const std::string file = path.string();
   YAML::Node root = load_yaml_file(path, "suite");
+  expect_config_kind(root, file, "suite");
   MapReader r(root, file, "");
   SuiteConfig suite;
   suite.path = std::filesystem::absolute(path);
@@ -186,6 +188,11 @@ SuiteConfig load_suite(const std::filesystem::path& path) {
   }
   suite.progress_interval_s = r.opt<double>("progress_interval").value_or(suite.progress_interval_s);
   if (suite.progress_interval_s <= 0) r.fail(root["progress_interval"], "progress_interval", "must be > 0 seconds");
+  if (auto policy = r.opt<std::string>("context_overflow")) {
+    if (*policy == "wrong") suite.context_overflow = ContextOverflowPolicy::kWrong;
+    else if (*policy != "error")
+      r.fail(root["context_overflow"], "context_overflow", fmt::format("'{}' is not error or wrong", *policy));
+  }
 
   auto models = r.get("models");
   if (!models || !models.IsSequence() || models.size() == 0)

@@ -48,6 +48,10 @@ struct TaskConfig {
   nlohmann::json fingerprint_json() const;  // excludes samples, limit, pass_at_k, dataset location
 };
 
+// What a sample whose prompt does not fit the model's context becomes: an error (counted in
+// `errors`, retried by the next run) or a wrong answer (scored 0); either way finish_reason "context".
+enum class ContextOverflowPolicy { kError, kWrong };
+
 struct SuiteConfig {
   std::filesystem::path path;
   std::string name;
@@ -57,6 +61,7 @@ struct SuiteConfig {
   bool cache = true;                 // response cache in the run database
   std::filesystem::path cache_path;  // set: a separate cache database shared across runs
   double progress_interval_s = 30.0; // plain progress line period when stderr is not a TTY
+  ContextOverflowPolicy context_overflow = ContextOverflowPolicy::kError;  // `context_overflow: error | wrong`
 };
 
 // Throws ConfigError (file:line: key: problem).

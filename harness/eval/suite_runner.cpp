@@ -6,12 +6,9 @@
 #include <fmt/format.h>
 
 #include "harness/clients/cached_client.h"
-#include "harness/digest/fingerprint.h"
 #include "harness/errors/errors.h"
-#include "harness/eval/dataset.h"
 #include "harness/eval/judge_scorer.h"
 #include "harness/judges/judge_set.h"
-#include "harness/prompts/prompt_template.h"
 #include "harness/run/progress.h"
 #include "harness/run/request_pump.h"
 #include "harness/run/run_lifecycle.h"
@@ -59,40 +56,23 @@ std::string logprobs_to_json(const std::vector<TokenLogprob>& lps) {
 }  // namespace
 
 RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& options) {
-  RunSummary summary;
+  return run_suite(prepare_suite(suite), store, options);
+}
 
-  // 1. Validate everything that can be validated before a single request: datasets, templates,
-  //    and that the store's earlier runs used the same model and task definitions.
-  std::map<std::string, std::unique_ptr<verifiers::Scorer>> scorers;
-  std::map<std::string, std::vector<DatasetItem>> datasets;
-  for (const auto& task : suite.tasks) {
-    // A judge task's scorer gets its judges once the run's clients exist (step 3); this one checks rows.
-    if (task.judge) scorers[task.name] = std::make_unique<JudgeScorer>(task, std::vector<Judge*>{});
-    else scorers[task.name] = verifiers::make_scorer(task.scorer, task.scorer_options);
-    auto items = load_dataset(task.dataset, task.answer_field, task.id_field);
-    if (task.limit > 0 && static_cast<int>(items.size()) > task.limit) items.resize(task.limit);
-    for (const auto& item : items)
-      if (auto why = scorers[task.name]->check_item(item.fields); !why.empty())
-        throw DatasetError(task.dataset.string(), item.line, fmt::format("task '{}': {}", task.name, why));
-    datasets[task.name] = std::move(items);
-  }
-  for (const auto& model : suite.models)
-    store.record_model({model.name, fingerprint(model.fingerprint_json()), model.fingerprint_json().dump()});
-  for (const auto& judge : suite.judges)
-    if (judge.model)
-      store.record_model({judge.name, fingerprint(judge.model->fingerprint_json()), judge.model->fingerprint_json().dump()});
-  for (const auto& task : suite.tasks) {
-    auto config = task.fingerprint_json();
-    config["dataset"] = task.dataset.string();
-    config["samples"] = task.samples;
-    config["pass_at_k"] = task.pass_at_k;
-    store.record_task({task.name, fingerprint(task.fingerprint_json()), config.dump()});
-    std::vector<ItemRow> rows;
-    int position = 0;
-    for (const auto& item : datasets[task.name])
-      rows.push_back({item.id, position++, dump_json(item.fields), item.reference});
-    store.record_items(task.name, rows);
-  }
+RunSummary run_suite(const PreparedSuite& prepared, Store& store, const RunOptions& options) {
+  RunSummary summary;
+  const SuiteConfig& suite = *prepared.suite;
+
+  // 1. The store must hold these models and tasks (if at all) as defined here, and the questions
+  //    already answered must be unchanged; only then is anything written.
+  for (const auto& task : prepared.tasks)
+    if (auto id = store.changed_item(task.config->name, task.item_rows()))
+      throw StoreError(fmt::format(
+          "{}: task '{}': item '{}' of {} differs from the one already run here; results would mix. Use a new "
+          "--db, or give the changed task a new name",
+          store.path().string(), task.config->name, *id, task.config->dataset.filename().string()));
+  store.record_definitions(prepared.definitions());
+  for (const auto& task : prepared.tasks) store.record_items(task.config->name, task.item_rows());
 
   // 2. Expand into work items, skipping what is already committed.
   std::vector<ModelLane> lanes(suite.models.size());
@@ -101,9 +81,8 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
     lanes[m].window = std::max(8, suite.models[m].concurrency * 2);
   }
   std::int64_t pair_index = 0;
-  for (const auto& task : suite.tasks) {
-    PromptTemplate user_template(task.prompt);
-    PromptTemplate system_template(task.system);
+  for (const auto& prepared_task : prepared.tasks) {
+    const TaskConfig& task = *prepared_task.config;
     std::vector<std::set<std::pair<std::string, int>>> done(suite.models.size());
     for (std::size_t m = 0; m < suite.models.size(); ++m) done[m] = store.done_samples(suite.models[m].name, task.name);
     // How often each errored sample's scoring failed before (a judge then asks afresh).
@@ -114,17 +93,13 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
         if (j.is_object() && j.contains("scoring_failures") && j["scoring_failures"].is_number_integer())
           replays[m][key] = j["scoring_failures"].get<int>();
       }
-    for (const auto& item : datasets[task.name]) {
+    for (const auto& prepared_item : prepared_task.items) {
+      const DatasetItem& item = prepared_item.item;
       bool mine = !options.shard || options.shard->contains(pair_index);
       ++pair_index;
       if (!mine) continue;
-      std::string user_text, system_text;
-      try {
-        user_text = user_template.render(item.fields);
-        system_text = system_template.render(item.fields);
-      } catch (const std::out_of_range& e) {
-        throw DatasetError(task.dataset.string(), item.line, fmt::format("task '{}' prompt: {}", task.name, e.what()));
-      }
+      const std::string& user_text = prepared_item.user_text;
+      const std::string& system_text = prepared_item.system_text;
       for (std::size_t m = 0; m < suite.models.size(); ++m) {
         const auto& model = suite.models[m];
         for (int s = 0; s < task.samples; ++s) {
@@ -135,6 +110,7 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
           }
           WorkItem w;
           w.task = &task;
+          w.scorer = prepared_task.scorer.get();  // a judge task's gets its judges in step 3
           if (auto it = replays[m].find({item.id, s}); it != replays[m].end()) w.replay = it->second;
           w.item_id = item.id;
           w.reference = item.reference;
@@ -175,7 +151,8 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
                                               lane.config->fingerprint_json());
     lane.client = std::move(client);
   }
-  // Judges (for scorer: judge) behind the same cache, and each work item's final scorer.
+  // Judges (for scorer: judge) behind the same cache, and each judge task's work items' scorer.
+  std::map<std::string, std::unique_ptr<verifiers::Scorer>> judge_scorers;
   std::unique_ptr<JudgeSet> judges;
   bool judging = false;
   for (const auto& lane : lanes)
@@ -191,11 +168,12 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
         panel.push_back(&judges->judge(name));
         concurrency = concurrency == 0 ? judges->concurrency(name) : std::min(concurrency, judges->concurrency(name));
       }
-      scorers[task.name] = std::make_unique<JudgeScorer>(task, std::move(panel), concurrency);
+      judge_scorers[task.name] = std::make_unique<JudgeScorer>(task, std::move(panel), concurrency);
     }
   }
   for (auto& lane : lanes)
-    for (auto& w : lane.pending) w.scorer = scorers.at(w.task->name).get();
+    for (auto& w : lane.pending)
+      if (auto it = judge_scorers.find(w.task->name); it != judge_scorers.end()) w.scorer = it->second.get();
 
   // 4. Feed each model up to its window; commit each result as it arrives.
   std::mutex mutex;
@@ -205,6 +183,7 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
   counts.done = summary.already_done;
 
   auto on_result = [&](const ModelLane& lane, const WorkItem& w, ChatResult result) {
+    if (result.cancelled()) return;  // interrupted before it was answered: missing, run again next time
     SampleRecord r;
     r.key = {lane.config->name, w.task->name, w.item_id, w.request.sample_index};
     r.run_id = summary.run_id;
@@ -215,8 +194,14 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
     r.retries = result.retries;
     r.cached = result.from_cache;
     r.error = result.error;
+    const bool overflow = result.failure == Failure::kContext;
+    if (overflow) r.finish_reason = "context";
+    if (overflow && suite.context_overflow == ContextOverflowPolicy::kWrong) {
+      r.error.clear();  // scored as a wrong answer, as configured; the reason stays in finish_reason
+      r.completion = "";
+    }
     if (result.ok() && result.choices.empty()) r.error = "response had no choices";
-    if (r.error.empty()) try {
+    if (r.error.empty() && !result.choices.empty()) try {
       const Choice& c = result.choices.front();
       r.completion = c.text;
       r.reasoning = c.reasoning;
@@ -230,6 +215,7 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
       if (!c.token_ids.empty()) r.token_ids_json = nlohmann::json(c.token_ids).dump();
       if (!c.routing.is_null()) r.routing_json = c.routing.dump();
     } catch (const verifiers::ScorerError& e) {
+      if (options.stop_requested()) return;  // judging cut short by Ctrl-C: missing, asked again next time
       // The scorer could not judge (a judge that failed, a sandbox that cannot start): an error
       // the next run retries, never a wrong answer.
       r.error = std::string("scoring failed: ") + e.what();
@@ -257,9 +243,14 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
       if (r.error.empty()) ++summary.completed;
       else ++summary.failed;
       if (r.cached) ++summary.cached;
+      if (overflow) ++summary.context_overflows;
+      else if (r.finish_reason == "context") ++summary.context_cut;
+      if (!r.error.empty()) summary.last_error = r.error;
+      else if (overflow) summary.last_error = result.error;
     }
     counts.errors = summary.failed;
     counts.cached = summary.cached;
+    counts.last_error = summary.last_error;
   };
 
   std::unique_ptr<Progress> progress;
@@ -286,7 +277,8 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
   };
 
   int scoring_threads = 4;
-  for (const auto& [name, scorer] : scorers) scoring_threads = std::max(scoring_threads, scorer->concurrency());
+  for (const auto& task : prepared.tasks) scoring_threads = std::max(scoring_threads, task.scorer->concurrency());
+  for (const auto& [name, scorer] : judge_scorers) scoring_threads = std::max(scoring_threads, scorer->concurrency());
   WorkQueue scoring(scoring_threads, static_cast<std::size_t>(2 * scoring_threads));
   std::vector<PumpLane> pump;
   for (auto& lane : lanes) {
@@ -311,6 +303,8 @@ RunSummary run_suite(const SuiteConfig& suite, Store& store, const RunOptions& o
   pump_requests(pump, stop, [&] {
     if (progress) progress->tick(live_counts());
   });
+  // Interrupted: judge requests waiting in a queue or a backoff end now too.
+  if (options.stop_requested() && judges) judges->cancel_pending();
   for (auto& lane : lanes)
     if (lane.client) lane.client->drain();
   scoring.wait();

@@ -44,4 +44,16 @@ void JudgeSet::drain() {
     if (e.client) e.client->drain();
 }
 
+void JudgeSet::cancel_pending() {
+  for (auto& [name, e] : entries_)
+    if (e.client) e.client->cancel_pending();
+}
+
+std::vector<const ModelClient*> JudgeSet::clients() const {
+  std::vector<const ModelClient*> out;
+  for (const auto& [name, e] : entries_)
+    if (e.client) out.push_back(e.client.get());
+  return out;
+}
+
 }  // namespace gauntlet::harness

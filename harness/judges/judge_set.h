@@ -29,6 +29,10 @@ class JudgeSet {
   int concurrency(const std::string& name) const;
   // Waits for every request sent so far.
   void drain();
+  // Ends requests waiting in a queue or a backoff (on Ctrl-C), as ModelClient::cancel_pending.
+  void cancel_pending();
+  // The model judges' clients, for the run's progress (retries, errors, the last error).
+  std::vector<const ModelClient*> clients() const;
 
  private:
   struct Entry {

@@ -11,6 +11,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include <fmt/format.h>
+
 namespace gauntlet::harness {
 
 namespace {
@@ -461,8 +463,10 @@ RatingTable compute_ratings(const std::vector<Battle>& battles, const RatingOpti
     std::vector<double> values;
     for (std::size_t r = 0; r < R; ++r)
       if (!samples[r].empty() && sample_present[r][i]) values.push_back(samples[r][i]);
-    if (values.empty()) {
+    if (values.empty() ||
+        *std::max_element(values.begin(), values.end()) - *std::min_element(values.begin(), values.end()) < 1e-9) {
       pr.ci95 = {pr.rating, pr.rating};
+      pr.has_ci = false;
     } else {
       std::sort(values.begin(), values.end());
       pr.ci95 = {std::min(pr.rating, sorted_quantile(values, 0.025)),
@@ -474,6 +478,21 @@ RatingTable compute_ratings(const std::vector<Battle>& battles, const RatingOpti
     if (l.rating != r.rating) return l.rating > r.rating;
     return l.player < r.player;
   });
+  table.units = x.units.size();
+  if (table.units < kMinRatingUnits)
+    table.warnings.push_back(fmt::format(
+        "too small to rate with confidence: {} independent game group{} (the seat rotations of a pairing, or one "
+        "multi-player match, count as one group), fewer than {}; ratings and intervals are rough",
+        table.units, table.units == 1 ? "" : "s", kMinRatingUnits));
+  if (R > 0) {
+    std::string missing;
+    for (const auto& p : table.players)
+      if (!p.has_ci) missing += (missing.empty() ? "" : ", ") + p.player;
+    if (!missing.empty())
+      table.warnings.push_back(fmt::format("no 95% interval for {}: every resample gave the same rating, too few "
+                                           "independent games to say how uncertain it is",
+                                           missing));
+  }
   return table;
 }
 

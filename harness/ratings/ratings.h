@@ -25,7 +25,10 @@
 //   refitted and anchored the same way; a player's interval uses only the resamples in which it
 //   played; with a named anchor, resamples without the anchor player are skipped. The interval is
 //   widened to contain the full-data estimate when the percentile interval misses it (possible for
-//   very skewed cases such as unbeaten players). With bootstrap == 0 the interval is [rating, rating].
+//   very skewed cases such as unbeaten players). A player whose resamples all gave the same rating
+//   (e.g. one pair of seat-swapped games: one unit) has no interval (has_ci false), never a point
+//   presented as certainty; with bootstrap == 0 nobody has one. RatingTable::warnings says when a
+//   league has too few independent units to rate with confidence.
 // - Online Elo (option): ratings start at init_rating and are updated battle by battle in input
 //   order with R += K * (S - E); K defaults to 4 like the LMSYS arena's online Elo (meant for many
 //   thousands of battles; use a larger K, e.g. 16-32, for small tournaments). Online Elo depends on
@@ -78,6 +81,9 @@ struct PlayerRating {
   std::string player;
   double rating = 0.0;
   std::pair<double, double> ci95{0.0, 0.0};
+  // false: no interval can be given (no bootstrap, or every resample gave this player the same
+  // rating: too few independent games); ci95 is then {rating, rating} and renderers show "—" / null.
+  bool has_ci = true;
   std::int64_t games = 0;
   std::int64_t wins = 0;
   std::int64_t draws = 0;
@@ -88,7 +94,13 @@ struct PlayerRating {
 struct RatingTable {
   std::vector<PlayerRating> players;
   int bootstrap = 0;  // resamples actually used (the anchor player may be missing from some)
+  std::size_t units = 0;  // independent resampling units (single battles, or groups)
+  // Why the league is too small to rate with confidence (fewer than kMinRatingUnits units; players
+  // without an interval), one sentence each; empty when none applies.
+  std::vector<std::string> warnings;
 };
+
+inline constexpr std::size_t kMinRatingUnits = 10;
 
 // W/D/L per ordered pair: cell(i, j) is player i's record against player j (so cell(j, i) mirrors it).
 struct WdlCell {

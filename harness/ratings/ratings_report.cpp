@@ -112,8 +112,10 @@ std::string render_ci_chart(const RatingTable& table) {
     const PlayerRating& p = table.players[i];
     const double cy = kTop + kRowH * (static_cast<double>(i) + 0.5);
     out += "<g>\n";
-    out += fmt::format("<title>{}: {:.1f}, 95% CI [{:.1f}, {:.1f}], {} games</title>\n", html_escape(p.player), p.rating,
-                       p.ci95.first, p.ci95.second, p.games);
+    out += p.has_ci ? fmt::format("<title>{}: {:.1f}, 95% CI [{:.1f}, {:.1f}], {} games</title>\n",
+                                  html_escape(p.player), p.rating, p.ci95.first, p.ci95.second, p.games)
+                    : fmt::format("<title>{}: {:.1f}, no 95% CI, {} games</title>\n", html_escape(p.player), p.rating,
+                                  p.games);
     std::string label = p.player;
     if (code_points(label) > 60) {  // cut at a UTF-8 code point boundary
       std::size_t seen = 0, k = 0;
@@ -124,14 +126,18 @@ std::string render_ci_chart(const RatingTable& table) {
     out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\" dominant-baseline=\"middle\">{}</text>\n",
                        label_w - 8.0, cy, html_escape(label));
     const double x0 = x_of(p.ci95.first), x1 = x_of(p.ci95.second);
-    out += fmt::format("<line class=\"errbar\" x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>\n", x0, cy, x1,
-                       cy);
-    for (double x : {x0, x1})
-      out += fmt::format("<line class=\"errbar\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\"/>\n", x,
-                         cy - 5.0, cy + 5.0);
+    if (p.has_ci) {
+      out += fmt::format("<line class=\"errbar\" x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>\n", x0, cy,
+                         x1, cy);
+      for (double x : {x0, x1})
+        out += fmt::format("<line class=\"errbar\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\"/>\n", x,
+                           cy - 5.0, cy + 5.0);
+    }
     out += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"4\" fill=\"#e15759\"/>\n", x_of(p.rating), cy);
-    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" dominant-baseline=\"middle\">{:.0f} [{:.0f}, {:.0f}]</text>\n",
-                       label_w + kPlotW + 10.0, cy, p.rating, p.ci95.first, p.ci95.second);
+    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" dominant-baseline=\"middle\">{}</text>\n", label_w + kPlotW + 10.0,
+                       cy,
+                       p.has_ci ? fmt::format("{:.0f} [{:.0f}, {:.0f}]", p.rating, p.ci95.first, p.ci95.second)
+                                : fmt::format("{:.0f} [—]", p.rating));
     out += "</g>\n";
   }
   out += "</svg>\n";
@@ -159,13 +165,16 @@ std::string render_ratings_text(const RatingTable& table, const WdlMatrix& wdl, 
   for (std::size_t i = 0; i < table.players.size(); ++i) {
     const auto& p = table.players[i];
     rows.push_back({std::to_string(i + 1), p.player, fmt::format("{:.1f}", p.rating),
-                    fmt::format("[{:.1f}, {:.1f}]", p.ci95.first, p.ci95.second), std::to_string(p.games),
+                    p.has_ci ? fmt::format("[{:.1f}, {:.1f}]", p.ci95.first, p.ci95.second) : "—",
+                    std::to_string(p.games),
                     std::to_string(p.wins), std::to_string(p.draws), std::to_string(p.losses)});
   }
   std::vector<std::size_t> width(rows.front().size(), 0);
   for (const auto& r : rows)
     for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], code_points(r[c]));
-  std::string out = description + "\n\n";
+  std::string out = description + "\n";
+  for (const auto& w : table.warnings) out += "warning: " + w + "\n";
+  out += "\n";
   for (const auto& r : rows) {
     std::string line;
     for (std::size_t c = 0; c < r.size(); ++c) {
@@ -205,7 +214,7 @@ nlohmann::ordered_json render_ratings_json(const RatingTable& table) {
   for (const auto& p : table.players) {
     list.push_back(nlohmann::ordered_json{{"player", p.player},
                     {"rating", p.rating},
-                    {"ci95", {p.ci95.first, p.ci95.second}},
+                    {"ci95", p.has_ci ? nlohmann::ordered_json{p.ci95.first, p.ci95.second} : nlohmann::ordered_json()},
                     {"games", p.games},
                     {"wins", p.wins},
                     {"draws", p.draws},
@@ -220,6 +229,7 @@ std::string render_ratings_html_section(const RatingTable& table, const WdlMatri
   std::string out = fmt::format("<div class=\"gauntlet-ratings\">\n<style>{}</style>\n", kStyle);
   out += "<section>\n<h2>Leaderboard</h2>\n";
   out += fmt::format("<p class=\"note\">{}</p>\n", html_escape(description));
+  for (const auto& w : table.warnings) out += fmt::format("<p class=\"note\">warning: {}</p>\n", html_escape(w));
   if (table.players.empty()) {
     out += "<p class=\"note\">no battles</p>\n</section>\n</div>\n";
     return out;
@@ -230,9 +240,11 @@ std::string render_ratings_html_section(const RatingTable& table, const WdlMatri
   for (std::size_t i = 0; i < table.players.size(); ++i) {
     const auto& p = table.players[i];
     out += fmt::format(
-        "<tr><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{:.1f}</td><td class=\"num\">[{:.1f}, {:.1f}]</td>"
+        "<tr><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{:.1f}</td><td class=\"num\">{}</td>"
         "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
-        i + 1, html_escape(p.player), p.rating, p.ci95.first, p.ci95.second, p.games, p.wins, p.draws, p.losses);
+        i + 1, html_escape(p.player), p.rating,
+        p.has_ci ? fmt::format("[{:.1f}, {:.1f}]", p.ci95.first, p.ci95.second) : "—", p.games, p.wins, p.draws,
+        p.losses);
   }
   out += "</tbody>\n</table>\n</section>\n";
   out += "<section>\n<h2>Ratings (95% CI)</h2>\n";

@@ -17,7 +17,8 @@ std::string describe_ratings(const RatingOptions& options, int bootstrap_used);
 // against columns, in leaderboard order; cells "w-d-l").
 std::string render_ratings_text(const RatingTable& table, const WdlMatrix& wdl, const std::string& description);
 
-// {"ratings":[{"player","rating","ci95":[lo,hi],"games","wins","draws","losses"}]} in table order.
+// {"ratings":[{"player","rating","ci95":[lo,hi],"games","wins","draws","losses"}]} in table order; ci95
+// is null for a player without an interval (the table's warnings say why; callers print them apart).
 nlohmann::ordered_json render_ratings_json(const RatingTable& table);
 
 // An HTML fragment (<section>s: leaderboard table, inline-SVG CI chart, W/D/L matrix) with its own

@@ -106,10 +106,16 @@ std::string render_table(const std::vector<CellReport>& cells) {
   out += "<th class=\"num\">tokens</th><th class=\"num\">latency (s)</th><th class=\"num\">errors</th>"
          "</tr></thead>\n<tbody>\n";
   for (const auto& c : cells) {
-    out += fmt::format(
-        "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.3f}</td>"
-        "<td class=\"num\">[{:.3f}, {:.3f}]</td>",
-        html_escape(c.model), html_escape(c.task), c.samples, c.accuracy, c.ci95.first, c.ci95.second);
+    if (c.samples > 0)
+      out += fmt::format(
+          "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.3f}</td>"
+          "<td class=\"num\" title=\"{}\">[{:.3f}, {:.3f}]</td>",
+          html_escape(c.model), html_escape(c.task), c.samples, c.accuracy, html_escape(describe_ci_method(c.ci_method)),
+          c.ci95.first, c.ci95.second);
+    else
+      out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">0</td><td class=\"num\">—</td>"
+                         "<td class=\"num\">—</td>",
+                         html_escape(c.model), html_escape(c.task));
     for (int k : ks) {
       auto it = c.pass_at_k.find(k);
       if (it == c.pass_at_k.end()) {
@@ -122,6 +128,12 @@ std::string render_table(const std::vector<CellReport>& cells) {
                        c.mean_completion_tokens, c.mean_latency_s, c.errors);
   }
   out += "</tbody>\n</table>\n";
+  std::set<std::string> methods;
+  for (const auto& c : cells)
+    if (!c.ci_method.empty()) methods.insert(c.ci_method);
+  std::string notes;
+  for (const auto& m : methods) notes += (notes.empty() ? "" : "; ") + describe_ci_method(m);
+  if (!notes.empty()) out += "<p class=\"note\">95% CI: " + html_escape(notes) + "</p>\n";
   return out;
 }
 
@@ -168,8 +180,11 @@ std::string render_accuracy_chart(const std::vector<CellReport>& cells, const Mo
     const double row_y = kTop + kRowH * static_cast<double>(i);
     const double cy = row_y + kRowH / 2.0;
     out += "<g>\n";
-    out += fmt::format("<title>{} / {}: accuracy {:.3f}, 95% CI [{:.3f}, {:.3f}], n={}</title>\n", html_escape(c.model),
-                       html_escape(c.task), c.accuracy, c.ci95.first, c.ci95.second, c.samples);
+    if (c.samples > 0)
+      out += fmt::format("<title>{} / {}: accuracy {:.3f}, 95% CI [{:.3f}, {:.3f}], n={}</title>\n",
+                         html_escape(c.model), html_escape(c.task), c.accuracy, c.ci95.first, c.ci95.second, c.samples);
+    else
+      out += fmt::format("<title>{} / {}: no scored samples</title>\n", html_escape(c.model), html_escape(c.task));
     out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\" dominant-baseline=\"middle\">{}</text>\n",
                        label_w - 8.0, cy, html_escape(labels[i]));
     if (c.samples == 0) {
@@ -288,14 +303,15 @@ std::string render_pass_at_k_chart(const std::string& task, const std::vector<co
 
 }  // namespace
 
-std::string render_html(const std::vector<CellReport>& cells, const std::string& title) {
+std::string render_html(const std::vector<CellReport>& cells, const std::string& title, const std::string& sections) {
   const std::string t = html_escape(title);
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out += fmt::format("<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<h1>{}</h1>\n", t, kStyle, t);
 
   if (cells.empty()) {
-    out += "<p class=\"empty\">no samples</p>\n</body>\n</html>\n";
+    out += sections.empty() ? "<p class=\"empty\">no samples</p>\n" : sections;
+    out += "</body>\n</html>\n";
     return out;
   }
 
@@ -322,6 +338,7 @@ std::string render_html(const std::vector<CellReport>& cells, const std::string&
     }
     out += "</section>\n";
   }
+  out += sections;
   out += "</body>\n</html>\n";
   return out;
 }

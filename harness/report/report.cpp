@@ -51,13 +51,22 @@ void finish_cell(CellAccumulator& acc, const ReportOptions& options) {
                                   [](const auto& entry) { return entry.second.n == 1; });
   if (single) {
     r.ci95 = wilson_interval(r.correct, r.samples);
+    r.ci_method = "wilson";
   } else {
     std::vector<double> per_item;
     per_item.reserve(acc.items.size());
     for (const auto& [id, tally] : acc.items) {
       per_item.push_back(static_cast<double>(tally.c) / static_cast<double>(tally.n));
     }
-    r.ci95 = bootstrap_interval(per_item, options.bootstrap_iterations, options.bootstrap_seed);
+    const bool alike = std::all_of(per_item.begin(), per_item.end(), [&](double v) { return v == per_item.front(); });
+    if (alike) {
+      // Every resample would be the same: a point, not an interval. Wilson over the items instead.
+      r.ci95 = wilson_interval_p(per_item.front(), static_cast<double>(per_item.size()));
+      r.ci_method = "wilson-items";
+    } else {
+      r.ci95 = bootstrap_interval(per_item, options.bootstrap_iterations, options.bootstrap_seed);
+      r.ci_method = "bootstrap";
+    }
   }
 
   std::vector<std::pair<int, int>> nc;
@@ -162,8 +171,10 @@ std::string render_text(const std::vector<CellReport>& cells) {
   std::vector<std::vector<std::string>> rows;
   rows.reserve(cells.size());
   for (const auto& c : cells) {
-    std::vector<std::string> row = {c.model, c.task, fmt::format("{}", c.samples), fmt::format("{:.3f}", c.accuracy),
-                                    fmt::format("[{:.3f}, {:.3f}]", c.ci95.first, c.ci95.second)};
+    const bool scored = c.samples > 0;
+    std::vector<std::string> row = {c.model, c.task, fmt::format("{}", c.samples),
+                                    scored ? fmt::format("{:.3f}", c.accuracy) : "—",
+                                    scored ? fmt::format("[{:.3f}, {:.3f}]", c.ci95.first, c.ci95.second) : "—"};
     for (int k : ks) {
       auto it = c.pass_at_k.find(k);
       row.push_back(it == c.pass_at_k.end() ? std::string() : fmt::format("{:.3f}", it->second));
@@ -199,7 +210,21 @@ std::string render_text(const std::vector<CellReport>& cells) {
   out += std::string(total, '-');
   out += '\n';
   for (const auto& row : rows) emit(row, out);
+  std::set<std::string> methods;
+  for (const auto& c : cells)
+    if (!c.ci_method.empty()) methods.insert(c.ci_method);
+  std::string notes;
+  for (const auto& m : methods) notes += (notes.empty() ? "" : "; ") + describe_ci_method(m);
+  if (!notes.empty()) out += "95% CI: " + notes + "\n";
   return out;
+}
+
+std::string describe_ci_method(const std::string& method) {
+  if (method == "wilson") return "Wilson score interval (one sample per item)";
+  if (method == "bootstrap") return "item-clustered percentile bootstrap (several samples per item)";
+  if (method == "wilson-items")
+    return "Wilson interval over items (several samples per item, all items scored alike: a bootstrap has no spread)";
+  return method;
 }
 
 nlohmann::json render_json(const std::vector<CellReport>& cells) {
@@ -213,8 +238,10 @@ nlohmann::json render_json(const std::vector<CellReport>& cells) {
     row["items"] = c.items;
     row["samples"] = c.samples;
     row["correct"] = c.correct;
-    row["accuracy"] = c.accuracy;
-    row["ci95"] = nlohmann::json::array({c.ci95.first, c.ci95.second});
+    const bool scored = c.samples > 0;
+    row["accuracy"] = scored ? nlohmann::json(c.accuracy) : nlohmann::json(nullptr);
+    row["ci95"] = scored ? nlohmann::json::array({c.ci95.first, c.ci95.second}) : nlohmann::json(nullptr);
+    row["ci_method"] = scored ? nlohmann::json(c.ci_method) : nlohmann::json(nullptr);
     row["pass_at_k"] = std::move(pass);
     row["mean_prompt_tokens"] = c.mean_prompt_tokens;
     row["mean_completion_tokens"] = c.mean_completion_tokens;

@@ -19,8 +19,13 @@ struct CellReport {
   std::int64_t items = 0;        // distinct item ids with at least one scored sample
   std::int64_t samples = 0;      // scored samples (errored ones excluded)
   std::int64_t correct = 0;
-  double accuracy = 0.0;         // correct / samples (0 when samples == 0)
-  std::pair<double, double> ci95{0.0, 0.0};  // Wilson with one sample per item, else item-clustered bootstrap
+  double accuracy = 0.0;         // correct / samples (0 when samples == 0: rendered as null / "—")
+  std::pair<double, double> ci95{0.0, 0.0};  // see ci_method; {0, 0} when samples == 0 (null / "—")
+  // "wilson": one sample per item, Wilson score interval over samples. "bootstrap": several samples
+  // per item, percentile bootstrap over items. "wilson-items": several samples per item but every
+  // item scored the same, so no resample differs: Wilson over items (their mean score, n = items)
+  // rather than a point. "" when samples == 0.
+  std::string ci_method;
   std::map<int, double> pass_at_k;            // k -> unbiased pass@k over items with >= k samples
   double mean_prompt_tokens = 0.0;
   double mean_completion_tokens = 0.0;
@@ -41,11 +46,17 @@ struct ReportOptions {
 
 std::vector<CellReport> build_report(const std::vector<SampleRecord>& samples, const ReportOptions& options);
 
-// Fixed-width table for terminals.
+// Fixed-width table for terminals, then a line naming the interval methods used.
 std::string render_text(const std::vector<CellReport>& cells);
-// {"results":[{"model","task","samples","correct","accuracy","ci95":[lo,hi],"pass_at_k":{"1":..}, ...}]}
+// {"results":[{"model","task","samples","correct","accuracy","ci95":[lo,hi],"ci_method","pass_at_k":{"1":..},
+// ...}]}; accuracy and ci95 are null when a cell has no scored sample.
 nlohmann::json render_json(const std::vector<CellReport>& cells);
 // One self-contained HTML document: tables plus inline SVG charts, no external resources.
-std::string render_html(const std::vector<CellReport>& cells, const std::string& title);
+// `sections` (HTML, e.g. tournament leaderboards, self-play steps) follow the suite results; "no
+// samples" is said only when there are neither cells nor sections.
+std::string render_html(const std::vector<CellReport>& cells, const std::string& title,
+                        const std::string& sections = "");
+// What each ci_method means, for footnotes.
+std::string describe_ci_method(const std::string& method);
 
 }  // namespace gauntlet::harness

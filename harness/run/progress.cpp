@@ -15,6 +15,16 @@ std::string format_duration(double s) {
 
 }  // namespace
 
+std::string shorten(const std::string& text, std::size_t max_bytes) {
+  std::string s = text.substr(0, max_bytes);
+  for (char& c : s)
+    if (c == '\n' || c == '\r') c = ' ';
+  if (text.size() <= max_bytes) return s;
+  while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();  // whole code points
+  if (!s.empty() && static_cast<unsigned char>(s.back()) >= 0xC0) s.pop_back();
+  return s + "…";
+}
+
 Progress::Progress(std::ostream& out, bool live, double interval_s)
     : out_(out), live_(live), interval_s_(live ? 0.25 : interval_s), start_(std::chrono::steady_clock::now()),
       last_print_(start_) {}
@@ -22,9 +32,12 @@ Progress::Progress(std::ostream& out, bool live, double interval_s)
 std::string Progress::format_line(const ProgressCounts& c, double elapsed_s, double rate) {
   double pct = c.total > 0 ? 100.0 * static_cast<double>(c.done) / static_cast<double>(c.total) : 100.0;
   double eta = rate > 0 ? static_cast<double>(c.total - c.done) / rate : -1;
-  return fmt::format("{}/{} ({:.1f}%) | {:.1f}/s | elapsed {} | ETA {} | in flight {}{} | retries {} | errors {} | cached {}",
-                     c.done, c.total, pct, rate, format_duration(elapsed_s), c.done >= c.total ? "0s" : format_duration(eta),
-                     c.in_flight, c.limit > 0 ? fmt::format("/{}", c.limit) : "", c.retries, c.errors, c.cached);
+  std::string line =
+      fmt::format("{}/{} ({:.1f}%) | {:.1f}/s | elapsed {} | ETA {} | in flight {}{} | retries {} | errors {} | cached {}",
+                  c.done, c.total, pct, rate, format_duration(elapsed_s), c.done >= c.total ? "0s" : format_duration(eta),
+                  c.in_flight, c.limit > 0 ? fmt::format("/{}", c.limit) : "", c.retries, c.errors, c.cached);
+  if (!c.last_error.empty()) line += " | last error: " + shorten(c.last_error, 160);
+  return line;
 }
 
 void Progress::print(const ProgressCounts& c, bool final_line) {

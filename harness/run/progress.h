@@ -19,6 +19,7 @@ struct ProgressCounts {
   std::int64_t retries = 0;
   std::int64_t errors = 0;
   std::int64_t cached = 0;
+  std::string last_error;      // the latest failed request's error ("" when none): quoted, cut to 160 chars
 };
 
 class Progress {
@@ -29,7 +30,8 @@ class Progress {
   void tick(const ProgressCounts& counts);
   void finish(const ProgressCounts& counts);
 
-  // "done/total (pct) | rate/s | elapsed | ETA | in flight/limit | retries | errors | cached"
+  // "done/total (pct) | rate/s | elapsed | ETA | in flight/limit | retries | errors | cached", then
+  // " | last error: …" when a request has failed.
   static std::string format_line(const ProgressCounts& counts, double elapsed_s, double rate);
 
  private:
@@ -42,5 +44,8 @@ class Progress {
   std::chrono::steady_clock::time_point last_print_;
   std::int64_t start_done_ = -1;  // done at the first tick: work from earlier runs doesn't count in the rate
 };
+
+// `text` on one line, cut to at most `max_bytes` (whole UTF-8 code points) with "…" when cut.
+std::string shorten(const std::string& text, std::size_t max_bytes);
 
 }  // namespace gauntlet::harness

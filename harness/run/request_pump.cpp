@@ -20,9 +20,18 @@ std::vector<std::size_t> pump_requests(std::vector<PumpLane>& lanes, const std::
   std::vector<std::size_t> sent(lanes.size(), 0);
   auto window = [&](std::size_t l) { return lanes[l].window > 0 ? lanes[l].window : 1; };
 
+  bool cancelled = false;
   std::unique_lock lock(shared->mutex);
   for (;;) {
     const bool stopped = stop && stop();
+    if (stopped && !cancelled) {
+      // Interrupted: what waits in a client's queue or backoff completes now (as cancelled); what
+      // is being answered finishes and is handed to `done` as usual.
+      cancelled = true;
+      lock.unlock();
+      for (auto& lane : lanes) lane.client->cancel_pending();
+      lock.lock();
+    }
     bool submitted = false;
     bool pending = false;
     for (std::size_t l = 0; l < lanes.size() && !stopped; ++l) {

@@ -1,8 +1,9 @@
 #pragma once
 // pump_requests: sends lists of requests through ModelClients, one lane per client, with at most
 // `window` outstanding per lane, in order within a lane, and waits until everything sent has
-// completed. Once `stop` returns true nothing more is sent; what is in flight still completes (and is
-// handed to `done`). `done` runs on the client's thread, once per sent request, with the request's
+// completed. Once `stop` returns true nothing more is sent and each client's cancel_pending() is
+// called once: requests waiting in a client's queue or backoff complete at once as cancelled
+// (ChatResult::cancelled()); those being answered still complete. Both are handed to `done`. `done` runs on the client's thread, once per sent request, with the request's
 // index in its lane; `tick` runs on the calling thread after each round of sending and about every
 // 200 ms while waiting (progress output). Submissions happen without the pump's lock held, so a
 // client may call `done` inside submit_async (a cache hit).

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/input/config_kind.h"
 #include "harness/input/yaml_reader.h"
 
 namespace gauntlet::harness {
@@ -12,9 +13,8 @@ namespace {
 ModelSpec read_model(MapReader& r, const std::string& key, const std::string& default_name) {
   auto node = r.get(key);
   if (!node.IsMap()) r.fail(node, r.path(key), "expected a mapping of model settings (the keys of a suite's models[])");
-  YAML::Node with_name = YAML::Clone(node);
-  if (!with_name["name"]) with_name["name"] = default_name;
-  return read_model_spec(with_name, r.file(), r.path(key));
+  // The node itself, not a copy: a copy loses its marks and every error would say line 1.
+  return read_model_spec(node, r.file(), r.path(key), default_name);
 }
 
 void read_limits(MapReader& parent, SelfPlayConfig& c) {
@@ -74,6 +74,7 @@ nlohmann::json SelfPlayConfig::fingerprint_json() const {
 SelfPlayConfig load_selfplay(const std::filesystem::path& path) {
   const std::string file = path.string();
   YAML::Node root = load_yaml_file(path, "self-play");
+  expect_config_kind(root, file, "self-play");
   MapReader r(root, file, "");
   SelfPlayConfig c;
   c.path = std::filesystem::absolute(path);

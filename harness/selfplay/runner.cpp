@@ -19,12 +19,17 @@ SelfPlaySummary run_selfplay(const SelfPlayConfig& config, Store& store, const s
   summary.steps_planned = config.steps;
 
   // 1. The database must hold this run (if at all) with the same configuration.
-  store.record_model({config.proposer.name, fingerprint(config.proposer.fingerprint_json()),
-                      config.proposer.fingerprint_json().dump()});
-  if (!config.same_model)
-    store.record_model(
-        {config.solver.name, fingerprint(config.solver.fingerprint_json()), config.solver.fingerprint_json().dump()});
-  store.record_selfplay_run({config.name, fingerprint(config.fingerprint_json()), config.fingerprint_json().dump()});
+  //    Checked together before anything is written.
+  std::vector<DefinitionWrite> definitions;
+  auto proposer_json = config.proposer.fingerprint_json();
+  definitions.push_back({"models", "model", {config.proposer.name, fingerprint(proposer_json), proposer_json.dump()}});
+  if (!config.same_model) {
+    auto solver_json = config.solver.fingerprint_json();
+    definitions.push_back({"models", "model", {config.solver.name, fingerprint(solver_json), solver_json.dump()}});
+  }
+  auto run_json = config.fingerprint_json();
+  definitions.push_back({"selfplay_runs", "self-play run", {config.name, fingerprint(run_json), run_json.dump()}});
+  store.record_definitions(definitions);
   std::vector<BufferRow> seeds;
   for (TaskType type : all_task_types()) {
     CodeTask seed = seed_task(type);
@@ -66,6 +71,7 @@ SelfPlaySummary run_selfplay(const SelfPlayConfig& config, Store& store, const s
     counts.in_flight = s.in_flight + (solver ? solver->stats().in_flight : 0);
     counts.retries = s.retries + (solver ? solver->stats().retries : 0);
     counts.errors = s.errors + (solver ? solver->stats().errors : 0);
+    counts.last_error = solver && !solver->last_error().empty() ? solver->last_error() : proposer->last_error();
     progress->tick(counts);
   };
 

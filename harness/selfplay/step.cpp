@@ -146,7 +146,18 @@ class Step {
         client, std::move(requests), model.concurrency, ctx_.stop,
         [&](std::size_t i, ChatResult result) {
           const Planned& p = *missing[i];
-          if (!result.ok() || result.choices.empty()) {
+          if (result.cancelled()) {
+            // Interrupted before it was answered: missing, asked again by the next run.
+          } else if (result.failure == Failure::kRejected || result.failure == Failure::kContext) {
+            // Refused for good (an HTTP 400, a prompt over the context): retrying cannot help, so the
+            // rollout is recorded as failed, rewarded as a format failure, and the step goes on.
+            RolloutRecord r = failed_rollout(p, model, result);
+            ctx_.store.put_rollout(r);
+            std::lock_guard lock(mutex);
+            last_error_ = fmt::format("{} {} slot {} sample {}: {}", p.key.task_type, p.key.role, p.key.slot,
+                                      p.key.sample, result.error);
+            rollouts_[p.key] = std::move(r);
+          } else if (!result.ok() || result.choices.empty()) {
             std::lock_guard lock(mutex);
             ++failures_;
             last_error_ = fmt::format("{} {} slot {} sample {}: {}", p.key.task_type, p.key.role, p.key.slot,
@@ -163,8 +174,25 @@ class Step {
     return failures_ == 0 && !stopped();
   }
 
-  RolloutRecord to_rollout(const Planned& p, const ModelSpec& model, const ChatResult& result) const {
-    const Choice& choice = result.choices.front();
+  // A generation the backend refused for good: already checked, out of format, its reason kept.
+  RolloutRecord failed_rollout(const Planned& p, const ModelSpec& model, const ChatResult& result) const {
+    RolloutRecord r = planned_rollout(p, model);
+    const bool context = result.failure == Failure::kContext;
+    r.finish_reason = context ? "context" : "error";
+    r.latency_s = result.latency_s;
+    r.run_id = ctx_.run_id;
+    r.checked = true;
+    r.format_ok = false;
+    r.score = 0.0;
+    r.outcome = context ? "context" : "request_rejected";
+    json details = {{"reason", r.outcome}, {"detail", result.error}};
+    if (p.key.role == "solve") details = {{"answer", nullptr}, {"verdict", r.outcome}, {"detail", result.error}};
+    r.details_json = dump_json(details);
+    return r;
+  }
+
+  // What a rollout records of its request, before any answer.
+  RolloutRecord planned_rollout(const Planned& p, const ModelSpec& model) const {
     RolloutRecord r;
     r.key = p.key;
     r.group_id = fmt::format("{}/{}/{}/{}", p.key.run, p.key.step, p.key.task_type, p.key.role);
@@ -172,6 +200,12 @@ class Step {
     r.model = model.name;
     r.prompt = p.prompt;
     r.messages_json = p.messages_json;
+    return r;
+  }
+
+  RolloutRecord to_rollout(const Planned& p, const ModelSpec& model, const ChatResult& result) const {
+    const Choice& choice = result.choices.front();
+    RolloutRecord r = planned_rollout(p, model);
     r.completion = rejoin_completion(choice, !model.sends_messages());
     r.reasoning = choice.reasoning;
     r.answer_text = choice.text;
@@ -412,7 +446,7 @@ class Step {
 
   StepResult unfinished() const {
     StepResult r;
-    if (failures_ > 0)
+    if (failures_ > 0 && !stopped())
       r.failure = fmt::format(
           "step {}: {} request(s) failed after retries (last error: {}); the generations that "
           "arrived are stored, rerun to retry the rest",
@@ -431,7 +465,7 @@ class Step {
   std::map<TaskType, std::vector<CodeTask>> problems_;
   std::vector<Planned> solutions_;
   std::map<RolloutKey, const CodeTask*> problem_of_;
-  int failures_ = 0;
+  int failures_ = 0;   // requests that failed after retries (the step cannot finish)
   std::string last_error_;
   std::map<std::string, double> phase_s_;  // wall time of each phase this invocation ran
 };

@@ -36,8 +36,13 @@ std::pair<double, double> wilson_interval(std::int64_t correct, std::int64_t n, 
                                 " n=" + std::to_string(n));
   }
   if (n == 0) return {0.0, 0.0};
-  const double trials = static_cast<double>(n);
-  const double p = static_cast<double>(correct) / trials;
+  return wilson_interval_p(static_cast<double>(correct) / static_cast<double>(n), static_cast<double>(n), z);
+}
+
+std::pair<double, double> wilson_interval_p(double p, double trials, double z) {
+  if (!(trials > 0) || !(p >= 0 && p <= 1))
+    throw std::invalid_argument("wilson_interval_p: need 0 <= p <= 1 and n > 0, got p=" + std::to_string(p) +
+                                " n=" + std::to_string(trials));
   const double z2 = z * z;
   const double denominator = 1.0 + z2 / trials;
   const double center = (p + z2 / (2.0 * trials)) / denominator;

@@ -8,11 +8,15 @@
 
 namespace gauntlet::harness {
 
-// 95% Wilson score interval for `correct` successes out of `n` trials. n == 0 -> {0, 0}.
+// 95% Wilson score interval for `correct` successes out of `n` trials. n == 0 -> {0, 0} (callers
+// report "no interval"). For n > 0 it never collapses to a point: all-correct gives [n/(n+z²), 1].
 std::pair<double, double> wilson_interval(std::int64_t correct, std::int64_t n, double z = 1.959963984540054);
+// The same for a proportion `p` over `n` units (e.g. the mean score of n items): p in [0, 1], n > 0.
+std::pair<double, double> wilson_interval_p(double p, double n, double z = 1.959963984540054);
 
 // Percentile bootstrap CI of the mean of per-item scores (items resampled with replacement),
-// deterministic for a given seed.
+// deterministic for a given seed. When every item has the same score every resample is identical
+// and the interval is a point: callers must not present that as certainty (see report.h).
 std::pair<double, double> bootstrap_interval(const std::vector<double>& item_scores, int iterations,
                                              std::uint64_t seed, double confidence = 0.95);
 

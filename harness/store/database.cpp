@@ -92,6 +92,13 @@ ALTER TABLE selfplay_rollouts ADD COLUMN routing TEXT NOT NULL DEFAULT '';
     R"sql(
 ALTER TABLE samples ADD COLUMN details TEXT NOT NULL DEFAULT '';
 )sql",
+    // 6: one writer per database. The run that writes holds the only row, with its pid and host, and
+    // refreshes heartbeat_at while it runs; a row whose owner is gone is taken over.
+    R"sql(
+CREATE TABLE IF NOT EXISTS writer_lock(
+  id INTEGER PRIMARY KEY CHECK(id = 1), pid INTEGER NOT NULL, host TEXT NOT NULL, command TEXT NOT NULL,
+  started_at TEXT NOT NULL, heartbeat_at TEXT NOT NULL);
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion);

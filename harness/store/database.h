@@ -10,7 +10,7 @@ struct sqlite3;
 
 namespace gauntlet::harness {
 
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 class Database {
  public:

@@ -1,7 +1,10 @@
 #pragma once
-// DefinitionStore: models, tasks (and, through SelfPlayStore, self-play runs) as first recorded. A
-// definition's fingerprint guards resume: a later run with a different fingerprint under the same
-// name is refused (StoreError naming the name and both fingerprints).
+// DefinitionStore: models, tasks (and, through SelfPlayStore, self-play runs) as recorded. A
+// definition's fingerprint guards resume: a later run with a different definition under the same
+// name is refused (StoreError naming the name and both fingerprints). A definition recorded again
+// with the same fingerprint has its stored config updated (a task grown to more samples or other
+// pass@k keeps its results and reports its new settings); one recorded by an older build in a
+// compatible form (digest/fingerprint.h same_definition) is upgraded in place.
 #include <string>
 #include <vector>
 
@@ -13,7 +16,14 @@ class Database;
 struct DefinitionRow {
   std::string name;
   std::string fingerprint;
-  std::string config_json;
+  std::string config_json;  // for models and self-play runs, the JSON the fingerprint is taken of
+};
+
+// One definition to record: which table ("models", "tasks", "selfplay_runs") and the noun errors use.
+struct DefinitionWrite {
+  const char* table;
+  const char* noun;
+  DefinitionRow row;
 };
 
 class DefinitionStore {
@@ -25,7 +35,10 @@ class DefinitionStore {
   std::vector<DefinitionRow> models();
   std::vector<DefinitionRow> tasks();
 
-  // The same for any definitions table (name, fingerprint, config_json); `noun` names it in errors.
+  // Checks every definition against what is stored, then writes them all in one transaction: a
+  // conflict anywhere throws before anything is written.
+  void record_definitions(const std::vector<DefinitionWrite>& writes);
+  // The same for one definition.
   void record_definition(const char* table, const char* noun, const DefinitionRow& row);
   std::vector<DefinitionRow> definitions(const char* table);
 

@@ -30,13 +30,14 @@ void MatchStore::put_turn(const TurnRecord& t) {
   Statement s(db_.handle(),
               fmt::format("INSERT OR REPLACE INTO turns(match_id, turn_index, ply, role, player, attempt, prompt, "
                           "raw_output, reasoning, parsed_move, legal, reason, prompt_tokens, completion_tokens, "
-                          "latency_s, error, state, created_at, routing) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,{},?)",
+                          "latency_s, error, state, created_at, routing) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+                          "COALESCE(NULLIF(?19, ''), {}),?18)",
                           kNow),
               db_.path());
   s.bind(1, t.match_id).bind(2, t.turn_index).bind(3, t.ply).bind(4, t.role).bind(5, t.player).bind(6, t.attempt);
   s.bind(7, t.prompt).bind(8, t.raw_output).bind(9, t.reasoning).bind(10, t.parsed_move).bind(11, t.legal ? 1 : 0);
   s.bind(12, t.reason).bind(13, t.usage.prompt_tokens).bind(14, t.usage.completion_tokens).bind(15, t.latency_s);
-  s.bind(16, t.error).bind(17, t.state).bind(18, t.routing_json);
+  s.bind(16, t.error).bind(17, t.state).bind(18, t.routing_json).bind(19, t.created_at);
   s.step();
 }
 
@@ -45,12 +46,13 @@ void MatchStore::finish_match(const MatchRecord& m) {
   Statement s(db_.handle(),
               fmt::format("INSERT OR REPLACE INTO matches(id, tournament, game, round, seed, players_json, roles_json, "
                           "status, scores_json, result_json, run_id, started_at, finished_at) "
-                          "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,{})",
+                          "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,COALESCE(NULLIF(?13, ''), {}))",
                           kNow),
               db_.path());
   s.bind(1, m.id).bind(2, m.tournament).bind(3, m.game).bind(4, m.round).bind(5, static_cast<std::int64_t>(m.seed));
   s.bind(6, nlohmann::json(m.players).dump()).bind(7, nlohmann::json(m.roles).dump()).bind(8, m.status);
   s.bind(9, nlohmann::json(m.scores).dump()).bind(10, m.result_json).bind(11, m.run_id).bind(12, m.started_at);
+  s.bind(13, m.finished_at);
   s.step();
 }
 

@@ -25,7 +25,7 @@ struct MatchRecord {
   std::string result_json;           // reason, forfeits, plies, attempts and time per seat, final state
   std::int64_t run_id = 0;
   std::string started_at;
-  std::string finished_at;           // set by the store
+  std::string finished_at;           // set by the store when empty (a merge keeps the original)
 };
 
 // One model or bot action inside a match: every attempt is a turn, legal or not.
@@ -46,7 +46,7 @@ struct TurnRecord {
   double latency_s = 0.0;
   std::string error;       // transport error of the model request
   std::string state;       // game state before the move (FEN / JSON)
-  std::string created_at;
+  std::string created_at;  // set by the store when empty (a merge keeps the original)
   std::string routing_json;  // engine routing summary (routing.trace on), "" otherwise
 };
 

@@ -43,4 +43,29 @@ std::vector<RunInfo> RunStore::runs() {
                    s.text(8)});
   return out;
 }
+std::int64_t RunStore::adopt_run(const RunInfo& run, bool* added) {
+  std::lock_guard lock(db_.mutex());
+  {
+    Statement s(db_.handle(),
+                "SELECT id FROM runs WHERE suite=? AND config_path=? AND command=? AND shard=? AND started_at=? AND "
+                "version=? ORDER BY id LIMIT 1",
+                db_.path());
+    s.bind(1, run.suite).bind(2, run.config_path).bind(3, run.command).bind(4, run.shard).bind(5, run.started_at);
+    s.bind(6, run.version);
+    if (s.step()) {
+      if (added) *added = false;
+      return s.integer(0);
+    }
+  }
+  Statement s(db_.handle(),
+              "INSERT INTO runs(suite, config_path, command, shard, started_at, finished_at, status, version) "
+              "VALUES(?,?,?,?,?,?,?,?)",
+              db_.path());
+  s.bind(1, run.suite).bind(2, run.config_path).bind(3, run.command).bind(4, run.shard).bind(5, run.started_at);
+  s.bind(6, run.finished_at).bind(7, run.status).bind(8, run.version);
+  s.step();
+  if (added) *added = true;
+  return sqlite3_last_insert_rowid(db_.handle());
+}
+
 }  // namespace gauntlet::harness

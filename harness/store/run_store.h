@@ -28,6 +28,10 @@ class RunStore {
   std::int64_t begin_run(const RunInfo& info);
   void end_run(std::int64_t run_id, const std::string& status);
   std::vector<RunInfo> runs();
+  // A run recorded in another database (a shard being merged): the id of the identical row already
+  // here (same suite, config path, command, shard, start time and version), else of a new copy.
+  // Sets *added when it inserted one.
+  std::int64_t adopt_run(const RunInfo& run, bool* added = nullptr);
 
  private:
   Database& db_;

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <map>
+
 #include <fmt/format.h>
 
 #include "harness/store/database.h"
@@ -89,6 +91,25 @@ void SampleStore::record_items(const std::string& task, const std::vector<ItemRo
     sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
+}
+
+std::optional<std::string> SampleStore::changed_item(const std::string& task, const std::vector<ItemRow>& items) {
+  std::map<std::string, std::pair<std::string, std::string>> stored;
+  {
+    std::lock_guard lock(db_.mutex());
+    Statement s(db_.handle(),
+                "SELECT i.item_id, i.data_json, i.reference FROM items i WHERE i.task=? AND EXISTS("
+                "SELECT 1 FROM samples s WHERE s.task=i.task AND s.item_id=i.item_id)",
+                db_.path());
+    s.bind(1, task);
+    while (s.step()) stored[s.text(0)] = {s.text(1), s.text(2)};
+  }
+  for (const auto& item : items) {
+    auto it = stored.find(item.item_id);
+    if (it != stored.end() && (it->second.first != item.data_json || it->second.second != item.reference))
+      return item.item_id;
+  }
+  return std::nullopt;
 }
 
 std::vector<ItemRow> SampleStore::items(const std::string& task) {

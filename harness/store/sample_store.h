@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -29,6 +30,9 @@ class SampleStore {
 
   // Work items of a task; re-recording replaces rows with the same id.
   void record_items(const std::string& task, const std::vector<ItemRow>& items);
+  // The first of `items` whose stored row (fields or reference) differs while samples of it exist:
+  // rerunning it would mix answers to two different questions. nullopt when none.
+  std::optional<std::string> changed_item(const std::string& task, const std::vector<ItemRow>& items);
   std::vector<ItemRow> items(const std::string& task);
 
   // Inserts or replaces the row with the same key (an errored sample is replaced by its retry; an

@@ -60,6 +60,19 @@ void bind_key(Statement& s, int first, const RolloutKey& k) {
   s.bind(first + 4, k.slot).bind(first + 5, k.sample);
 }
 
+// Parameters 1..29 of an INSERT in kRolloutColumns order (the key through run_id).
+void bind_rollout(Statement& s, const RolloutRecord& r) {
+  bind_key(s, 1, r.key);
+  s.bind(7, r.group_id).bind(8, r.task_id).bind(9, r.model).bind(10, r.prompt).bind(11, r.messages_json);
+  s.bind(12, r.completion).bind(13, r.reasoning).bind(14, r.answer_text).bind(15, r.finish_reason);
+  s.bind(16, r.prompt_ids_json).bind(17, r.response_ids_json).bind(18, r.response_logprobs_json);
+  s.bind(19, r.prompt_tokens).bind(20, r.completion_tokens).bind(21, r.latency_s).bind(22, r.checked ? 1 : 0);
+  s.bind(23, r.format_ok ? 1 : 0).bind(24, r.outcome).bind(25, r.score).bind(26, r.details_json);
+  if (r.reward) s.bind(27, *r.reward);
+  if (r.advantage) s.bind(28, *r.advantage);
+  s.bind(29, r.run_id);
+}
+
 const char* const kKeyMatch = "run=? AND step=? AND task_type=? AND role=? AND slot=? AND sample=?";
 
 }  // namespace
@@ -81,17 +94,8 @@ void SelfPlayStore::seed_selfplay_buffer(const std::string& run, const std::vect
       s.step();
       empty[seed.task_type] = s.integer(0) == 0;
     }
-    for (const auto& seed : seeds) {
-      if (!empty[seed.task_type]) continue;
-      Statement s(db_.handle(),
-                  fmt::format("INSERT INTO selfplay_buffer(run, task_type, position, step, task_id, task_json, "
-                              "created_at) VALUES(?,?,?,?,?,?,{})",
-                              kNow),
-                  db_.path());
-      s.bind(1, run).bind(2, seed.task_type).bind(3, seed.position).bind(4, seed.step).bind(5, seed.task_id);
-      s.bind(6, seed.task_json);
-      s.step();
-    }
+    for (const auto& seed : seeds)
+      if (empty[seed.task_type]) adopt_buffer_row(run, seed);
     db_.exec("COMMIT");
   } catch (...) {
     sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
@@ -119,15 +123,8 @@ void SelfPlayStore::put_rollout(const RolloutRecord& r) {
                           "?,?,?,?,?,?,?,?,?,{},?30)",
                           kRolloutColumns, kNow),
               db_.path());
-  bind_key(s, 1, r.key);
-  s.bind(7, r.group_id).bind(8, r.task_id).bind(9, r.model).bind(10, r.prompt).bind(11, r.messages_json);
-  s.bind(12, r.completion).bind(13, r.reasoning).bind(14, r.answer_text).bind(15, r.finish_reason);
-  s.bind(16, r.prompt_ids_json).bind(17, r.response_ids_json).bind(18, r.response_logprobs_json);
-  s.bind(19, r.prompt_tokens).bind(20, r.completion_tokens).bind(21, r.latency_s).bind(22, r.checked ? 1 : 0);
-  s.bind(23, r.format_ok ? 1 : 0).bind(24, r.outcome).bind(25, r.score).bind(26, r.details_json);
-  if (r.reward) s.bind(27, *r.reward);
-  if (r.advantage) s.bind(28, *r.advantage);
-  s.bind(29, r.run_id).bind(30, r.routing_json);
+  bind_rollout(s, r);
+  s.bind(30, r.routing_json);
   s.step();
 }
 
@@ -245,6 +242,42 @@ std::vector<SelfPlayStepRow> SelfPlayStore::selfplay_steps(const std::string& ru
   std::vector<SelfPlayStepRow> out;
   while (s.step()) out.push_back({static_cast<int>(s.integer(0)), s.text(1), s.integer(2), s.text(3)});
   return out;
+}
+
+bool SelfPlayStore::adopt_buffer_row(const std::string& run, const BufferRow& row) {
+  std::lock_guard lock(db_.mutex());
+  Statement s(db_.handle(),
+              fmt::format("INSERT OR IGNORE INTO selfplay_buffer(run, task_type, position, step, task_id, task_json, "
+                          "created_at) VALUES(?,?,?,?,?,?,{})",
+                          kNow),
+              db_.path());
+  s.bind(1, run).bind(2, row.task_type).bind(3, row.position).bind(4, row.step).bind(5, row.task_id);
+  s.bind(6, row.task_json);
+  s.step();
+  return sqlite3_changes(db_.handle()) > 0;
+}
+
+bool SelfPlayStore::adopt_rollout(const RolloutRecord& r) {
+  std::lock_guard lock(db_.mutex());
+  Statement s(db_.handle(),
+              fmt::format("INSERT OR IGNORE INTO selfplay_rollouts({}) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+                          "?,?,?,?,?,?,?,?,?,?,?)",
+                          kRolloutColumns),
+              db_.path());
+  bind_rollout(s, r);
+  s.bind(30, r.created_at).bind(31, r.routing_json);
+  s.step();
+  return sqlite3_changes(db_.handle()) > 0;
+}
+
+bool SelfPlayStore::adopt_selfplay_step(const std::string& run, const SelfPlayStepRow& row) {
+  std::lock_guard lock(db_.mutex());
+  Statement s(db_.handle(),
+              "INSERT OR IGNORE INTO selfplay_steps(run, step, stats_json, run_id, finished_at) VALUES(?,?,?,?,?)",
+              db_.path());
+  s.bind(1, run).bind(2, row.step).bind(3, row.stats_json).bind(4, row.run_id).bind(5, row.finished_at);
+  s.step();
+  return sqlite3_changes(db_.handle()) > 0;
 }
 
 }  // namespace gauntlet::harness

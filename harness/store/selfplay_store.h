@@ -41,6 +41,12 @@ class SelfPlayStore {
                             const std::string& stats_json);
   std::vector<SelfPlayStepRow> selfplay_steps(const std::string& run);
 
+  // Merging (Store::merge_from): each inserts a row recorded in another database unless its key is
+  // already here (ours is kept) and says whether it did; rollouts and steps keep their times.
+  bool adopt_buffer_row(const std::string& run, const BufferRow& row);
+  bool adopt_rollout(const RolloutRecord& record);
+  bool adopt_selfplay_step(const std::string& run, const SelfPlayStepRow& row);
+
  private:
   Database& db_;
   DefinitionStore& definitions_;

@@ -9,6 +9,7 @@ Store::Store(const std::filesystem::path& path)
       SampleStore(database()),
       MatchStore(database()),
       SelfPlayStore(database(), *this),
-      ResponseCacheStore(database()) {}
+      ResponseCacheStore(database()),
+      WriterLockStore(database()) {}
 
 }  // namespace gauntlet::harness

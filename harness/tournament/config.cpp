@@ -6,6 +6,8 @@
 
 #include "games/bot.h"
 #include "games/game.h"
+#include "harness/clients/model_check.h"
+#include "harness/input/config_kind.h"
 #include "harness/input/yaml_reader.h"
 #include "harness/clients/model_spec_reader.h"
 #include "harness/judges/judge_config.h"
@@ -147,6 +149,7 @@ const JudgeConfig& TournamentConfig::judge(const std::string& judge_name) const 
 TournamentConfig load_tournament(const std::filesystem::path& path) {
   const std::string file = path.string();
   YAML::Node root = load_yaml_file(path, "tournament");
+  expect_config_kind(root, file, "tournament");
   MapReader r(root, file, "");
   TournamentConfig t;
   t.path = std::filesystem::absolute(path);
@@ -195,6 +198,24 @@ TournamentConfig load_tournament(const std::filesystem::path& path) {
   }
   r.finish();
   return t;
+}
+
+void check_players(const TournamentConfig& config) {
+  for (const auto& p : config.players)
+    if (p.model) check_model_loadable(*p.model);
+  for (const auto& j : config.judges)
+    if (j.model) check_model_loadable(*j.model);
+  for (const auto& game : config.games)
+    for (const auto& name : game.players) {
+      const auto& p = config.player(name);
+      if (p.bot.empty()) continue;
+      try {
+        games::make_bot(p.bot, game.game, p.bot_options, 0);
+      } catch (const std::exception& e) {
+        throw ConfigError(fmt::format("{}: player '{}' cannot play {}: {}", config.path.string(), name, game.name,
+                                      e.what()));
+      }
+    }
 }
 
 }  // namespace gauntlet::harness

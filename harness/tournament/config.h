@@ -59,4 +59,8 @@ struct TournamentConfig {
 // Throws ConfigError.
 TournamentConfig load_tournament(const std::filesystem::path& path);
 
+// What can be checked before a tournament writes anything: every bot starts for each game it plays
+// (e.g. stockfish is installed), every model (player or judge) is loadable. Throws ConfigError naming it.
+void check_players(const TournamentConfig& config);
+
 }  // namespace gauntlet::harness

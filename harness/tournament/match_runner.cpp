@@ -169,6 +169,7 @@ std::optional<MatchRecord> MatchRunner::play(const ScheduledMatch& match, std::v
       if (player.model->sends_messages()) request.messages = messages;
       else request.prompt = messages_as_prompt(messages);
       auto result = player.client->submit(request).get();
+      if (result.cancelled()) return std::nullopt;  // interrupted while it waited: replayed by a later run
 
       TurnRecord turn = make_turn(match.id, turn_index++, ply, roles[seat], player.name, attempt, state);
       turn.prompt = dump_json(messages_to_json(messages));
@@ -177,7 +178,9 @@ std::optional<MatchRecord> MatchRunner::play(const ScheduledMatch& match, std::v
       turn.error = result.error;
       time_s[seat] += result.latency_s;
       std::string reason;
-      if (!result.ok() || result.choices.empty()) {
+      if (result.failure == Failure::kContext) {
+        reason = "the prompt no longer fits the model's context: " + result.error;
+      } else if (!result.ok() || result.choices.empty()) {
         reason = "the model request failed: " + (result.error.empty() ? "no choices" : result.error);
       } else {
         turn.raw_output = result.choices.front().text;
@@ -191,6 +194,8 @@ std::optional<MatchRecord> MatchRunner::play(const ScheduledMatch& match, std::v
           auto legality = game->apply(*move);
           turn.legal = legality.legal;
           reason = legality.reason;
+        } else if (result.choices.front().finish_reason == "context") {
+          reason = "the answer was cut off at the end of the model's context (finish_reason context): " + reason;
         }
       }
       turn.reason = turn.legal ? "" : reason;

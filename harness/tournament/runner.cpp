@@ -42,27 +42,23 @@ std::unique_ptr<sandbox::Sandbox> start_sandbox(const TournamentConfig& config) 
 
 TournamentSummary run_tournament(const TournamentConfig& config, Store& store, const TournamentOptions& options) {
   TournamentSummary summary;
+  // Bots and models (players' and judges') are checked and the sandbox started before anything is
+  // written (e.g. a missing stockfish binary is a config error), then the model definitions are
+  // recorded together (a conflict writes nothing).
+  check_players(config);
   auto sandbox = start_sandbox(config);
+  std::vector<DefinitionWrite> definitions;
   for (const auto& p : config.players)
-    if (p.model)
-      store.record_model({p.name, fingerprint(p.model->fingerprint_json()),
-                          p.model->fingerprint_json().dump()});
-  for (const auto& j : config.judges)
-    if (j.model)
-      store.record_model({j.name, fingerprint(j.model->fingerprint_json()), j.model->fingerprint_json().dump()});
-
-  // Bots are checked before anything runs (e.g. a missing stockfish binary is a config error).
-  for (const auto& game : config.games)
-    for (const auto& name : game.players) {
-      const auto& p = config.player(name);
-      if (p.bot.empty()) continue;
-      try {
-        games::make_bot(p.bot, game.game, p.bot_options, 0);
-      } catch (const std::exception& e) {
-        throw ConfigError(fmt::format("{}: player '{}' cannot play {}: {}", config.path.string(), name, game.name,
-                                      e.what()));
-      }
+    if (p.model) {
+      auto j = p.model->fingerprint_json();
+      definitions.push_back({"models", "model", {p.name, fingerprint(j), j.dump()}});
     }
+  for (const auto& judge : config.judges)
+    if (judge.model) {
+      auto j = judge.model->fingerprint_json();
+      definitions.push_back({"models", "model", {judge.name, fingerprint(j), j.dump()}});
+    }
+  store.record_definitions(definitions);
 
   auto schedule = schedule_matches(config);
   std::set<std::string> finished;
@@ -161,20 +157,41 @@ TournamentSummary run_tournament(const TournamentConfig& config, Store& store, c
     }
   };
 
+  auto client_counts = [&] {
+    ProgressCounts c = counts;
+    std::vector<const ModelClient*> all = judges.clients();
+    for (const auto& [name, client] : clients) all.push_back(client.get());
+    for (const auto* client : all) {
+      auto stats = client->stats();
+      c.retries += stats.retries;
+      c.errors += stats.errors;
+      if (auto e = client->last_error(); !e.empty()) c.last_error = e;
+    }
+    return c;
+  };
   std::vector<std::thread> threads;
   const int n = std::max(1, std::min<int>(config.concurrency, static_cast<int>(todo.size())));
   for (int i = 0; i < n; ++i) threads.emplace_back(worker);
-  if (progress) {
-    for (;;) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      std::lock_guard lock(mutex);
-      bool over = (next >= todo.size() || abort || options.stop_requested()) && counts.in_flight == 0;
-      progress->tick(counts);
-      if (over) break;
+  bool cancelled = false;
+  for (;;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (options.stop_requested() && !cancelled) {
+      // Interrupted: requests waiting in a client's queue or backoff end now; the matches waiting
+      // on them are abandoned (a later run replays them).
+      cancelled = true;
+      for (auto& [name, client] : clients) client->cancel_pending();
+      judges.cancel_pending();
     }
+    std::lock_guard lock(mutex);
+    bool over = (next >= todo.size() || abort || options.stop_requested()) && counts.in_flight == 0;
+    if (progress) progress->tick(client_counts());
+    if (over) break;
   }
   for (auto& t : threads) t.join();
-  if (progress) progress->finish(counts);
+  const auto final_counts = client_counts();
+  if (progress) progress->finish(final_counts);
+  summary.request_errors = final_counts.errors;
+  summary.last_error = final_counts.last_error;
 
   summary.interrupted = options.stop_requested() && summary.already_done + summary.played < summary.planned;
   if (!fatal.empty()) throw GauntletError(fatal);  // the run is marked failed

@@ -27,6 +27,8 @@ struct TournamentSummary {
   std::int64_t played = 0;
   std::int64_t forfeits = 0;
   std::int64_t errors = 0;        // matches that ended in an error (replayed by the next run)
+  std::int64_t request_errors = 0;  // model requests that failed (after the clients' retries)
+  std::string last_error;           // the latest of them ("" when none)
   bool interrupted = false;
 };
 

@@ -41,6 +41,9 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 constexpr const char* kServerName = "gauntlet-fake-openai";
 constexpr const char* kDefaultModel = "fake-model";
 const std::vector<std::string> kAllFaults = {"429", "500", "stall", "malformed", "reset", "stream_cut"};
+// Kinds that may be named but are not in the default mix: "context" (a 400 saying the prompt exceeds
+// the model's context, as vLLM words it; not retryable).
+const std::vector<std::string> kOptInFaults = {"context"};
 
 // ---------------------------------------------------------------------------------------------
 // Hashing: FNV-1a with a splitmix64 finaliser, stable across platforms and runs.
@@ -259,8 +262,9 @@ void validate(const FakeServerOptions& o) {
   if (o.stall_ms < 0 || o.latency_ms < 0 || o.retry_after_s < 0) fail("durations must be >= 0");
   if (o.max_concurrent < 0) fail("max_concurrent must be >= 0");
   for (const auto& f : o.faults) {
-    if (std::find(kAllFaults.begin(), kAllFaults.end(), f) == kAllFaults.end()) {
-      fail("unknown fault kind '" + f + "' (known: 429, 500, stall, malformed, reset, stream_cut)");
+    if (std::find(kAllFaults.begin(), kAllFaults.end(), f) == kAllFaults.end() &&
+        std::find(kOptInFaults.begin(), kOptInFaults.end(), f) == kOptInFaults.end()) {
+      fail("unknown fault kind '" + f + "' (known: 429, 500, stall, malformed, reset, stream_cut, context)");
     }
   }
   if (o.script != "arithmetic" && o.script != "selfplay" && o.script != "judge") {
@@ -752,6 +756,13 @@ class Session : public std::enable_shared_from_this<Session> {
                   error_body("rate limit reached (injected fault)", "rate_limit_error", "rate_limit_exceeded"),
                   options.retry_after_s);
     }
+    if (fault == "context") {
+      return send(http::status::bad_request,
+                  error_body("This model's maximum context length is 4096 tokens. However, you requested 5000 tokens "
+                             "(4000 in the messages, 1000 in the completion). Please reduce the length of the messages "
+                             "or completion. (injected fault)",
+                             "invalid_request_error", "context_length_exceeded"));
+    }
     if (fault == "500") {
       return send(http::status::internal_server_error,
                   error_body("internal server error (injected fault)", "server_error", nullptr));
@@ -1067,6 +1078,15 @@ std::vector<FakeServerOptions::BookRule> load_answer_book(const std::string& pat
     book.push_back(std::move(rule));
   }
   return book;
+}
+
+FakeServerOptions always_failing_options(const std::string& fault, const std::string& script) {
+  FakeServerOptions o;
+  o.fault_rate = 1.0;
+  o.fault_attempts = 1 << 20;
+  o.faults = {fault};
+  o.script = script;
+  return o;
 }
 
 }  // namespace gauntlet::testing

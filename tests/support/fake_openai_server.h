@@ -34,7 +34,8 @@ struct FakeServerOptions {
   int fault_attempts = 1;
   // Kinds to cycle through: "429", "500", "stall", "malformed", "reset", "stream_cut". The kind for
   // attempt i of a key is faults[(hash(key) + i) % size]. Empty means all of them.
-  // "stream_cut" on a non-stream request behaves (and is counted) as "reset".
+  // "stream_cut" on a non-stream request behaves (and is counted) as "reset". "context" (only when
+  // named; not in the default mix): a 400 whose message says the prompt exceeds the context.
   std::vector<std::string> faults = {"429", "500", "stall", "malformed", "reset", "stream_cut"};
   int stall_ms = 5000;      // a "stall" waits this long (on a timer), then sends a valid response
   int retry_after_s = 1;    // Retry-After header value on 429s
@@ -101,6 +102,10 @@ class FakeOpenAIServer {
 // Reads an answer book: a JSON array of {"contains": [strings], "answers": [strings, at least one]}.
 // Throws std::invalid_argument naming the file and the rule.
 std::vector<FakeServerOptions::BookRule> load_answer_book(const std::string& path);
+
+// Options for a server that fails every attempt of every prompt with `fault` (e.g. "500",
+// "context"), answering the rest of its settings as `script` would.
+FakeServerOptions always_failing_options(const std::string& fault, const std::string& script = "arithmetic");
 
 // Pure helpers the server uses, exposed so tests can compute what it will do.
 

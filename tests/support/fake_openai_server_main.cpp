@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--fault-attempts", options.fault_attempts, "Failing attempts per faulted prompt key")
       ->check(CLI::NonNegativeNumber);
-  app.add_option("--faults", faults, "Comma-separated kinds: 429,500,stall,malformed,reset,stream_cut");
+  app.add_option("--faults", faults, "Comma-separated kinds: 429,500,stall,malformed,reset,stream_cut,context");
   app.add_option("--stall-ms", options.stall_ms, "How long a stall lasts")->check(CLI::NonNegativeNumber);
   app.add_option("--retry-after", options.retry_after_s, "Retry-After seconds on 429s")
       ->check(CLI::NonNegativeNumber);

@@ -1,10 +1,14 @@
 #include "tests/support/process.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <thread>
@@ -57,6 +61,20 @@ Exit wait_exit(pid_t pid, std::chrono::milliseconds timeout) {
     e.signal = WTERMSIG(status);
   }
   return e;
+}
+
+int closed_local_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof addr;
+  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+    ADD_FAILURE() << "cannot bind a local port: " << std::strerror(errno);
+  if (fd >= 0) close(fd);
+  return ntohs(addr.sin_port);
 }
 
 }  // namespace gauntlet::testing

@@ -23,4 +23,8 @@ struct Exit {
 // Reaps pid, waiting at most `timeout`; on timeout the process is SIGKILLed (and reaped).
 Exit wait_exit(pid_t pid, std::chrono::milliseconds timeout);
 
+// A TCP port on 127.0.0.1 where nothing listens (an ephemeral port bound, read back and closed), for
+// "nothing answers" tests.
+int closed_local_port();
+
 }  // namespace gauntlet::testing

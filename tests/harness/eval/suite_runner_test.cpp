@@ -273,8 +273,8 @@ TEST_F(SuiteRunnerTest, ShardsMergeToTheUnshardedKeySet) {
   }
   EXPECT_EQ(planned0 + planned1, all.planned);
   auto merged = open("merged.db");
-  EXPECT_EQ(merged->merge_from(dir_ / "shard0.db"), planned0);
-  EXPECT_EQ(merged->merge_from(dir_ / "shard1.db"), planned1);
+  EXPECT_EQ(merged->merge_from(dir_ / "shard0.db").samples, planned0);
+  EXPECT_EQ(merged->merge_from(dir_ / "shard1.db").samples, planned1);
   EXPECT_EQ(keys(*merged), keys(*full));
   EXPECT_EQ(merged->sample_count(), full->sample_count());
   EXPECT_EQ(merged->items("add").size(), 5u);

@@ -243,7 +243,7 @@ TEST(RenderJson, KeyNamesAreExact) {
   std::set<std::string> keys;
   for (const auto& [key, value] : row.items()) keys.insert(key);
   const std::set<std::string> expected = {
-      "model", "task", "items", "samples", "correct", "accuracy", "ci95", "pass_at_k",
+      "model", "task", "items", "samples", "correct", "accuracy", "ci95", "ci_method", "pass_at_k",
       "mean_prompt_tokens", "mean_completion_tokens", "mean_reasoning_tokens", "mean_latency_s",
       "errors", "retries", "cached"};
   EXPECT_EQ(keys, expected);
@@ -289,12 +289,13 @@ TEST(RenderText, TableHasHeaderAndAlignedColumns) {
   samples[0].usage.completion_tokens = 8;
   const auto text = render_text(build_report(samples, ReportOptions{}));
   const auto lines = lines_of(text);
-  ASSERT_EQ(lines.size(), 4U);  // header, rule, two rows
+  ASSERT_EQ(lines.size(), 5U);  // header, rule, two rows, the intervals used
+  EXPECT_EQ(lines[4].rfind("95% CI: ", 0), 0U) << lines[4];
   for (const char* col : {"model", "task", "n", "acc", "95% CI", "p@1", "p@2", "p@4", "tokens", "latency", "errors"}) {
     EXPECT_NE(lines[0].find(col), std::string::npos) << col;
   }
   EXPECT_EQ(lines[1].find_first_not_of('-'), std::string::npos);
-  for (const auto& line : lines) EXPECT_EQ(line.size(), lines[0].size()) << line;
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(lines[i].size(), lines[0].size()) << lines[i];
   EXPECT_NE(lines[2].find("[0.150, 0.850]"), std::string::npos) << lines[2];
   EXPECT_NE(lines[2].find("0.500"), std::string::npos);
   EXPECT_NE(lines[2].find("0.38"), std::string::npos);  // mean latency 1.5 / 4 = 0.375 -> "0.38"

@@ -596,8 +596,8 @@ TEST_F(StoreMerge, DisjointShardsMergeIntoUnion) {
   auto a = shard("a.db", {make_sample("m", "t", "0", 0), make_sample("m", "t", "2", 0), make_sample("m", "t", "4", 0)});
   auto b = shard("b.db", {make_sample("m", "t", "1", 0), make_sample("m", "t", "3", 0)});
   Store merged(dir_ / "merged.db");
-  EXPECT_EQ(merged.merge_from(a), 3);
-  EXPECT_EQ(merged.merge_from(b), 2);
+  EXPECT_EQ(merged.merge_from(a).samples, 3);
+  EXPECT_EQ(merged.merge_from(b).samples, 2);
   EXPECT_EQ(merged.sample_count(), 5);
   std::set<SampleKey> want;
   for (int i = 0; i < 5; ++i) want.insert({"m", "t", std::to_string(i), 0});
@@ -612,8 +612,8 @@ TEST_F(StoreMerge, DisjointShardsMergeIntoUnion) {
   EXPECT_EQ(merged.cache_get("cache-b.db"), std::optional<std::string>("value-b.db"));
 
   // Merging the same input again adds nothing.
-  EXPECT_EQ(merged.merge_from(a), 0);
-  EXPECT_EQ(merged.merge_from(b), 0);
+  EXPECT_EQ(merged.merge_from(a).samples, 0);
+  EXPECT_EQ(merged.merge_from(b).samples, 0);
   EXPECT_EQ(merged.sample_count(), 5);
 }
 
@@ -621,9 +621,9 @@ TEST_F(StoreMerge, KeepsTheErrorFreeCopy) {
   auto good = shard("good.db", {make_sample("m", "t", "0", 0), make_sample("m", "t", "1", 0, "HTTP 500")});
   auto bad = shard("bad.db", {make_sample("m", "t", "0", 0, "timeout"), make_sample("m", "t", "1", 0)});
   Store merged(dir_ / "merged.db");
-  EXPECT_EQ(merged.merge_from(good), 1);  // the errored sample is copied but does not count
+  EXPECT_EQ(merged.merge_from(good).samples, 1);  // the errored sample is copied but does not count
   EXPECT_EQ(merged.sample_count(), 2);
-  EXPECT_EQ(merged.merge_from(bad), 1);   // "1" becomes error-free; "0" keeps its success
+  EXPECT_EQ(merged.merge_from(bad).samples, 1);   // "1" becomes error-free; "0" keeps its success
   EXPECT_EQ(merged.sample_count(), 2);
   EXPECT_EQ(error_of(merged, {"m", "t", "0", 0}), "");
   EXPECT_EQ(error_of(merged, {"m", "t", "1", 0}), "");
@@ -633,7 +633,7 @@ TEST_F(StoreMerge, ConflictingFingerprintIsRefusedAndAddsNothing) {
   auto a = shard("a.db", {make_sample("m", "t", "0", 0)}, "fp-one");
   auto b = shard("b.db", {make_sample("m", "t", "1", 0)}, "fp-two");
   Store merged(dir_ / "merged.db");
-  EXPECT_EQ(merged.merge_from(a), 1);
+  EXPECT_EQ(merged.merge_from(a).samples, 1);
   try {
     merged.merge_from(b);
     FAIL() << "expected StoreError";
