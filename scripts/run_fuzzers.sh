@@ -18,9 +18,11 @@ fi
 run_one() {
   local name=$1 work="$build/fuzz-work/$1"
   mkdir -p "$work/corpus" "$work/artifacts"
+  # libFuzzer refuses a corpus directory that does not exist; a target may have no past crashes.
+  local dirs=("$work/corpus" "$root/fuzz/corpus/$name")
+  [ -d "$root/fuzz/crashes/$name" ] && dirs+=("$root/fuzz/crashes/$name")
   "$build/fuzz/fuzz_$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=32768 \
-    -print_final_stats=1 -artifact_prefix="$work/artifacts/" \
-    "$work/corpus" "$root/fuzz/corpus/$name" "$root/fuzz/crashes/$name" > "$work/log" 2>&1
+    -print_final_stats=1 -artifact_prefix="$work/artifacts/" "${dirs[@]}" > "$work/log" 2>&1
   echo $? > "$work/status"
 }
 

@@ -1,5 +1,6 @@
 // `gauntlet tournament`: plays a tournament file's missing matches and prints the leaderboards.
 #include <iostream>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -18,11 +19,13 @@ namespace {
 int cmd_tournament(const std::string& config_path, const std::string& db_arg, bool resume, const std::string& shard,
                    bool no_progress, const std::string& command_line) {
   auto config = load_tournament(config_path);
-  check_players(config);  // before the database is created or touched
+  // Players checked and the sandbox started before the database is created or touched.
+  check_players(config);
+  auto sandbox = start_tournament_sandbox(config);
   auto [db, options] = cli_run_setup(config.name, db_arg, shard, no_progress, command_line);
   auto opened = open_run_store(db, resume, command_line);
   Store& store = *opened.store;
-  auto summary = run_tournament(config, store, options);
+  auto summary = run_tournament(config, store, options, std::move(sandbox));
   std::cerr << fmt::format("gauntlet: run {} on {}: {} matches planned, {} already done, {} played ({} forfeits{}){}\n",
                            summary.run_id, db.string(), summary.planned, summary.already_done, summary.played,
                            summary.forfeits,

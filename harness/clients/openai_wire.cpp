@@ -100,8 +100,13 @@ std::int64_t to_int64(const json& v) {
                : static_cast<std::int64_t>(u);
   }
   if (v.is_number_float()) {
+    // Clamped: a float outside int64's range (1e234 tokens from a broken server) is not converted.
     const double d = v.get<double>();
-    return std::isfinite(d) ? static_cast<std::int64_t>(d) : 0;
+    if (!std::isfinite(d)) return 0;
+    constexpr double kLimit = 9223372036854775808.0;  // 2^63
+    if (d >= kLimit) return std::numeric_limits<std::int64_t>::max();
+    if (d <= -kLimit) return std::numeric_limits<std::int64_t>::min();
+    return static_cast<std::int64_t>(d);
   }
   return 0;
 }

@@ -3,6 +3,9 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "engine/text/unicode.h"
 
@@ -11,41 +14,70 @@ namespace {
 
 int line_of(const YAML::Node& node) { return node.Mark().line >= 0 ? node.Mark().line + 1 : 0; }
 
+// Where a value is, as a chain of parents kept on the stack: the text ("models[0].params") is only
+// built for an error, so a long key reached many times through aliases costs nothing per visit.
+struct PathStep {
+  const PathStep* parent = nullptr;
+  const std::string* key = nullptr;  // a mapping key, or
+  std::size_t index = 0;             // a sequence index when key is null
+};
+
+std::string path_text(const PathStep* step) {
+  if (step == nullptr) return "(top level)";
+  std::vector<const PathStep*> steps;
+  for (; step != nullptr; step = step->parent) steps.push_back(step);
+  std::string out;
+  for (auto it = steps.rbegin(); it != steps.rend(); ++it) {
+    if ((*it)->key == nullptr) {
+      out += "[" + std::to_string((*it)->index) + "]";
+      continue;
+    }
+    if (!out.empty()) out += ".";
+    const std::string& key = *(*it)->key;
+    out += key.size() <= 80 ? key : key.substr(0, 77) + "...";  // an error names a key, not a megabyte
+  }
+  return out;
+}
+
 // Walks the loaded document once, as it will be read (an alias counts each time it is used), and
 // enforces the limits and rules of load_yaml_file.
 class DocumentCheck {
  public:
   explicit DocumentCheck(std::string file) : file_(std::move(file)) {}
 
-  void visit(const YAML::Node& node, const std::string& path, int depth) {
-    const std::string where = path.empty() ? "(top level)" : path;
+  void visit(const YAML::Node& node, const PathStep* path, int depth) {
     if (depth > kMaxYamlDepth)
-      throw ConfigError(file_, line_of(node), where, fmt::format("nested deeper than {} levels (the limit)", kMaxYamlDepth));
+      throw ConfigError(file_, line_of(node), path_text(path),
+                        fmt::format("nested deeper than {} levels (the limit)", kMaxYamlDepth));
     if (++nodes_ > kMaxYamlNodes)
-      throw ConfigError(file_, line_of(node), where,
+      throw ConfigError(file_, line_of(node), path_text(path),
                         fmt::format("the file expands to more than {} values (the limit; aliases count each time they "
                                     "are used)",
                                     kMaxYamlNodes));
     switch (node.Type()) {
       case YAML::NodeType::Scalar:
-        check_text(node, where, node.Scalar());
+        check_text(node, path, node.Scalar());
         break;
       case YAML::NodeType::Sequence:
-        for (std::size_t i = 0; i < node.size(); ++i) visit(node[i], path + "[" + std::to_string(i) + "]", depth + 1);
+        for (std::size_t i = 0; i < node.size(); ++i) {
+          const PathStep step{path, nullptr, i};
+          visit(node[i], &step, depth + 1);
+        }
         break;
       case YAML::NodeType::Map: {
-        std::map<std::string, int> first_line;
+        std::map<std::string_view, int> first_line;  // views of the keys the document holds
         for (const auto& kv : node) {
           if (!kv.first.IsScalar())
-            throw ConfigError(file_, line_of(kv.first), where, "a key must be a plain value, not a list or a mapping");
+            throw ConfigError(file_, line_of(kv.first), path_text(path),
+                              "a key must be a plain value, not a list or a mapping");
           const std::string& key = kv.first.Scalar();
-          const std::string key_path = path.empty() ? key : path + "." + key;
-          check_text(kv.first, key_path, key);
+          const PathStep step{path, &key, 0};
+          check_text(kv.first, &step, key);
           auto [it, fresh] = first_line.emplace(key, line_of(kv.first));
           if (!fresh)
-            throw ConfigError(file_, line_of(kv.first), key_path,
+            throw ConfigError(file_, line_of(kv.first), path_text(&step),
                               fmt::format("duplicate key (first at line {})", it->second));
-          visit(kv.second, key_path, depth + 1);
+          visit(kv.second, &step, depth + 1);
         }
         break;
       }
@@ -55,15 +87,22 @@ class DocumentCheck {
   }
 
  private:
-  void check_text(const YAML::Node& node, const std::string& where, const std::string& text) const {
+  void check_text(const YAML::Node& node, const PathStep* path, const std::string& text) {
+    expanded_bytes_ += text.size();
+    if (expanded_bytes_ > kMaxYamlExpandedBytes)
+      throw ConfigError(file_, line_of(node), path_text(path),
+                        fmt::format("the file expands to more than {} MiB of text (the limit; aliases count each time "
+                                    "they are used)",
+                                    kMaxYamlExpandedBytes >> 20));
     if (auto at = engine::unicode::invalid_utf8_at(text); at != std::string_view::npos)
-      throw ConfigError(file_, line_of(node), where,
+      throw ConfigError(file_, line_of(node), path_text(path),
                         fmt::format("not valid UTF-8 (byte 0x{:02X} at offset {} of the value)",
                                     static_cast<unsigned char>(text[at]), at));
   }
 
   std::string file_;
   std::size_t nodes_ = 0;
+  std::size_t expanded_bytes_ = 0;
 };
 
 }  // namespace
@@ -93,7 +132,7 @@ YAML::Node load_yaml_file(const std::filesystem::path& path, const std::string& 
     throw ConfigError(file, e.mark.line >= 0 ? e.mark.line + 1 : 0, "yaml", e.msg);
   }
   if (!root || root.IsNull()) throw ConfigError(file, 0, "file", "the " + what + " file is empty");
-  DocumentCheck(file).visit(root, "", 0);
+  DocumentCheck(file).visit(root, nullptr, 0);
   return root;
 }
 

@@ -94,6 +94,7 @@ class MapReader {
 inline constexpr std::size_t kMaxYamlFileBytes = std::size_t{16} << 20;  // 16 MiB
 inline constexpr int kMaxYamlDepth = 64;
 inline constexpr std::size_t kMaxYamlNodes = 100'000;
+inline constexpr std::size_t kMaxYamlExpandedBytes = std::size_t{64} << 20;  // keys and values, aliases expanded
 
 // Parses a YAML config file. `what` names the kind of file in errors ("suite", "tournament", ...).
 // Every problem is a ConfigError naming the file, the line and the key path: "cannot read the <what>

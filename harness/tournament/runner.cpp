@@ -20,11 +20,7 @@
 
 namespace gauntlet::harness {
 
-namespace {
-
-// The sandbox for games that run code, started before anything is written (a machine without
-// namespaces is an error here, not a pile of failed matches).
-std::unique_ptr<sandbox::Sandbox> start_sandbox(const TournamentConfig& config) {
+std::unique_ptr<sandbox::Sandbox> start_tournament_sandbox(const TournamentConfig& config) {
   bool needed = false;
   for (const auto& g : config.games) needed = needed || g.game == "pyjail";
   if (!needed) return nullptr;
@@ -38,15 +34,16 @@ std::unique_ptr<sandbox::Sandbox> start_sandbox(const TournamentConfig& config) 
   }
 }
 
-}  // namespace
-
 TournamentSummary run_tournament(const TournamentConfig& config, Store& store, const TournamentOptions& options) {
-  TournamentSummary summary;
-  // Bots and models (players' and judges') are checked and the sandbox started before anything is
-  // written (e.g. a missing stockfish binary is a config error), then the model definitions are
-  // recorded together (a conflict writes nothing).
   check_players(config);
-  auto sandbox = start_sandbox(config);
+  return run_tournament(config, store, options, start_tournament_sandbox(config));
+}
+
+TournamentSummary run_tournament(const TournamentConfig& config, Store& store, const TournamentOptions& options,
+                                 std::unique_ptr<sandbox::Sandbox> sandbox) {
+  TournamentSummary summary;
+  // The players were checked and the sandbox started by the caller; the model definitions are
+  // recorded together first (a conflict writes nothing).
   std::vector<DefinitionWrite> definitions;
   for (const auto& p : config.players)
     if (p.model) {

@@ -14,6 +14,7 @@
 #include "harness/run/run_options.h"
 #include "harness/store/store.h"
 #include "harness/tournament/config.h"
+#include "sandbox/sandbox.h"
 
 namespace gauntlet::harness {
 
@@ -32,6 +33,14 @@ struct TournamentSummary {
   bool interrupted = false;
 };
 
+// The sandbox for a tournament whose games run code (pyjail), else null. A machine where it cannot
+// start is a GauntletError naming the file: start it before the database is created or touched.
+std::unique_ptr<sandbox::Sandbox> start_tournament_sandbox(const TournamentConfig& config);
+
+// Plays with `sandbox` (from start_tournament_sandbox, after check_players). The three-argument form
+// does both checks itself, for callers whose store already exists.
+TournamentSummary run_tournament(const TournamentConfig& config, Store& store, const TournamentOptions& options,
+                                 std::unique_ptr<sandbox::Sandbox> sandbox);
 TournamentSummary run_tournament(const TournamentConfig& config, Store& store, const TournamentOptions& options);
 
 }  // namespace gauntlet::harness

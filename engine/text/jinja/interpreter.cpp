@@ -14,12 +14,6 @@
 namespace gauntlet::engine::jinja {
 namespace {
 
-ScopePtr child(const ScopePtr& parent) {
-  auto s = std::make_shared<Scope>();
-  s->parent = parent;
-  return s;
-}
-
 [[noreturn]] void zero_division(const std::string& message) { throw TemplateError(ErrorKind::kType, message); }
 
 void check_undefined(const Value& v) {
@@ -261,8 +255,28 @@ std::optional<Value> Interpreter::fold(const Expr& expr, const RenderLimits& lim
   return std::nullopt;
 }
 
+ScopePtr Interpreter::child(const ScopePtr& parent) {
+  auto s = std::make_shared<Scope>();
+  s->parent = parent;
+  // Forget scopes already freed before the list grows, so it stays as long as the live ones.
+  if (scopes_.size() == scopes_.capacity()) std::erase_if(scopes_, [](const auto& w) { return w.expired(); });
+  scopes_.push_back(s);
+  return s;
+}
+
+Interpreter::~Interpreter() {
+  // A macro (or loop object) holds the scope it was made in while that scope holds it: a reference
+  // cycle. Emptying every scope still alive at the end of the render frees them all.
+  for (auto& weak : scopes_) {
+    if (auto scope = weak.lock()) {
+      scope->vars.clear();
+      scope->parent.reset();
+    }
+  }
+}
+
 std::string Interpreter::render() {
-  auto top = std::make_shared<Scope>();
+  auto top = child(nullptr);
   outputs_.emplace_back();
   exec(tmpl_.body, top);
   std::string out = std::move(outputs_.back());

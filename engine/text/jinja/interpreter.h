@@ -34,6 +34,9 @@ class Interpreter {
   // `globals` are the template's variables (messages, tools, ...); Jinja2's own globals (range,
   // namespace, dict, cycler, joiner) and transformers' (raise_exception, strftime_now) come first.
   Interpreter(const ParsedTemplate& tmpl, const Dict& variables, const RenderLimits& limits);
+  ~Interpreter();
+  Interpreter(const Interpreter&) = delete;
+  Interpreter& operator=(const Interpreter&) = delete;
   std::string render();
 
   // Jinja2's compile-time evaluation (Expr.as_const): the value of `expr` when it needs no
@@ -73,6 +76,7 @@ class Interpreter {
   void assign(const Target& target, const Value& value, const ScopePtr& scope);
   std::string capture(const Body& body, const ScopePtr& scope);
   void emit(std::string_view text);
+  ScopePtr child(const ScopePtr& parent);  // a new scope inside `parent`, remembered for ~Interpreter
 
   const ParsedTemplate& tmpl_;
   Dict variables_;
@@ -82,6 +86,7 @@ class Interpreter {
   std::int64_t steps_ = 0;
   int call_depth_ = 0;
   bool folding_ = false;  // inside fold(): names, calls and context filters are not constant
+  std::vector<std::weak_ptr<Scope>> scopes_;  // every scope made by child(); see ~Interpreter
 };
 
 // Operators with Python semantics (also used by filters such as sum).

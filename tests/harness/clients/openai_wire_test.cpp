@@ -7,6 +7,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include <limits>
 #include <nlohmann/json.hpp>
 
 namespace gauntlet::harness {
@@ -429,6 +431,17 @@ TEST(ParseResponse, NullUsageFieldsAreZero) {
   const ChatResult no_usage = parse_response(R"({"choices": [{"message": {"content": "x"}}]})", Endpoint::kChat);
   EXPECT_EQ(no_usage.usage.prompt_tokens, 0);
   EXPECT_EQ(no_usage.choices[0].text, "x");
+}
+
+// Found by fuzz_openai_response (UBSan): a count as a float beyond int64 was converted as it was.
+TEST(ParseResponse, HugeUsageCountsAreClamped) {
+  const ChatResult r = parse_response(
+      R"({"choices": [{"message": {"content": "x"}}], "usage": {"prompt_tokens": 1e234, "completion_tokens": -1e300,
+          "total_tokens": 12.0}})",
+      Endpoint::kChat);
+  EXPECT_EQ(r.usage.prompt_tokens, std::numeric_limits<std::int64_t>::max());
+  EXPECT_EQ(r.usage.completion_tokens, std::numeric_limits<std::int64_t>::min());
+  EXPECT_EQ(r.choices[0].text, "x");
 }
 
 // ---------------------------------------------------------------------------------------------

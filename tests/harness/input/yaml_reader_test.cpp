@@ -70,6 +70,30 @@ TEST_F(YamlFile, AliasBombsStopAtTheBudgetAtOnce) {
   EXPECT_EQ(error_of(alias_bomb(4)), "");  // 9^5 = 59,049 values
 }
 
+// Found by fuzz_suite_yaml: a long key or value reached many times through aliases. The check walks
+// the expanded document, so the text it would scan (and later copy) is budgeted too, and key paths
+// are only spelled out for an error, with long keys cut.
+TEST_F(YamlFile, LongTextRepeatedThroughAliasesStopsAtTheTextBudget) {
+  const std::string big(1 << 20, 'x');  // 1 MiB
+  std::string yaml = "name: t\nbig: &b \"" + big + "\"\nuses: [";
+  for (int i = 0; i < 100; ++i) yaml += std::string(i ? ", " : "") + "*b";  // 100 MiB once expanded
+  yaml += "]\n";
+  auto msg = error_of(yaml);
+  EXPECT_NE(msg.find("uses["), std::string::npos) << msg;
+  EXPECT_NE(msg.find("the file expands to more than 64 MiB of text (the limit; aliases count each time they are used)"),
+            std::string::npos)
+      << msg;
+
+  // A 1 MiB key under an alias used 100 times: the error names the key cut to 80 characters.
+  std::string keyed = "name: t\nm: &m\n  ? " + big + "\n  : 1\nuses: [";  // an explicit key: no length limit
+  for (int i = 0; i < 100; ++i) keyed += std::string(i ? ", " : "") + "*m";
+  keyed += "]\n";
+  msg = error_of(keyed);
+  EXPECT_NE(msg.find("more than 64 MiB of text"), std::string::npos) << msg.substr(0, 300);
+  EXPECT_LT(msg.size(), 400u);
+  EXPECT_NE(msg.find(std::string(77, 'x') + "..."), std::string::npos) << msg.substr(0, 300);
+}
+
 TEST_F(YamlFile, DuplicateKeysAreErrors) {
   EXPECT_EQ(error_of("name: x\ntasks:\n  - name: t\n    samples: 1\n    samples: 3\n"),
             ":5: tasks[0].samples: duplicate key (first at line 4)");
