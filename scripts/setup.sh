@@ -6,6 +6,8 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libboost-dev libboost-system-dev
   libcurl4-openssl-dev
+  # the curl command: an independent HTTP client for the `gauntlet serve` protocol tests
+  curl
   nlohmann-json3-dev
   libsqlite3-dev sqlite3
   libre2-dev

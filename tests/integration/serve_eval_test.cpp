@@ -3,21 +3,17 @@
 // controls passed in extra_body), and the server exits 0 on SIGTERM.
 #include <gtest/gtest.h>
 
-#include <csignal>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <sstream>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "tests/support/command.h"
-#include "tests/support/process.h"
+#include "tests/support/served_model.h"
 
 namespace {
 
-using gauntlet::testing::read_file;
 using gauntlet::testing::run_command;
 using gauntlet::testing::TempDir;
 
@@ -29,18 +25,9 @@ TEST(ServeEval, TheOpenAIProviderOnGauntletServeEqualsTheEngineProvider) {
                           " --layers 2 --hidden 32 --heads 4 --kv-heads 2 --head-dim 8 --experts 8 --top-k 2"
                           " --moe-ff 16 --dtype bf16 --seed 6");
   ASSERT_EQ(made.exit_code, 0) << made.err;
-  const pid_t server = gauntlet::testing::spawn(
-      {kBinary, "serve", "--model", dir.file("model"), "--port", "0", "--threads", "1", "--name", "tiny"},
-      dir.file("serve.out"), dir.file("serve.err"));
-  ASSERT_GT(server, 0);
-  std::string port;
-  for (int i = 0; i < 200 && port.empty(); ++i) {
-    std::smatch m;
-    const std::string err = read_file(dir.file("serve.err"));
-    if (std::regex_search(err, m, std::regex("listening on http://127\\.0\\.0\\.1:([0-9]+)"))) port = m[1];
-    else std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ASSERT_FALSE(port.empty()) << read_file(dir.file("serve.err"));
+  gauntlet::testing::ServedModel server(kBinary, dir.file("model"), dir.path(), {"--threads", "1", "--name", "tiny"});
+  const std::string port = server.port();
+  ASSERT_FALSE(port.empty());
 
   std::string data;
   for (int i = 0; i < 5; ++i) data += "{\"q\": \"" + std::to_string(i) + "+3\", \"answer\": \"" + std::to_string(i + 3) + "\"}\n";
@@ -73,9 +60,8 @@ TEST(ServeEval, TheOpenAIProviderOnGauntletServeEqualsTheEngineProvider) {
     EXPECT_EQ(served["correct"], local["correct"]) << key;
   }
 
-  kill(server, SIGTERM);
-  const auto exit = gauntlet::testing::wait_exit(server, std::chrono::seconds(20));
-  EXPECT_TRUE(exit.exited) << read_file(dir.file("serve.err"));
+  const auto exit = server.stop();
+  EXPECT_TRUE(exit.exited) << server.stderr_text();
   EXPECT_EQ(exit.code, 0);
 }
 
