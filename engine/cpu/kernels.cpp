@@ -80,14 +80,24 @@ void load_row(const TensorView& t, std::int64_t row, float* out) {
   if (src != out) std::memcpy(out, src, static_cast<std::size_t>(n) * sizeof(float));
 }
 
+namespace {
+
+// The bias as f32 ([out]); empty when there is none.
+std::vector<float> bias_as_f32(const TensorView* bias, std::int64_t n_out) {
+  std::vector<float> out;
+  if (bias && bias->data) {
+    out.resize(static_cast<std::size_t>(n_out));
+    load_row(*bias, 0, out.data());
+  }
+  return out;
+}
+
+}  // namespace
+
 void matmul(const float* x, std::int64_t tokens, const TensorView& w, float* out, ThreadPool& pool,
             const TensorView* bias) {
   const std::int64_t n_out = w.shape[0], n_in = w.shape[1];
-  std::vector<float> bias_f32;
-  if (bias && bias->data) {
-    bias_f32.resize(static_cast<std::size_t>(n_out));
-    load_row(*bias, 0, bias_f32.data());
-  }
+  const std::vector<float> bias_f32 = bias_as_f32(bias, n_out);
   // Enough rows per chunk that a thread's share is worth waking it for.
   const std::int64_t min_rows = std::max<std::int64_t>(1, 16384 / std::max<std::int64_t>(1, n_in * tokens));
   const KernelIsa isa = kernel_isa();
@@ -124,11 +134,7 @@ void matmul(const float* x, std::int64_t tokens, const TensorView& w, float* out
 void matmul_invariant(const float* x, std::int64_t tokens, const TensorView& w, float* out, ThreadPool& pool,
                       const TensorView* bias) {
   const std::int64_t n_out = w.shape[0], n_in = w.shape[1];
-  std::vector<float> bias_f32;
-  if (bias && bias->data) {
-    bias_f32.resize(static_cast<std::size_t>(n_out));
-    load_row(*bias, 0, bias_f32.data());
-  }
+  const std::vector<float> bias_f32 = bias_as_f32(bias, n_out);
   const float* b = bias_f32.empty() ? nullptr : bias_f32.data();
   const std::int64_t min_rows = std::max<std::int64_t>(1, 16384 / std::max<std::int64_t>(1, n_in * tokens));
   // The one-token loop of every SIMD level is AVX2's; with AVX-512 (the top level), several tokens
