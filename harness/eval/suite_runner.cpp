@@ -34,7 +34,7 @@ struct ModelLane {
   const ModelSpec* config = nullptr;
   std::unique_ptr<ModelClient> client;
   std::vector<WorkItem> pending;
-  int window = 8;
+  int window = 1;
 };
 
 std::string logprobs_to_json(const std::vector<TokenLogprob>& lps) {
@@ -78,7 +78,9 @@ RunSummary run_suite(const PreparedSuite& prepared, Store& store, const RunOptio
   std::vector<ModelLane> lanes(suite.models.size());
   for (std::size_t m = 0; m < suite.models.size(); ++m) {
     lanes[m].config = &suite.models[m];
-    lanes[m].window = std::max(8, suite.models[m].concurrency * 2);
+    // Sent plus answered-but-not-yet-committed requests never exceed the model's concurrency, so a
+    // kill re-asks at most that many (results are scored on other threads; see done_then_release).
+    lanes[m].window = std::max(1, suite.models[m].concurrency);
   }
   std::int64_t pair_index = 0;
   for (const auto& prepared_task : prepared.tasks) {
@@ -288,10 +290,19 @@ RunSummary run_suite(const PreparedSuite& prepared, Store& store, const RunOptio
     p.window = lane.window;
     for (const auto& w : lane.pending) p.requests.push_back(w.request);
     // Scoring (tests in the sandbox, judge requests) runs on the scoring threads, so the client's
-    // own thread goes back to the model at once; a full queue holds the client back.
-    p.done = [&, lane_ptr = &lane](std::size_t index, ChatResult r) {
+    // own thread goes back to the model at once; a full queue holds the client back. The request's
+    // window slot is released once its sample is committed, so a kill re-asks at most the window.
+    p.done_then_release = [&, lane_ptr = &lane](std::size_t index, ChatResult r, std::function<void()> release) {
       auto result = std::make_shared<ChatResult>(std::move(r));
-      scoring.submit([&, lane_ptr, index, result] { on_result(*lane_ptr, lane_ptr->pending[index], std::move(*result)); });
+      scoring.submit([&, lane_ptr, index, result, release = std::move(release)] {
+        try {
+          on_result(*lane_ptr, lane_ptr->pending[index], std::move(*result));
+        } catch (...) {
+          release();
+          throw;
+        }
+        release();
+      });
     };
     pump.push_back(std::move(p));
   }

@@ -42,11 +42,18 @@ std::vector<std::size_t> pump_requests(std::vector<PumpLane>& lanes, const std::
         ++shared->total;
         lock.unlock();
         lane.client->submit_async(std::move(lane.requests[index]), [shared, l, index, &lane](ChatResult result) {
+          auto release = [shared, l] {
+            std::lock_guard done_lock(shared->mutex);
+            --shared->outstanding[l];
+            --shared->total;
+            shared->changed.notify_all();
+          };
+          if (lane.done_then_release) {
+            lane.done_then_release(index, std::move(result), release);
+            return;
+          }
           lane.done(index, std::move(result));
-          std::lock_guard done_lock(shared->mutex);
-          --shared->outstanding[l];
-          --shared->total;
-          shared->changed.notify_all();
+          release();
         });
         lock.lock();
         submitted = true;

@@ -21,6 +21,11 @@ struct PumpLane {
   int window = 1;  // < 1 counts as 1
   std::vector<ChatRequest> requests;
   std::function<void(std::size_t index, ChatResult result)> done;
+  // Instead of `done`: the result and the release of its window slot, which stays taken until
+  // release() is called (once). For work that finishes a result elsewhere (scoring on other
+  // threads): a result not yet committed still counts as outstanding, so a kill re-asks at most
+  // `window` requests.
+  std::function<void(std::size_t index, ChatResult result, std::function<void()> release)> done_then_release;
 };
 
 // Returns how many requests of each lane were sent.
