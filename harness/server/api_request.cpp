@@ -1,10 +1,14 @@
 #include "harness/server/api_request.h"
 
+#include <cmath>
+#include <cstdint>
+
 #include <yaml-cpp/yaml.h>
 
 #include <fmt/format.h>
 
 #include "engine/engine.h"
+#include "engine/json/json_input.h"
 #include "engine/text/jinja/error.h"
 #include "harness/clients/routing_config.h"
 #include "harness/errors/errors.h"
@@ -29,9 +33,14 @@ std::optional<double> number(const json& body, const std::string& key) {
 std::optional<std::int64_t> integer(const json& body, const std::string& key) {
   if (!body.contains(key) || body[key].is_null()) return std::nullopt;
   const json& v = body[key];
+  if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
+    bad(key, "too large");
   if (v.is_number_integer()) return v.get<std::int64_t>();
-  if (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<std::int64_t>(v.get<double>())))
-    return static_cast<std::int64_t>(v.get<double>());
+  if (v.is_number_float()) {  // 2.0 is an integer; 2.5, 1e300 and -1e300 are not (range checked before the cast)
+    const double d = v.get<double>();
+    if (!(d >= -9.2233720368547758e18 && d < 9.2233720368547758e18)) bad(key, "too large");
+    if (d == std::trunc(d)) return static_cast<std::int64_t>(d);
+  }
   bad(key, "expected an integer");
 }
 
@@ -78,9 +87,9 @@ std::string content_text(const json& content, const std::string& where) {
 
 ApiRequest parse_api_request(const std::string& text, ApiEndpoint endpoint, const engine::Engine& engine) {
   json body;
-  try {
-    body = json::parse(text);
-  } catch (const json::parse_error& e) {
+  try {  // depth-bounded: a deeply nested body is refused before anything is built from it
+    body = engine::parse_json_input(text, "request body");
+  } catch (const engine::JsonInputError& e) {
     throw ApiError(400, std::string("the body is not valid JSON: ") + e.what(), "body");
   }
   if (!body.is_object()) throw ApiError(400, "the body must be a JSON object", "body");

@@ -146,6 +146,9 @@ class Session : public std::enable_shared_from_this<Session> {
       *req = parse_api_request(parser_->get().body(), endpoint, state_->engine);
     } catch (const ApiError& e) {
       return respond_error(e);
+    } catch (const std::exception& e) {  // a bug, not the client's fault; still never the process's end
+      return respond_error(ApiError(500, std::string("internal error reading the request: ") + e.what(), "",
+                                    "internal_server_error"));
     }
     auto ids = std::make_shared<ResponseIds>();
     ids->id = fmt::format("{}-{}", endpoint == ApiEndpoint::kChat ? "chatcmpl" : "cmpl", state_->next_id++);

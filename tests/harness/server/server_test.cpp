@@ -293,6 +293,20 @@ TEST_F(ServerTest, BadRequestsGetA400NamingTheField) {
   }
   EXPECT_EQ(json::parse(request(port_, http::verb::post, "/v1/completions", "{not json").body)["error"]["param"], "body");
   EXPECT_EQ(post(port_, "/v1/completions", {{"prompt", json::array({1, 999999})}}).status, 400);
+  // Hostile bodies: nesting 100,000 deep in an unread field of a message (once a stack overflow that
+  // ended the server) and numbers beyond int64 are 400s naming the body or the field.
+  const std::string deep = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\", \"x\": " +
+                           std::string(100000, '[') + std::string(100000, ']') + "}]}";
+  const auto nested = request(port_, http::verb::post, "/v1/chat/completions", deep);
+  EXPECT_EQ(nested.status, 400);
+  EXPECT_EQ(json::parse(nested.body)["error"]["param"], "body") << nested.body;
+  EXPECT_NE(nested.body.find("nested deeper than"), std::string::npos) << nested.body;
+  for (const char* huge : {"1e300", "-1e300", "18446744073709551615", "9.3e18"}) {
+    const auto r = request(port_, http::verb::post, "/v1/completions",
+                           std::string("{\"prompt\": \"p\", \"max_tokens\": ") + huge + "}");
+    EXPECT_EQ(r.status, 400) << huge;
+    EXPECT_EQ(json::parse(r.body)["error"]["param"], "max_tokens") << r.body;
+  }
   // A prompt longer than the context: a clear 400.
   std::string long_prompt;
   for (int i = 0; i < 9000; ++i) long_prompt += "w ";
