@@ -74,7 +74,9 @@ std::string content_text(const json& content, const std::string& where) {
     std::string out;
     for (std::size_t i = 0; i < content.size(); ++i) {
       const json& part = content[i];
-      if (!part.is_object() || part.value("type", "") != "text" || !part.contains("text") || !part["text"].is_string())
+      const bool text_part = part.is_object() && part.contains("type") && part["type"] == "text" &&
+                             part.contains("text") && part["text"].is_string();
+      if (!text_part)
         bad(fmt::format("{}[{}]", where, i), "only {\"type\": \"text\", \"text\": ...} parts are supported");
       out += part["text"].get<std::string>();
     }

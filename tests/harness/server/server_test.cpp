@@ -285,6 +285,8 @@ TEST_F(ServerTest, BadRequestsGetA400NamingTheField) {
       {{{"messages", json::array({{{"role", "user"}, {"content", "x"}}})}, {"stop", json::array({1})}}, "stop[0]"},
       {{{"messages", json::array({{{"role", "user"}, {"content", "x"}}})}, {"top_logprobs", 3}}, "top_logprobs"},
       {{{"messages", json::array({{{"role", "user"}, {"content", "x"}}})}, {"seed", "one"}}, "seed"},
+      {{{"messages", json::array({{{"role", "user"}, {"content", json::array({{{"type", 9}, {"text", "p"}}})}}})}},
+       "messages[0].content[0]"},
   };
   for (const auto& [body, param] : cases) {
     const auto r = post(port_, "/v1/chat/completions", body);
