@@ -69,10 +69,10 @@ bench: build
 bench-engine: build
 	GAUNTLET=$(BUILD_DIR)/gauntlet BENCH_DIR=$(BUILD_DIR)/bench-engine ./benchmarks/engine_vs_llamacpp.sh
 
-# Batched serving (the engine's scheduler) at concurrency 1, 8, 32 vs one request at a time, on a
-# random model of bench-engine's shape (its vocabulary size, the built-in tokenizer), 2 threads.
+# Batched serving (the engine's scheduler) at concurrency 1, 8, 32 vs one request at a time and vs
+# llama.cpp decoding as many sequences in one context, on bench-engine's model (shared), 2 threads.
 bench-serve: build
-	GAUNTLET=$(BUILD_DIR)/gauntlet BENCH=$(BUILD_DIR)/benchmarks/serve_bench BENCH_DIR=$(BUILD_DIR)/bench-serve ./benchmarks/serve_bench.sh
+	GAUNTLET=$(BUILD_DIR)/gauntlet BENCH=$(BUILD_DIR)/benchmarks/serve_bench BENCH_DIR=$(BUILD_DIR)/bench-engine ./benchmarks/serve_bench.sh
 
 # The sandbox pool vs a fresh python3 -I -S per job: 2,000 small jobs, one lane per core.
 bench-sandbox: build

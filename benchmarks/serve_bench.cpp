@@ -3,14 +3,17 @@
 // (Engine::generate, request after request) in the same run, on the same model and threads, plus
 // p50/p99 time to first token and inter-token latency per concurrency. Each request has its own
 // prompt (PROMPT pseudo-random token ids) and decodes DECODE tokens (ignore_eos, temperature 0.8,
-// its own seed). Prefill is counted in the wall time, as a client sees it.
+// its own seed). Prefill is counted in the wall time, as a client sees it. --write-prompts FILE also
+// writes the prompt ids of the concurrent requests, one line of comma-separated ids per request (line i
+// is request i at every concurrency), so that a peer can be measured on the same prompts.
 //
 //   serve_bench --model DIR [--threads N] [--prompt-tokens 32] [--decode-tokens 64]
-//               [--concurrency 1,8,32] [--baseline-requests 4]
+//               [--concurrency 1,8,32] [--baseline-requests 4] [--write-prompts FILE]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <fstream>
 #include <future>
 #include <mutex>
 #include <random>
@@ -57,7 +60,7 @@ std::vector<int> parse_list(const std::string& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string model;
+  std::string model, prompts_file;
   int threads = 2, prompt_tokens = 32, decode_tokens = 64, baseline_requests = 4;
   std::vector<int> concurrency = {1, 8, 32};
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -68,6 +71,7 @@ int main(int argc, char** argv) {
     else if (flag == "--decode-tokens") decode_tokens = std::stoi(value);
     else if (flag == "--concurrency") concurrency = parse_list(value);
     else if (flag == "--baseline-requests") baseline_requests = std::stoi(value);
+    else if (flag == "--write-prompts") prompts_file = value;
     else {
       std::fprintf(stderr, "serve_bench: unknown flag %s\n", flag.c_str());
       return 2;
@@ -75,13 +79,26 @@ int main(int argc, char** argv) {
   }
   if (model.empty()) {
     std::fprintf(stderr, "usage: serve_bench --model DIR [--threads N] [--prompt-tokens N] [--decode-tokens N] "
-                         "[--concurrency 1,8,32] [--baseline-requests N]\n");
+                         "[--concurrency 1,8,32] [--baseline-requests N] [--write-prompts FILE]\n");
     return 2;
   }
   EngineOptions options;
   options.threads = threads;
   Engine engine(model, options);
   const int vocab = engine.tokenizer().vocab_size();
+  if (!prompts_file.empty()) {
+    std::ofstream out(prompts_file);
+    const int most = concurrency.empty() ? 0 : *std::max_element(concurrency.begin(), concurrency.end());
+    for (int i = 0; i < most; ++i) {
+      const auto ids = make_request(100 + i, prompt_tokens, decode_tokens, vocab).prompt_ids;
+      for (std::size_t k = 0; k < ids.size(); ++k) out << (k ? "," : "") << ids[k];
+      out << '\n';
+    }
+    if (!out.flush()) {
+      std::fprintf(stderr, "serve_bench: cannot write %s\n", prompts_file.c_str());
+      return 1;
+    }
+  }
   std::printf("model %s, %d threads, prompt %d tokens, %d output tokens per request\n", model.c_str(), threads,
               prompt_tokens, decode_tokens);
 
