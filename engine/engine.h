@@ -110,6 +110,8 @@ class Engine {
   // The reasoning block's delimiters among the tokenizer's added tokens; none when it has none.
   const std::optional<ThinkingDelimiters>& thinking_delimiters() const { return thinking_; }
   Forward& forward() { return forward_; }
+  // The kernel threads (the scheduler also samples its rows on them).
+  ThreadPool& pool() { return pool_; }
   // The routing requests without controls of their own get (EngineOptions::routing).
   const RoutingControls& default_routing_controls() const { return default_controls_; }
   const RoutingPlan& default_routing_plan() const { return default_routing_; }

@@ -77,6 +77,19 @@ int Sampler::choose(std::span<const float> logits) {
   auto w = [&](int id) { return weights_[static_cast<std::size_t>(id)]; };
   auto higher = [&](int a, int b) { return w(a) > w(b) || (w(a) == w(b) && a < b); };
 
+  const bool filtered = (params_.top_k > 0 && params_.top_k < V) || params_.top_p < 1.0 || params_.min_p > 0.0;
+  if (!filtered) {  // every id a candidate, in id order: the same sums as below, without the id list
+    double total = 0;
+    for (double wi : weights_) total += wi;
+    const double u = uniform01(rng_) * total;
+    double cum = 0;
+    for (int id = 0; id < V; ++id) {
+      cum += w(id);
+      if (u < cum) return id;
+    }
+    return V - 1;  // rounding at the top end
+  }
+
   // Candidates: all ids, or the top_k (sorted, highest first).
   order_.resize(static_cast<std::size_t>(V));
   std::iota(order_.begin(), order_.end(), 0);

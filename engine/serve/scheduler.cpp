@@ -365,11 +365,10 @@ void Scheduler::start_samples(Group& g, const std::vector<float>& logits) {
       t.prefill_seconds = g.prefill_seconds;
     }
   }
-  for (auto& s : g.seqs) advance(g, s, logits);
+  for (auto& s : g.seqs) advance(g, s, s.sampler->sample(logits, choose_from_));
 }
 
-bool Scheduler::advance(Group& g, Sequence& s, std::span<const float> logits) {
-  const SampledToken token = s.sampler->sample(logits, choose_from_);
+bool Scheduler::advance(Group& g, Sequence& s, const SampledToken& token) {
   ++generated_tokens_;
   GenerationResult& result = g.results[sz(s.index)];
   bool over = s.state->push(token);
@@ -435,11 +434,18 @@ void Scheduler::decode() {
   }
   ++decode_steps_;
   const std::size_t V = logits.size() / rows.size();
+  // Sampling is a few passes over the vocabulary per row: the rows' samplers (each its own seed and
+  // scratch) run on the kernel threads, then the tokens are taken in row order on this thread.
+  std::vector<SampledToken> tokens(rows.size());
+  engine_.pool().parallel_for(static_cast<std::int64_t>(rows.size()), [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t i = begin; i < end; ++i)
+      tokens[sz(i)] = rows[sz(i)].s->sampler->sample(std::span<const float>(logits).subspan(sz(i) * V, V), choose_from_);
+  });
   for (std::size_t i = 0; i < rows.size(); ++i) {
     Row& r = rows[i];
     if (r.g->finished) continue;
     ++r.g->results[sz(r.s->index)].timing.decode_tokens;
-    advance(*r.g, *r.s, std::span<const float>(logits).subspan(i * V, V));
+    advance(*r.g, *r.s, tokens[i]);
   }
 }
 

@@ -117,8 +117,8 @@ class Scheduler {
   void prefill_chunk(Group& g);
   void start_samples(Group& g, const std::vector<float>& logits);
   void decode();
-  // Samples from `logits` for one sequence; false when it is finished.
-  bool advance(Group& g, Sequence& s, std::span<const float> logits);
+  // Takes `token` (sampled from its logits) as the sequence's next; false when it is finished.
+  bool advance(Group& g, Sequence& s, const SampledToken& token);
   void finish_sequence(Group& g, Sequence& s);
   void finish_group(Group& g, const std::string& error = {});
   void reap();
