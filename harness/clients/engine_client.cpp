@@ -71,6 +71,7 @@ ChatResult EngineClient::chat_result(const ChatRequest& request, const std::vect
     if (out.thinking) {
       const auto& t = *out.thinking;
       split_reasoning_at(out.text, {t.open_at, t.begin, t.end, t.answer_at}, choice);
+      drop_stray_think_block(choice);
     } else {
       choice.text = out.text;
     }

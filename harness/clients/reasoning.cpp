@@ -48,6 +48,14 @@ void split_reasoning_at(const std::string& text, const ReasoningBounds& bounds, 
   out.text = ltrim(text.substr(0, open_at) + text.substr(answer_at));
 }
 
+void drop_stray_think_block(Choice& out) {
+  const auto tags = find_think_tags(out.text);
+  if (!tags) return;
+  Choice rest;
+  split_reasoning_at(out.text, *tags, rest);
+  out.text = std::move(rest.text);
+}
+
 void split_reasoning(const std::optional<std::string>& content, const std::optional<std::string>& reasoning_field,
                      const std::optional<std::string>& reasoning_content_field, Choice& out) {
   out.content_null = !content.has_value();

@@ -20,6 +20,11 @@ struct ReasoningBounds {
 // Sets out.text and out.reasoning from `text` split at `bounds` (each clamped to the text).
 void split_reasoning_at(const std::string& text, const ReasoningBounds& bounds, Choice& out);
 
+// After the reasoning was split off by the engine's bounds: a think block still in the answer (the
+// model wrote a second </think>) goes, and the answer is what follows it -- what split_reasoning
+// makes of the same text from a server, so both providers answer alike.
+void drop_stray_think_block(Choice& out);
+
 // Uses `reasoning`, then `reasoning_content` (each when non-empty), then <think>…</think> in the
 // content (a missing opening tag means everything before </think> is reasoning; an unterminated
 // <think> means everything after it is). A stray think block is removed from the content even when

@@ -130,14 +130,7 @@ TEST_F(ServeGames, SelfPlayThroughTheServerGivesTheInProcessRollouts) {
     for (const char* k : {"prompt", "prompt_ids", "response_ids", "reasoning", "finish_reason", "outcome", "reward",
                           "advantage", "usage"})
       EXPECT_EQ(s[k], l[k]) << key << " " << k;
-    // The response text too, unless the model wrote a second </think>: the openai client strips a stray
-    // think block from the content even when the server split the reasoning off (a tested contract of
-    // harness/clients/reasoning.h); the engine client keeps it. The tokens are the same either way.
-    const std::string text = l["response"];
-    const auto first_close = text.find("</think>");
-    if (first_close == std::string::npos || text.find("</think>", first_close + 1) == std::string::npos) {
-      EXPECT_EQ(s["response"], l["response"]) << key;
-    }
+    EXPECT_EQ(s["response"], l["response"]) << key;
     ASSERT_EQ(s["response_logprobs"].size(), l["response_logprobs"].size()) << key;
     for (std::size_t i = 0; i < l["response_logprobs"].size(); ++i)
       EXPECT_NEAR(s["response_logprobs"][i].get<double>(), l["response_logprobs"][i].get<double>(), 1e-6) << key;

@@ -120,5 +120,24 @@ TEST(SplitReasoningAt, TextBeforeTheBlockIsKeptAndBoundsAreClamped) {
   EXPECT_EQ(c.text, "ab");
 }
 
+// The engine's split leaves a second </think> in the answer; the server's split plus split_reasoning
+// would drop it. drop_stray_think_block makes the engine's answer the same.
+TEST(DropStrayThinkBlock, TheAnswerIsWhatAServerSplitWouldGive) {
+  const std::string generated = "<think>first</think>\n\nmore thoughts</think>\n\nThe answer is 4";
+  Choice engine_side;
+  split_reasoning_at(generated, {0, 7, 12, 20}, engine_side);
+  ASSERT_EQ(engine_side.text, "more thoughts</think>\n\nThe answer is 4");
+  drop_stray_think_block(engine_side);
+  EXPECT_EQ(engine_side.text, "The answer is 4");
+  EXPECT_EQ(engine_side.reasoning, "first");
+  const Choice server_side = split(std::string("\n\nmore thoughts</think>\n\nThe answer is 4"), "first");
+  EXPECT_EQ(server_side.text, engine_side.text);
+  EXPECT_EQ(server_side.reasoning, engine_side.reasoning);
+  Choice plain;
+  plain.text = "No tags at all";
+  drop_stray_think_block(plain);
+  EXPECT_EQ(plain.text, "No tags at all");
+}
+
 }  // namespace
 }  // namespace gauntlet::harness
