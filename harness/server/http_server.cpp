@@ -368,6 +368,11 @@ void HttpServer::stop() {
   state_->ioc.stop();
   for (auto& t : state_->threads) t.join();
   state_->threads.clear();
+  // Handlers still queued hold the state, and the state holds the io_context that holds them (a
+  // cycle that leaked every session): run the closes and let the aborted operations complete, so
+  // they let go. Bounded, in case a connection accepted at the last moment waits on its client.
+  state_->ioc.restart();
+  state_->ioc.run_for(std::chrono::seconds(2));
 }
 
 }  // namespace gauntlet::harness
