@@ -6,7 +6,7 @@ namespace gauntlet::harness {
 
 nlohmann::json cache_key_material(const std::string& model_name, const nlohmann::json& model_fingerprint,
                                   const ChatRequest& request) {
-  return {{"v", 1},
+  nlohmann::json j = {{"v", 1},
           {"model", model_name},
           {"fingerprint", model_fingerprint},
           {"messages", messages_to_json(request.messages)},
@@ -15,6 +15,10 @@ nlohmann::json cache_key_material(const std::string& model_name, const nlohmann:
           {"n", request.n},
           {"extra_body", request.extra_body},
           {"sample_index", request.sample_index}};
+  // Only when set, so every key written before budget policies stays valid.
+  if (!request.assistant_prefix.empty()) j["assistant_prefix"] = request.assistant_prefix;
+  if (!request.chat_template_kwargs.is_null()) j["chat_template_kwargs"] = request.chat_template_kwargs;
+  return j;
 }
 
 std::string cache_key(const std::string& model_name, const nlohmann::json& model_fingerprint,

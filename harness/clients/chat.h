@@ -43,6 +43,10 @@ struct ChatRequest {
   int n = 1;
   int sample_index = 0;               // repeat index; part of the cache key, never sent
   nlohmann::json extra_body = nlohmann::json::object();  // merged into the request body last
+  // Set by budget policies (harness/budgets/); providers that cannot honour them refuse the request.
+  std::string assistant_prefix;        // the assistant turn starts with this text (after the template's
+                                       // generation prompt); the model continues it; not in the answer
+  nlohmann::json chat_template_kwargs;  // null, or keys merged over the model's chat_template_kwargs
 };
 
 struct Usage {

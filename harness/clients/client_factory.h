@@ -1,6 +1,7 @@
 #pragma once
 // Building a model's client from its spec: OpenAIClient, EngineClient or ToyClient by the provider
-// the spec holds. Runners take a ClientFactory so tests can substitute scripted clients.
+// the spec holds, wrapped in a BudgetClient (harness/budgets/) when the spec has a budget policy.
+// Runners take a ClientFactory so tests can substitute scripted clients.
 #include <functional>
 #include <memory>
 

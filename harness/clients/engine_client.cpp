@@ -43,11 +43,15 @@ engine::GenerationRequest EngineClient::engine_request(const ChatRequest& reques
     engine::ChatInput chat;
     chat.messages = engine::chat_messages(turns);
     chat.kwargs = kwargs_;  // every chat_template_kwargs key, as a server passes them
+    if (request.chat_template_kwargs.is_object())  // a budget policy's keys over the model's
+      for (const auto& [key, value] : request.chat_template_kwargs.items())
+        chat.kwargs[key] = nlohmann::ordered_json::parse(value.dump());
     std::lock_guard lock(render_mutex_);
     g.prompt = engine_->render_chat(chat);
   } else {
     g.prompt = request.prompt;
   }
+  g.prompt += request.assistant_prefix;  // the model continues the assistant turn from here
   const auto& p = request.params;
   g.max_tokens = p.max_tokens.value_or(512);
   g.sampling.temperature = p.temperature.value_or(1.0);

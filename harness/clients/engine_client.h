@@ -6,7 +6,8 @@
 // the seed), never on what runs beside it. Chats are rendered with the model's own chat template,
 // every chat_template_kwargs key passed to it (e.g. enable_thinking: false); the answer is split
 // from <think>…</think> like a server's; token ids and, when asked, logprobs come straight from the
-// sampler; n > 1 gives n choices (choice i seeded seed + i). The model config's routing controls
+// sampler; a request's chat_template_kwargs go over the model's and its assistant_prefix follows the
+// rendered prompt (budget policies, harness/budgets/); n > 1 gives n choices (choice i seeded seed + i). The model config's routing controls
 // become the engine's defaults; with routing.trace each choice carries a routing summary.
 // Outcomes (refusals included) are reported on the scheduler's thread.
 #include <condition_variable>

@@ -49,6 +49,7 @@ nlohmann::json ModelSpec::fingerprint_json() const {
   if (chat_template)
     j["chat_template"] = {{"templates", nlohmann::json::parse(chat_template->templates_json().dump())},
                           {"special_tokens", nlohmann::json::parse(chat_template->special_tokens().dump())}};
+  if (auto policy = budget.fingerprint_json(); !policy.is_null()) j["budget"] = policy;
   if (const auto* toy = std::get_if<ToySpec>(&provider)) j["toy"] = {toy->accuracy, toy->nothink_accuracy};
   if (const auto* engine = std::get_if<EngineSpec>(&provider)) {
     j["checkpoint"] =

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/budgets/policy.h"
 #include "harness/clients/chat.h"
 
 namespace gauntlet::engine {
@@ -59,6 +60,7 @@ struct ModelSpec {
   nlohmann::json extra_body = nlohmann::json::object();
   SamplingParams params;                // defaults for every task
   std::variant<OpenAISpec, EngineSpec, ToySpec> provider;
+  BudgetPolicy budget;                  // `budget:`; the client factory wraps the client in it
 
   const char* provider_name() const;  // "openai" | "engine" | "toy"
   // The provider's settings; throws std::logic_error when the model has another provider.

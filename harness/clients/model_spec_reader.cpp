@@ -7,6 +7,7 @@
 
 #include "engine/text/chat_template.h"
 #include "engine/text/jinja/error.h"
+#include "harness/budgets/policy_reader.h"
 #include "harness/clients/routing_config.h"
 #include "harness/digest/checkpoint_digest.h"
 #include "harness/input/yaml_reader.h"
@@ -109,6 +110,10 @@ ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const
   } else if (!engine.model_path.empty()) {
     r.fail(r.node()["path"], r.path("path"), "path: is for the engine provider");
   }
+  m.budget = read_budget_block(r, "budget");
+  if (m.budget.kind != BudgetKind::kNone && provider != "engine")
+    r.fail(r.node()["budget"], r.path("budget"),
+           fmt::format("budget policy '{}' needs the engine provider (the HTTP paths are not built yet)", m.budget.name()));
   toy.accuracy = r.opt<double>("toy_accuracy").value_or(toy.accuracy);
   toy.nothink_accuracy = r.opt<double>("toy_nothink_accuracy").value_or(toy.nothink_accuracy);
   if (m.concurrency < 1) r.fail(r.node()["concurrency"], r.path("concurrency"), "must be >= 1");

@@ -500,7 +500,9 @@ OpenAIClient::~OpenAIClient() = default;
 
 void OpenAIClient::submit_async(ChatRequest request, Callback done) {
   auto job = std::make_unique<Impl::Job>();
-  if (impl_->config.chat_template && request.prompt.empty() && !request.messages.empty()) {
+  if (!request.assistant_prefix.empty() || !request.chat_template_kwargs.is_null())
+    job->render_error = "budget policies (assistant_prefix, chat_template_kwargs) are not built for HTTP yet";
+  else if (impl_->config.chat_template && request.prompt.empty() && !request.messages.empty()) {
     // The completions endpoint gets the messages as the model's own template renders them.
     engine::ChatInput chat;
     for (const auto& m : request.messages) chat.messages.push_back({{"role", m.role}, {"content", m.content}});

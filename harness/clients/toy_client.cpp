@@ -43,6 +43,11 @@ ChatResult ToyClient::answer(const ChatRequest& request) const {
   for (const auto& m : request.messages)
     if (m.role == "user") prompt = m.content;
   ChatResult result;
+  if (!request.assistant_prefix.empty() || !request.chat_template_kwargs.is_null()) {
+    result.error = "toy: budget policies (assistant_prefix, chat_template_kwargs) do not apply to the toy provider";
+    result.failure = Failure::kRejected;
+    return result;
+  }
   Choice choice;
   choice.finish_reason = "stop";
   // An alternation, not a bracket: "×" is two bytes in UTF-8 and std::regex matches bytes.

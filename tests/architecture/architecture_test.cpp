@@ -41,6 +41,8 @@ const std::vector<Rule> kRules = {
      "judges serve games and suites alike, below every runner"},
     {"harness/server/", Kind::kNever, {"harness/eval/", "harness/tournament/", "harness/selfplay/", "harness/judges/", "harness/referee/"},
      "the HTTP server fronts the engine, below every runner"},
+    {"harness/budgets/", Kind::kNever, {"harness/eval/", "harness/tournament/", "harness/selfplay/"},
+     "budget policies decorate model clients, below every runner"},
     {"harness/referee/", Kind::kNever, {"harness/eval/", "harness/tournament/", "harness/selfplay/"},
      "the referee answers games' checks below the tournament runner"},
 };
