@@ -77,24 +77,16 @@ int Sampler::choose(std::span<const float> logits) {
   auto w = [&](int id) { return weights_[static_cast<std::size_t>(id)]; };
   auto higher = [&](int a, int b) { return w(a) > w(b) || (w(a) == w(b) && a < b); };
 
+  // Candidates: every id in id order (no list needed), or, when something filters, the list order_:
+  // the top_k (sorted, highest first), then cut by top-p / min-p.
   const bool filtered = (params_.top_k > 0 && params_.top_k < V) || params_.top_p < 1.0 || params_.min_p > 0.0;
-  if (!filtered) {  // every id a candidate, in id order: the same sums as below, without the id list
-    double total = 0;
-    for (double wi : weights_) total += wi;
-    const double u = uniform01(rng_) * total;
-    double cum = 0;
-    for (int id = 0; id < V; ++id) {
-      cum += w(id);
-      if (u < cum) return id;
-    }
-    return V - 1;  // rounding at the top end
-  }
-
-  // Candidates: all ids, or the top_k (sorted, highest first).
-  order_.resize(static_cast<std::size_t>(V));
-  std::iota(order_.begin(), order_.end(), 0);
+  auto id_at = [&](int i) { return filtered ? order_[static_cast<std::size_t>(i)] : i; };
   int n = V;
   bool sorted = false;
+  if (filtered) {
+    order_.resize(static_cast<std::size_t>(V));
+    std::iota(order_.begin(), order_.end(), 0);
+  }
   if (params_.top_k > 0 && params_.top_k < V) {
     n = params_.top_k;
     std::partial_sort(order_.begin(), order_.begin() + n, order_.end(), higher);
@@ -102,7 +94,7 @@ int Sampler::choose(std::span<const float> logits) {
     sorted = true;
   }
   double total = 0;
-  for (int i = 0; i < n; ++i) total += w(order_[static_cast<std::size_t>(i)]);
+  for (int i = 0; i < n; ++i) total += w(id_at(i));
 
   if (params_.top_p < 1.0 || params_.min_p > 0.0) {
     // Both keep a prefix of the candidates sorted by probability: top-p the shortest prefix whose
@@ -133,10 +125,10 @@ int Sampler::choose(std::span<const float> logits) {
   const double u = uniform01(rng_) * total;
   double cum = 0;
   for (int i = 0; i < n; ++i) {
-    cum += w(order_[static_cast<std::size_t>(i)]);
-    if (u < cum) return order_[static_cast<std::size_t>(i)];
+    cum += w(id_at(i));
+    if (u < cum) return id_at(i);
   }
-  return order_[static_cast<std::size_t>(n - 1)];  // rounding at the top end
+  return id_at(n - 1);  // rounding at the top end
 }
 
 }  // namespace gauntlet::engine
