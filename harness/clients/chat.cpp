@@ -14,7 +14,7 @@ using nlohmann::json;
 // Layout (stable; the response cache stores it):
 // {"choices": [{"text", "reasoning", "content_null", "finish_reason",
 //               "logprobs": [{"token", "logprob", "bytes"?: [int], "top"?: [{"token", "logprob"}]}],
-//               "token_ids": [int], "routing"?: {routing summary}}],
+//               "token_ids": [int], "routing"?: {routing summary}, "budget"?: {budget record}}],
 //  "prompt_token_ids"?: [int],
 //  "usage": {"prompt_tokens", "completion_tokens", "reasoning_tokens", "cached_tokens"},
 //  "latency_s", "retries", "http_status", "from_cache", "error", "endpoint_url"}
@@ -140,6 +140,7 @@ json choice_to_json(const Choice& c) {
             {"logprobs", std::move(logprobs)},
             {"token_ids", c.token_ids}};
   if (!c.routing.is_null()) j["routing"] = c.routing;
+  if (!c.budget.is_null()) j["budget"] = c.budget;
   return j;
 }
 
@@ -160,6 +161,7 @@ Choice choice_from_json(const json& j, const std::string& where) {
     for (const json& id : array_at(*ids, w)) c.token_ids.push_back(read_int<std::int32_t>(id, w));
   }
   if (const json* routing = member(j, "routing")) c.routing = *routing;
+  if (const json* budget = member(j, "budget")) c.budget = *budget;
   return c;
 }
 

@@ -77,6 +77,10 @@ struct Choice {
   std::vector<std::int32_t> token_ids;   // when the server returns them
   nlohmann::json routing;                // in-tree engine with tracing on: harness/clients/routing_config.h's
                                          // routing_summary of this completion; null otherwise
+  nlohmann::json budget;                 // a budget policy's record of this choice (harness/budgets/:
+                                         // policy, params, thinking/answer tokens, cut reason and
+                                         // position, extensions, verifier calls, self-certainty,
+                                         // parallel group and chosen sample); null without a policy
 };
 
 // How a request failed, when it did. kTransient: it may work later (connection errors, timeouts, 5xx,
