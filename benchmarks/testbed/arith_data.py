@@ -1,8 +1,8 @@
-"""Arithmetic problems, their step-by-step traces and their Qwen3 chat rendering.
+"""Arithmetic problems, their step-by-step traces (with re-checks and slips) and their Qwen3 chat rendering.
 
-A problem is an addition of two 1-6 digit numbers or a 1-6 digit number times a digit 2-9. The
-thinking trace works least-significant digit first and restates the remaining operands before each
-column, so every step is a local lookup:
+A problem is an addition of two 1-6 digit numbers or a 1-6 digit number times a digit 2-9. One *pass*
+works least-significant digit first, restates the remaining operands before each column (so every step
+is a local lookup) and ends with an answer line:
 
     4821+379
     1+9+0=10 r0 c1
@@ -11,6 +11,18 @@ column, so every step is a local lookup:
     ...
     4+
     4+0+1=5 r5200 c0
+    so the answer is 5200
+
+The thinking trace is a first pass followed by `rechecks(problem)` re-check passes, each introduced by
+a reflection line at a line start ("Wait, let me check:" for the first, "Wait, let me check again:"
+after that) and recomputing the problem from scratch. The number of re-checks is a function of the
+first operand's last digit (visible in the question and in the first column line), so greedy decoding
+reproduces it: 0 (digits 0-1), 1 (2-3), 2 (4-5) or 3 (6-9). In the first pass only, the model makes a
+deterministic *slip* (`slips()`): in addition it drops an incoming carry into a column whose digits sum
+to 9; in multiplication it drops the incoming carry into a column whose digit equals the multiplier.
+A slipped first pass ends with a wrong answer line and the first re-check corrects it; with no re-check
+(digits 0-1) the slip stands and the final answer is wrong (underthinking: a "Wait" extension fixes it).
+After `</think>` the model writes `The answer is \\boxed{N}` with N from the last answer line.
 
 The rendering is exactly what engine/text/chat_template.cpp produces for a single user turn, with the
 generation prompt, plus `<think>\\n\\n</think>\\n\\n` when thinking is off (enable_thinking=false).
@@ -20,6 +32,19 @@ import random
 
 ADD_FRACTION = 0.7
 MAX_DIGITS = 6
+
+ANSWER_PREFIX = "so the answer is "          # every pass ends with this line + the number
+FIRST_CHECK = "Wait, let me check:"          # line that opens the first re-check pass
+LATER_CHECK = "Wait, let me check again:"    # line that opens every later re-check pass
+NOTHINKING_PREFILL = "<think>\nOkay, I think I have finished thinking.\n</think>\n\n"
+CAP_CLOSE = "\n</think>\n\n"                 # what a budget cap appends after the cut thinking
+CONCLUDE_CLOSE = "\nOkay, I think I have finished thinking.\n</think>\n\n"  # a cap with a conclude line
+
+# Training mixes: kind -> share. "think": full trace; "nothink": enable_thinking=false; "prefill": the
+# NoThinking prefill, then the answer; "cap": thinking cut after a random number of tokens, closed, then
+# the answer (loss on the answer only); "extend": the full trace, "Wait" instead of </think>, then one
+# more re-check pass, the close and the answer (loss on what follows "Wait").
+KINDS = ("think", "nothink", "prefill", "cap", "extend")
 
 
 def random_number(rng, digits):
@@ -44,28 +69,37 @@ def digits_of(problem):
     return max(len(str(problem["a"])), len(str(problem["b"])))
 
 
-def addition_trace(a, b):
+def rechecks(problem):
+    """Re-check passes after the first one: a function of the first operand's last digit."""
+    return (0, 0, 1, 1, 2, 2, 3, 3, 3, 3)[problem["a"] % 10]
+
+
+def addition_pass(a, b, slip):
     lines = [f"{a}+{b}"]
     ra, rb, carry, result = str(a), str(b), 0, ""
     while True:
         da = int(ra[-1]) if ra else 0
         db = int(rb[-1]) if rb else 0
+        if slip and carry == 1 and da + db == 9:
+            carry = 0  # the slip: the incoming carry is forgotten
         s = da + db + carry
         result = str(s % 10) + result
+        lines.append(f"{da}+{db}+{carry}={s} r{result} c{s // 10}")
         carry = s // 10
         ra, rb = ra[:-1], rb[:-1]
-        lines.append(f"{da}+{db}+{s - da - db}={s} r{result} c{carry}")
         if not ra and not rb and carry == 0:
             break
         lines.append(f"{ra}+{rb}")
     return lines, result
 
 
-def multiplication_trace(a, m):
+def multiplication_pass(a, m, slip):
     lines = [f"{a}*{m}"]
     ra, carry, result = str(a), 0, ""
     while True:
         da = int(ra[-1]) if ra else 0
+        if slip and carry > 0 and da == m:
+            carry = 0  # the slip: the incoming carry is forgotten
         p = da * m + carry
         lines.append(f"{da}*{m}+{carry}={p} r{p % 10}{result} c{p // 10}")
         result = str(p % 10) + result
@@ -77,18 +111,49 @@ def multiplication_trace(a, m):
     return lines, result
 
 
-def trace(problem):
+def one_pass(problem, slip):
+    """(text of one pass ending with its answer line, the number it answers)."""
     if problem["op"] == "add":
-        lines, result = addition_trace(problem["a"], problem["b"])
+        lines, result = addition_pass(problem["a"], problem["b"], slip)
     else:
-        lines, result = multiplication_trace(problem["a"], problem["b"])
-    if result.lstrip("0") != problem["answer"].lstrip("0") or int(result) != int(problem["answer"]):
+        lines, result = multiplication_pass(problem["a"], problem["b"], slip)
+    number = str(int(result))
+    if not slip and number != problem["answer"]:
         raise AssertionError(f"trace of {problem['question']} ends at {result}, not {problem['answer']}")
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n" + ANSWER_PREFIX + number, number
+
+
+def slips(problem):
+    """Whether the first pass slips (its answer differs from the true one)."""
+    return one_pass(problem, True)[1] != problem["answer"]
+
+
+def check_line(index):
+    """The reflection line that opens re-check pass `index` (1-based)."""
+    return FIRST_CHECK if index == 1 else LATER_CHECK
+
+
+def passes(problem, extra=0):
+    """[(pass text, its answer)]: the first (slip-prone) pass, rechecks(problem) + `extra` re-checks."""
+    out = [one_pass(problem, True)]
+    correct = one_pass(problem, False)
+    for i in range(1, rechecks(problem) + extra + 1):
+        out.append((check_line(i) + "\n" + correct[0], correct[1]))
+    return out
+
+
+def trace(problem, extra=0):
+    """(thinking text between "<think>\\n" and "\\n</think>", the answer of its last pass)."""
+    ps = passes(problem, extra)
+    return "\n".join(text for text, _ in ps), ps[-1][1]
+
+
+def final_answer_text(number):
+    return "The answer is \\boxed{" + number + "}"
 
 
 def final_answer(problem):
-    return "The answer is \\boxed{" + problem["answer"] + "}"
+    return final_answer_text(problem["answer"])
 
 
 def prompt_text(question, thinking):
@@ -102,8 +167,21 @@ def prompt_text(question, thinking):
 def completion_text(problem, thinking):
     """What the model is trained to produce after the prompt (ends with the <|im_end|> stop token)."""
     if thinking:
-        return "<think>\n" + trace(problem) + "\n</think>\n\n" + final_answer(problem) + "<|im_end|>"
+        text, answer = trace(problem)
+        return "<think>\n" + text + "\n</think>\n\n" + final_answer_text(answer) + "<|im_end|>"
     return final_answer(problem) + "<|im_end|>"
+
+
+def last_answer(text):
+    """The number of the last complete answer line in a (possibly cut) trace, or None."""
+    at = text.rfind(ANSWER_PREFIX)
+    while at >= 0:
+        rest = text[at + len(ANSWER_PREFIX):]
+        digits = rest.split("\n", 1)[0]
+        if "\n" in rest and digits.isdigit():
+            return digits
+        at = text.rfind(ANSWER_PREFIX, 0, at)
+    return None
 
 
 def heldout_problems(seed, count):
@@ -119,11 +197,16 @@ def heldout_problems(seed, count):
     return out
 
 
-def training_stream(seed, exclude, nothink_fraction):
-    """An endless, seeded stream of (problem, thinking) pairs, skipping the held-out questions."""
-    rng = random.Random(f"train-{seed}-{nothink_fraction}")
+def training_stream(seed, exclude, mix):
+    """An endless, seeded stream of (problem, kind, r) triples, skipping the held-out questions.
+    `mix` maps each kind of KINDS to its share; r is a uniform number in [0, 1) (the cut point of a
+    "cap" example, the extension count of an "extend" one)."""
+    tag = ",".join(f"{k}={mix.get(k, 0):g}" for k in KINDS)
+    rng = random.Random(f"train-{seed}-{tag}")
+    kinds = [k for k in KINDS if mix.get(k, 0) > 0]
+    weights = [mix[k] for k in kinds]
     while True:
         p = random_problem(rng)
         if p["question"] in exclude:
             continue
-        yield p, rng.random() >= nothink_fraction
+        yield p, rng.choices(kinds, weights)[0], rng.random()

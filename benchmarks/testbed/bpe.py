@@ -69,23 +69,27 @@ def split_added(text):
     return out
 
 
-def learn_merges(texts, count):
-    """`count` merges learned greedily (most frequent adjacent pair; ties by smaller pair)."""
+def learn_merges(texts, count, initial=()):
+    """`count` merges in all: the `initial` ones (kept first, in their order: a vocabulary extended, not
+    relearned), then merges learned greedily (most frequent adjacent pair; ties by smaller pair)."""
     pieces = collections.Counter()
     for text in texts:
         for segment, added in split_added(text):
             if not added:
                 pieces.update(tuple(bytes([b]) for b in p.encode()) for p in pretokenize(segment))
     words = {w: c for w, c in pieces.items() if len(w) > 1}
-    merges = []
-    for _ in range(count):
-        pairs = collections.Counter()
-        for w, c in words.items():
-            for a, b in zip(w, w[1:]):
-                pairs[(a, b)] += c
-        if not pairs:
-            break
-        (a, b), _ = min(pairs.items(), key=lambda kv: (-kv[1], kv[0]))
+    merges, initial = [], list(initial)
+    for step in range(count):
+        if step < len(initial):
+            a, b = initial[step]
+        else:
+            pairs = collections.Counter()
+            for w, c in words.items():
+                for a, b in zip(w, w[1:]):
+                    pairs[(a, b)] += c
+            if not pairs:
+                break
+            (a, b), _ = min(pairs.items(), key=lambda kv: (-kv[1], kv[0]))
         merges.append((a, b))
         new_words = {}
         for w, c in words.items():

@@ -32,10 +32,18 @@ def parse_args(argv):
     p.add_argument("--out", required=True, help="checkpoint directory to write")
     p.add_argument("--data-dir", required=True, help="where heldout.jsonl, torch_greedy.jsonl and train_summary.json go")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--init", help="start from this checkpoint (its BPE merges are kept first, the vocabulary is "
+                                  "extended; embedding rows follow their tokens) instead of random weights")
     p.add_argument("--steps", type=int, default=3500, help="phase 1 optimizer steps")
-    p.add_argument("--nothink-fraction", type=float, default=0.2, help="phase 1 share of no-think examples")
+    p.add_argument("--nothink-fraction", type=float, default=0.1, help="phase 1 share of no-think examples")
+    p.add_argument("--prefill-fraction", type=float, default=0.05,
+                   help="share of examples after the NoThinking prefill (both phases)")
+    p.add_argument("--cap-fraction", type=float, default=0.15,
+                   help="share of examples with thinking cut after a random token count, closed, then answered")
+    p.add_argument("--extend-fraction", type=float, default=0.05,
+                   help="share of examples with \"Wait\" in place of </think> and one more re-check pass")
     p.add_argument("--phase2-steps", type=int, default=1200, help="phase 2 steps (0: none)")
-    p.add_argument("--phase2-nothink-fraction", type=float, default=0.5)
+    p.add_argument("--phase2-nothink-fraction", type=float, default=0.2)
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--phase2-lr", type=float, default=1e-3)
     p.add_argument("--warmup", type=int, default=60)
@@ -44,7 +52,7 @@ def parse_args(argv):
     p.add_argument("--heldout", type=int, default=500, help="held-out problems (never trained on)")
     p.add_argument("--eval-problems", type=int, default=500, help="held-out problems to score after training")
     p.add_argument("--reference-problems", type=int, default=100, help="problems in torch_greedy.jsonl")
-    p.add_argument("--max-new-tokens", type=int, default=320)
+    p.add_argument("--max-new-tokens", type=int, default=900)
     p.add_argument("--threads", type=int, default=1,
                    help="torch intra-op threads (1: on a shared 2-core machine 2 threads spin and run 3-5x slower)")
     p.add_argument("--log-every", type=int, default=25)
@@ -57,8 +65,15 @@ def parse_args(argv):
         p.error("--eval-problems and --reference-problems cannot exceed --heldout")
     if a.eval_only and not os.path.isfile(os.path.join(a.out, "config.json")):
         p.error(f"--eval-only: {a.out} has no config.json (train first, or point --out at a checkpoint)")
+    if a.init and not os.path.isfile(os.path.join(a.init, "config.json")):
+        p.error(f"--init: {a.init} has no config.json")
     if a.batch_tokens < 512:
-        p.error("--batch-tokens must be >= 512 (the longest example is ~250 tokens)")
+        p.error("--batch-tokens must be >= 512 (a longer example gets a batch of its own)")
+    for name in ("nothink_fraction", "phase2_nothink_fraction", "prefill_fraction", "cap_fraction", "extend_fraction"):
+        if not 0 <= getattr(a, name) <= 1:
+            p.error(f"--{name.replace('_', '-')} must be in [0, 1]")
+    if max(a.nothink_fraction, a.phase2_nothink_fraction) + a.prefill_fraction + a.cap_fraction + a.extend_fraction > 1:
+        p.error("the no-think, prefill, cap and extend fractions of a phase must sum to at most 1")
     return a
 
 

@@ -12,9 +12,10 @@ import torch.nn.functional as F
 import arith_data
 import bpe
 import export
+import policies
 from model import Qwen3Moe, Shape, causal_mask, greedy, load_balancing_loss
 
-MERGES = 30  # at most; the arithmetic corpus yields fewer distinct useful pairs
+MERGES = 47  # enough for every word of the traces ("Wait", " check", " again", " answer", ...) to be one token
 
 
 def blas_name():
@@ -28,25 +29,82 @@ def blas_name():
     return "reference (slow: install libopenblas0-pthread)" if "libblas" in maps else "unknown"
 
 
-def build_tokenizer(seed, exclude):
-    stream = arith_data.training_stream(seed, exclude, 0.2)
+TOKENIZER_MIX = {"think": 0.7, "nothink": 0.1, "prefill": 0.1, "cap": 0.1}
+
+
+def build_tokenizer(seed, exclude, initial=()):
+    stream = arith_data.training_stream(seed, exclude, TOKENIZER_MIX)
     texts = []
     for _ in range(5000):
-        problem, thinking = next(stream)
-        texts.append(arith_data.prompt_text(problem["question"], thinking) + arith_data.completion_text(problem, thinking))
-    return bpe.Tokenizer(bpe.learn_merges(texts, MERGES))
+        problem, kind, _r = next(stream)
+        thinking = kind != "nothink"
+        prompt = arith_data.prompt_text(problem["question"], thinking)
+        if kind == "prefill":
+            prompt += arith_data.NOTHINKING_PREFILL
+        texts.append(prompt + arith_data.completion_text(problem, thinking and kind != "prefill"))
+    return bpe.Tokenizer(bpe.learn_merges(texts, max(MERGES, len(initial)), initial))
+
+
+@torch.no_grad()
+def warm_start(model, tok, init_model, init_tok):
+    """Copies `init_model`'s weights into `model`; embedding and lm_head rows move with their token
+    (same bytes or same added-token text); a token the old vocabulary lacks starts from the mean of the
+    rows of the old tokens its bytes encode to; padding rows keep their fresh initialisation."""
+    new_state, old_state = model.state_dict(), init_model.state_dict()
+    for name, value in old_state.items():
+        if name not in ("embed_tokens", "lm_head"):
+            new_state[name].copy_(value)
+    old_id = {b: i for b, i in init_tok.id_of.items()}
+    old_id.update({c.encode(): i for c, i in init_tok.added.items()})
+    for name in ("embed_tokens", "lm_head"):
+        old, new = old_state[name], new_state[name]
+        for i in range(tok.size):
+            content = tok.bytes_of[i]
+            if content in old_id:
+                new[i] = old[old_id[content]]
+            else:
+                new[i] = old[init_tok.encode(content.decode())].mean(0)
+
+
+def example_ids(tok, problem, kind, r):
+    """(prompt ids, completion ids) of one training example of `kind` (see arith_data.KINDS); the loss
+    covers the completion only. `r` in [0, 1) picks the cut point of a "cap" example (and whether its
+    close carries the conclude line) and the number of extra passes of an "extend" one."""
+    question, end = problem["question"], "<|im_end|>"
+    if kind == "nothink":
+        return (tok.encode(arith_data.prompt_text(question, False)),
+                tok.encode(arith_data.final_answer(problem) + end))
+    prompt = tok.encode(arith_data.prompt_text(question, True))
+    if kind == "think":
+        return prompt, tok.encode(arith_data.completion_text(problem, True))
+    if kind == "prefill":
+        return (prompt + tok.encode(arith_data.NOTHINKING_PREFILL),
+                tok.encode(arith_data.final_answer(problem) + end))
+    if kind == "cap":
+        # Thinking cut after a random number of tokens (as a budget cap cuts it), closed, then the answer:
+        # the last complete answer line of the cut trace if there is one, else the true answer.
+        text, _ = arith_data.trace(problem)
+        thinking = tok.encode("<think>\n" + text)
+        cut = 1 + int(r * len(thinking))
+        close = arith_data.CONCLUDE_CLOSE if int(r * 1e6) % 3 == 0 else arith_data.CAP_CLOSE
+        answer = arith_data.last_answer(tok.decode(thinking[:cut])) or problem["answer"]
+        return (prompt + thinking[:cut] + tok.encode(close),
+                tok.encode(arith_data.final_answer_text(answer) + end))
+    if kind == "extend":
+        # The whole trace, "Wait" where the model wrote </think> (s1's extension), then one more pass.
+        passes = arith_data.passes(problem, 1 + int(r * 2))
+        before = "<think>\n" + "\n".join(t for t, _ in passes[:-1]) + "\n"
+        last, answer = passes[-1]
+        return (prompt + tok.encode(before + "Wait"),
+                tok.encode(last[len("Wait"):] + "\n</think>\n\n" + arith_data.final_answer_text(answer) + end))
+    raise ValueError(f"unknown example kind {kind!r}")
 
 
 def batches(tok, stream, rng, batch_tokens, pool=2048):
     """Endless length-bucketed batches: (ids [B, T], labels [B, T-1] with -100 outside completions)."""
     pad = tok.token("<|endoftext|>")
     while True:
-        examples = []
-        for _ in range(pool):
-            problem, thinking = next(stream)
-            prompt = tok.encode(arith_data.prompt_text(problem["question"], thinking))
-            completion = tok.encode(arith_data.completion_text(problem, thinking))
-            examples.append((prompt, completion))
+        examples = [example_ids(tok, *next(stream)) for _ in range(pool)]
         examples.sort(key=lambda e: len(e[0]) + len(e[1]))
         groups, current = [], []
         for e in examples:
@@ -81,8 +139,19 @@ def lr_at(step, steps, peak, warmup, floor=0.1):
     return peak * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
+def phase_mix(args, nothink_fraction):
+    """The phase's example mix: the given no-think share, the prefill / cap / extend shares, the rest thinking."""
+    mix = {"nothink": nothink_fraction, "prefill": args.prefill_fraction, "cap": args.cap_fraction,
+           "extend": args.extend_fraction}
+    mix["think"] = 1.0 - sum(mix.values())
+    if mix["think"] < 0:
+        raise ValueError("--nothink/--prefill/--cap/--extend fractions sum to more than 1")
+    return mix
+
+
 def train_phase(model, opt, tok, args, name, steps, nothink_fraction, peak_lr, warmup, exclude, log):
-    stream = arith_data.training_stream(args.seed, exclude, nothink_fraction)
+    mix = phase_mix(args, nothink_fraction)
+    stream = arith_data.training_stream(args.seed, exclude, mix)
     rng = random.Random(f"batches-{args.seed}-{name}")
     source = batches(tok, stream, rng, args.batch_tokens)
     mask_cache = {}
@@ -112,7 +181,7 @@ def train_phase(model, opt, tok, args, name, steps, nothink_fraction, peak_lr, w
                    "tokens_per_s": round(tokens / max(elapsed, 1e-9))}
             history.append(row)
             log(json.dumps(row))
-    return {"name": name, "steps": steps, "nothink_fraction": nothink_fraction, "peak_lr": peak_lr,
+    return {"name": name, "steps": steps, "nothink_fraction": nothink_fraction, "mix": mix, "peak_lr": peak_lr,
             "wall_s": round(time.time() - start, 1), "final_ce": history[-1]["ce"] if history else None,
             "history": history}
 
@@ -139,16 +208,19 @@ def completion_ce(model, tok, problems, thinking):
     return total / max(1, count)
 
 
-def evaluate(model, tok, problems, args, log):
-    """Greedy accuracy on `problems` in both modes (batched), overall and by op / operand length."""
+def evaluate(model, tok, problems, args, log, outputs=None):
+    """Greedy accuracy on `problems` in both modes (batched), overall and by op / operand length.
+    `outputs`, when given, receives the generated ids per mode."""
     stops = {tok.token("<|im_end|>"), tok.token("<|endoftext|>")}
     result = {}
+    outputs = {} if outputs is None else outputs
     for mode, thinking in (("thinking", True), ("no_thinking", False)):
-        correct = []
+        correct, outputs[mode] = [], []
         for i in range(0, len(problems), 100):
             chunk = problems[i:i + 100]
             prompts = [tok.encode(arith_data.prompt_text(p["question"], thinking)) for p in chunk]
             outs = greedy(model, prompts, stops, args.max_new_tokens)
+            outputs[mode] += outs
             for p, out in zip(chunk, outs):
                 text = tok.decode([t for t in out if t not in stops])
                 correct.append(text.endswith("\\boxed{" + p["answer"] + "}"))
@@ -159,7 +231,8 @@ def evaluate(model, tok, problems, args, log):
                 by[key] = (n + 1, k + int(ok))
         result[mode] = {"accuracy": sum(correct) / max(1, len(correct)), "n": len(correct),
                         "by": {k: round(v[1] / v[0], 3) for k, v in sorted(by.items())},
-                        "completion_ce": round(completion_ce(model, tok, problems, thinking), 5)}
+                        "completion_ce": round(completion_ce(model, tok, problems, thinking), 5),
+                        "mean_completion_tokens": round(sum(map(len, outputs[mode])) / max(1, len(correct)), 1)}
         log(f"{mode}: {result[mode]}")
     return result
 
@@ -193,7 +266,8 @@ def run(args, argv):
     if args.eval_only:
         model, tok = export.load_checkpoint(args.out)
     else:
-        tok = build_tokenizer(args.seed, exclude)
+        init = export.load_checkpoint(args.init) if args.init else None
+        tok = build_tokenizer(args.seed, exclude, init[1].merges if init else ())
         shape = Shape()
         if tok.size > shape.vocab:
             raise SystemExit(f"tokenizer has {tok.size} tokens, more than the model's {shape.vocab} rows")
@@ -201,6 +275,9 @@ def run(args, argv):
         torch.manual_seed(args.seed)
         model = Qwen3Moe(shape)
         model.init_weights(torch.Generator().manual_seed(args.seed))
+        if init:
+            warm_start(model, tok, init[0], init[1])
+            log(f"warm start from {args.init} ({init[1].size} tokens, {len(init[1].merges)} merges kept first)")
         log(f"parameters: {sum(p.numel() for p in model.parameters()):,}")
         decay = [p for p in model.parameters() if p.dim() >= 2]
         no_decay = [p for p in model.parameters() if p.dim() < 2]
@@ -221,12 +298,15 @@ def run(args, argv):
     rows = [{"id": p["id"], "question": p["question"], "answer": p["answer"], "op": p["op"],
              "digits": arith_data.digits_of(p)} for p in heldout]
     write_jsonl(os.path.join(args.data_dir, "heldout.jsonl"), rows)
-    accuracy = evaluate(model, tok, heldout[:args.eval_problems], args, log) if args.eval_problems else {}
+    outputs = {}
+    accuracy = evaluate(model, tok, heldout[:args.eval_problems], args, log, outputs) if args.eval_problems else {}
+    study = (policies.study(model, tok, heldout[:args.eval_problems], outputs["thinking"], args, log)
+             if args.eval_problems else {})
     write_jsonl(os.path.join(args.data_dir, "torch_greedy.jsonl"),
                 reference_outputs(model, tok, heldout[:args.reference_problems], args))
     summary = {"command": "train.py " + " ".join(argv), "args": vars(args), "torch": torch.__version__,
                "blas": blas_name(), "train_wall_s": round(train_wall, 1), "phases": phases,
-               "heldout_accuracy": accuracy}
+               "heldout_accuracy": accuracy, "policies": study}
     summary_name = "eval_summary.json" if args.eval_only else "train_summary.json"
     with open(os.path.join(args.data_dir, summary_name), "w") as f:
         json.dump(summary, f, indent=2)

@@ -25,7 +25,7 @@ const std::string kTestbed = std::string(GAUNTLET_SOURCE_DIR) + "/benchmarks/tes
 TEST(TestbedRouting, NpmiFindsCloseThinkExpertsAndSteeringThemChangesAccuracy) {
   TempDir dir;
   auto npmi = run_command(kBinary + " experts npmi --model " + kTestbed + "/model --prompts " + kTestbed +
-                          "/data/heldout.jsonl --field question --chat --max-tokens 320 --target-tokens '</think>' "
+                          "/data/heldout.jsonl --field question --chat --max-tokens 900 --target-tokens '</think>' "
                           "--top 0 --json");
   ASSERT_EQ(npmi.exit_code, 0) << npmi.err;
   const json n = json::parse(npmi.out);
@@ -57,7 +57,7 @@ TEST(TestbedRouting, NpmiFindsCloseThinkExpertsAndSteeringThemChangesAccuracy) {
             "  - {name: rice-b20, " + model + ", routing: {rice: \"" + experts +
                 "\", rice_beta: 20, rice_mode: before_topk}}\n"
             "tasks:\n  - name: arith\n    dataset: " + kTestbed + "/data/heldout.jsonl\n    prompt: \"{question}\"\n"
-            "    id_field: id\n    scorer: math\n    limit: 120\n    params: {temperature: 0, max_tokens: 320}\n");
+            "    id_field: id\n    scorer: math\n    limit: 120\n    params: {temperature: 0, max_tokens: 900}\n");
   auto eval = run_command(kBinary + " eval " + dir.file("study.yaml") + " --db " + dir.file("s.db") + " --no-progress");
   ASSERT_EQ(eval.exit_code, 0) << eval.err;
   auto report = run_command(kBinary + " report --db " + dir.file("s.db") + " --json");
