@@ -51,6 +51,19 @@ SampledToken Sampler::sample(std::span<const float> all_logits, int choose_from)
   const double log_z = double(mx) + std::log(sum);
   auto logprob = [&](int id) { return static_cast<float>(double(logits[static_cast<std::size_t>(id)]) - log_z); };
   out.logprob = logprob(out.id);
+  if (params_.self_certainty) {
+    // Ids with a logit of -inf (a ban) are outside the distribution: V counts the others.
+    double logit_sum = 0;
+    std::size_t finite = 0;
+    for (float l : logits) {
+      if (std::isinf(l)) continue;
+      logit_sum += double(l);
+      ++finite;
+    }
+    const double v = static_cast<double>(finite);
+    // Σ_j log(V·p_j) = Σ_j logit_j - V·log_z + V·log V
+    out.self_certainty = -(logit_sum - v * log_z) / v - std::log(v);
+  }
   const int top = std::min<int>(params_.top_logprobs, static_cast<int>(logits.size()));
   if (top > 0) {
     std::vector<int> ids(logits.size());

@@ -1,13 +1,26 @@
 #include "harness/budgets/budget_client.h"
 
+#include "harness/budgets/borrowed_client.h"
+#include "harness/budgets/parallel_turn.h"
+
 namespace gauntlet::harness {
 
 BudgetClient::BudgetClient(std::unique_ptr<ModelClient> inner, BudgetPolicy policy)
-    : inner_(std::move(inner)), policy_(std::move(policy)) {}
+    : inner_(std::move(inner)), policy_(std::move(policy)) {
+  if (policy_.kind == BudgetKind::kParallel)
+    parallel_inner_ = std::make_unique<BudgetClient>(std::make_unique<BorrowedClient>(*inner_), policy_.parallel->of);
+}
+
+void BudgetClient::drain() {
+  if (parallel_inner_) parallel_inner_->drain();
+  inner_->drain();
+}
 
 ChatRequest BudgetClient::apply(ChatRequest request) const {
   switch (policy_.kind) {
     case BudgetKind::kNone:
+    case BudgetKind::kTrimR:
+    case BudgetKind::kParallel:
       break;
     case BudgetKind::kNoThinking:
       request.assistant_prefix = policy_.prefill + request.assistant_prefix;
@@ -21,6 +34,10 @@ ChatRequest BudgetClient::apply(ChatRequest request) const {
 }
 
 void BudgetClient::submit_async(ChatRequest request, Callback done) {
+  if (policy_.kind == BudgetKind::kParallel) {
+    run_parallel(*parallel_inner_, *policy_.parallel, std::move(request), std::move(done));
+    return;
+  }
   inner_->submit_async(apply(std::move(request)), std::move(done));
 }
 

@@ -16,7 +16,7 @@ class BudgetClient : public ModelClient {
 
   void submit_async(ChatRequest request, Callback done) override;
   ClientStats stats() const override { return inner_->stats(); }
-  void drain() override { inner_->drain(); }
+  void drain() override;
   void cancel_pending() override { inner_->cancel_pending(); }
   std::string last_error() const override { return inner_->last_error(); }
 
@@ -26,6 +26,7 @@ class BudgetClient : public ModelClient {
  private:
   std::unique_ptr<ModelClient> inner_;
   BudgetPolicy policy_;
+  std::unique_ptr<ModelClient> parallel_inner_;  // parallel: the inner policy over inner_
 };
 
 }  // namespace gauntlet::harness

@@ -1,11 +1,16 @@
 #include "harness/budgets/policy.h"
 
+#include "harness/budgets/parallel_policy.h"
+#include "harness/budgets/trimr_policy.h"
+
 namespace gauntlet::harness {
 
 const char* BudgetPolicy::name() const {
   switch (kind) {
     case BudgetKind::kNoThinking: return "nothinking";
     case BudgetKind::kEmptyThink: return "empty_think";
+    case BudgetKind::kTrimR: return "trimr";
+    case BudgetKind::kParallel: return "parallel";
     case BudgetKind::kNone: break;
   }
   return "none";
@@ -16,6 +21,16 @@ nlohmann::json BudgetPolicy::fingerprint_json() const {
     case BudgetKind::kNone: return nullptr;
     case BudgetKind::kNoThinking: return {{"policy", name()}, {"prefill", prefill}};
     case BudgetKind::kEmptyThink: return {{"policy", name()}};
+    case BudgetKind::kTrimR: {
+      nlohmann::json j = trimr->fingerprint_json();
+      j["policy"] = name();
+      return j;
+    }
+    case BudgetKind::kParallel: {
+      nlohmann::json j = parallel->fingerprint_json();
+      j["policy"] = name();
+      return j;
+    }
   }
   return nullptr;
 }

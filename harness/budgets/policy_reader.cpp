@@ -3,15 +3,19 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "harness/budgets/trimr_policy_reader.h"
+
 namespace gauntlet::harness {
 namespace {
 
-constexpr const char* kValid = "none, nothinking, empty_think";
+constexpr const char* kValid = "none, nothinking, empty_think, trimr, parallel";
 
 std::optional<BudgetKind> kind_named(const std::string& name) {
   if (name == "none") return BudgetKind::kNone;
   if (name == "nothinking") return BudgetKind::kNoThinking;
   if (name == "empty_think") return BudgetKind::kEmptyThink;
+  if (name == "trimr") return BudgetKind::kTrimR;
+  if (name == "parallel") return BudgetKind::kParallel;
   return std::nullopt;
 }
 
@@ -28,6 +32,13 @@ BudgetPolicy read_budget_block(MapReader& parent, const std::string& key) {
     auto kind = kind_named(node.Scalar());
     if (!kind) parent.fail(node, parent.path(key), fmt::format("unknown policy '{}' (valid: {})", node.Scalar(), kValid));
     policy.kind = *kind;
+    if (policy.kind == BudgetKind::kTrimR)
+      parent.fail(node, parent.path(key), "trimr needs a mapping with policy: trimr and thinking_tokens:");
+    if (policy.kind == BudgetKind::kParallel) {  // the defaults: 4 samples, no inner policy
+      YAML::Node empty(YAML::NodeType::Map);
+      MapReader defaults(empty, parent.file(), parent.path(key));
+      policy.parallel = read_parallel_policy(defaults);
+    }
     return policy;
   }
   if (!node.IsMap())
@@ -45,6 +56,8 @@ BudgetPolicy read_budget_block(MapReader& parent, const std::string& key) {
       r.get("prefill");
     }
   }
+  if (policy.kind == BudgetKind::kTrimR) policy.trimr = read_trimr_policy(r);
+  if (policy.kind == BudgetKind::kParallel) policy.parallel = read_parallel_policy(r);
   r.finish();  // a key another policy takes (prefill under empty_think) is unknown here
   return policy;
 }

@@ -1,6 +1,7 @@
 #include "harness/clients/engine_client.h"
 
 #include <chrono>
+#include <cmath>
 #include <future>
 
 #include <fmt/format.h>
@@ -60,6 +61,7 @@ engine::GenerationRequest EngineClient::engine_request(const ChatRequest& reques
   g.sampling.min_p = p.min_p.value_or(0.0);
   g.sampling.seed = static_cast<std::uint64_t>(p.seed.value_or(request.sample_index));
   g.sampling.top_logprobs = p.logprobs ? p.top_logprobs.value_or(0) : 0;
+  g.sampling.self_certainty = request.self_certainty;
   g.stop_strings = p.stop;
   g.trace_routing = trace_;
   return g;
@@ -82,6 +84,11 @@ ChatResult EngineClient::chat_result(const ChatRequest& request, const std::vect
     auto ids = out.token_ids();
     choice.token_ids.assign(ids.begin(), ids.end());
     if (trace_) choice.routing = routing_summary(out.routing, engine_->config().num_experts);
+    if (request.self_certainty) {
+      const double sc = out.self_certainty();
+      choice.budget = {{"self_certainty", std::isnan(sc) ? nlohmann::json(nullptr) : nlohmann::json(sc)},
+                       {"self_certainty_tokens", out.tokens.size()}};
+    }
     if (p.logprobs) {
       const auto& tok = engine_->tokenizer();
       auto text_of = [&](int id) { return tok.decode(std::span<const int>(&id, 1)); };

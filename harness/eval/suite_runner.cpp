@@ -120,6 +120,16 @@ RunSummary run_suite(const PreparedSuite& prepared, Store& store, const RunOptio
           w.request.sample_index = s;
           w.request.params = merge_params(model.params, task.params);
           if (w.request.params.seed) *w.request.params.seed += s;
+          // A scorer that judges from the item alone (a code task's tests) may choose among a
+          // `parallel` policy's samples; one that needs the reference may not (an oracle).
+          if (w.scorer != nullptr && w.scorer->checks_without_reference()) {
+            const verifiers::Scorer* scorer = w.scorer;
+            const nlohmann::json* row = w.fields;
+            w.request.answer_check = [scorer, row](const std::string& text) {
+              const std::string no_reference;
+              return scorer->score_item({text, no_reference, *row}).correct;
+            };
+          }
           if (model.sends_messages()) {
             if (!system_text.empty()) w.request.messages.push_back({"system", system_text});
             w.request.messages.push_back({"user", user_text});
