@@ -38,6 +38,13 @@ void BudgetClient::submit_async(ChatRequest request, Callback done) {
     run_parallel(*parallel_inner_, *policy_.parallel, std::move(request), std::move(done));
     return;
   }
+  if (policy_.kind == BudgetKind::kTrimR) {  // needs the continuation workers (branch bseg), not merged yet
+    ChatResult r;
+    r.error = "budget policy 'trimr' is not wired to a provider yet";
+    r.failure = Failure::kRejected;
+    done(std::move(r));
+    return;
+  }
   inner_->submit_async(apply(std::move(request)), std::move(done));
 }
 

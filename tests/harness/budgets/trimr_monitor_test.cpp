@@ -37,14 +37,14 @@ std::vector<std::string> pieces(const std::string& text) {  // one "token" per 3
   return out;
 }
 
-struct Run {
+struct Outcome {
   CutReason reason = CutReason::kNone;
   int at = 0;  // tokens when cut (or all of them)
   std::string seen;
 };
 
-Run drive(TrimRMonitor& m, const std::string& text) {
-  Run r;
+Outcome drive(TrimRMonitor& m, const std::string& text) {
+  Outcome r;
   int t = 0;
   for (const auto& p : pieces(text)) {
     r.seen += p;
@@ -69,7 +69,7 @@ const std::string kConverging =
 TEST(TrimRMonitor, ConvergesAtTheBoundaryThatCompletesTheRun) {
   TextVerifier v;
   TrimRMonitor m(options(), default_reflection_markers(), v, "12+3", false);
-  const Run r = drive(m, kConverging);
+  const Outcome r = drive(m, kConverging);
   EXPECT_EQ(r.reason, CutReason::kConverged);
   // Thought 1 closes when "Hmm," is decided: the cut is at that token.
   EXPECT_EQ(r.seen, kConverging.substr(0, r.seen.size()));
@@ -91,7 +91,7 @@ TEST(TrimRMonitor, AMismatchResetsAndAFailureNeverTrims) {
   TrimRMonitor m(options(), default_reflection_markers(), v, "q", false);
   const std::string text =
       "ans=4.\nWait, ans=5.\nWait, fail.\nWait, ans=5.\nHmm, no answer here.\nWait, ans=6.\nWait, ans=6.\nHmm.\n";
-  const Run r = drive(m, text);
+  const Outcome r = drive(m, text);
   EXPECT_EQ(r.reason, CutReason::kConverged);
   // 4 | 5 (mismatch) | failure | 5 (fresh run, not joined to the 5 before the failure) | - | 6 | 6: converged.
   EXPECT_NE(r.seen.find("Wait, ans=6.\nWait, ans=6.\n"), std::string::npos);
@@ -104,7 +104,7 @@ TEST(TrimRMonitor, AMismatchResetsAndAFailureNeverTrims) {
 TEST(TrimRMonitor, NothingConvergesWithoutAgreement) {
   TextVerifier v;
   TrimRMonitor m(options(), default_reflection_markers(), v, "q", false);
-  const Run r = drive(m, "ans=1.\nWait, ans=2.\nWait, ans=3.\nWait, ans=1.\n");
+  const Outcome r = drive(m, "ans=1.\nWait, ans=2.\nWait, ans=3.\nWait, ans=1.\n");
   EXPECT_EQ(r.reason, CutReason::kNone);
   EXPECT_EQ(m.cut_position(), -1);
   EXPECT_EQ(m.record()["thoughts"], 4);
@@ -168,7 +168,7 @@ TEST(TrimRMonitor, UnderthinkingAfterManyThoughtsAndHalfTheBudget) {
   o.thinking_tokens = 60;  // > 30 tokens and > 3 thoughts
   o.n_thres = 3;
   TrimRMonitor m(o, default_reflection_markers(), v, "q", false);
-  const Run r = drive(m, "a.\nWait, b.\nWait, c.\nWait, d.\nWait, e.\nWait, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u, v.\n");
+  const Outcome r = drive(m, "a.\nWait, b.\nWait, c.\nWait, d.\nWait, e.\nWait, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u, v.\n");
   EXPECT_EQ(r.reason, CutReason::kUnderthinking);
   EXPECT_EQ(r.at, 31);
 }
@@ -178,7 +178,7 @@ TEST(TrimRMonitor, ALoopIsCut) {
   TrimROptions o = options();
   o.repetition = {true, 10, 4, 8};
   TrimRMonitor m(o, default_reflection_markers(), v, "q", false);
-  const Run r = drive(m, "start 1+1=2 1+1=2 1+1=2 1+1=2 1+1=2 1+1=2 1+1=2 1+1=2 end");
+  const Outcome r = drive(m, "start 1+1=2 1+1=2 1+1=2 1+1=2 1+1=2 1+1=2 1+1=2 1+1=2 end");
   EXPECT_EQ(r.reason, CutReason::kRepetition);
   EXPECT_EQ(m.record()["repetition_period"], 2);  // "1+1=2 " is two 3-byte pieces
 }
@@ -186,7 +186,7 @@ TEST(TrimRMonitor, ALoopIsCut) {
 TEST(TrimRMonitor, ExtractVerifierOnATrace) {
   ExtractVerifier v;
   TrimRMonitor m(options(), default_reflection_markers(), v, "38+47", false);
-  const Run r = drive(m, "8+7=15, carry 1. 3+4+1=8. So 85.\n\nWait, let me check: 47+38 = 85.\n\nHmm, so it is 85.\n");
+  const Outcome r = drive(m, "8+7=15, carry 1. 3+4+1=8. So 85.\n\nWait, let me check: 47+38 = 85.\n\nHmm, so it is 85.\n");
   EXPECT_EQ(r.reason, CutReason::kConverged);
   const auto calls = m.record()["verifier_calls"];
   ASSERT_EQ(calls.size(), 3u);
