@@ -83,7 +83,9 @@ class SchedulerTest : public ::testing::Test {
       ASSERT_EQ(a.tokens[i].id, b.tokens[i].id) << "token " << i;
       ASSERT_EQ(a.tokens[i].logprob, b.tokens[i].logprob) << "token " << i;
       ASSERT_EQ(std::isnan(a.tokens[i].self_certainty), std::isnan(b.tokens[i].self_certainty));
-      if (!std::isnan(a.tokens[i].self_certainty)) ASSERT_EQ(a.tokens[i].self_certainty, b.tokens[i].self_certainty);
+      if (!std::isnan(a.tokens[i].self_certainty)) {
+        ASSERT_EQ(a.tokens[i].self_certainty, b.tokens[i].self_certainty) << "token " << i;
+      }
       ASSERT_EQ(a.tokens[i].top.size(), b.tokens[i].top.size());
       for (std::size_t k = 0; k < a.tokens[i].top.size(); ++k) {
         EXPECT_EQ(a.tokens[i].top[k].id, b.tokens[i].top[k].id);
