@@ -86,7 +86,10 @@ void aggregate(Group& g) {
                              {"decided_by", to_string(sel.decided_by)},
                              {"chosen", chosen},
                              {"votes", sel.votes},
-                             {"samples", std::move(samples)}};
+                             {"samples", std::move(samples)},
+                             // Cost over every sample, as the other policies' records count tokens.
+                             {"thinking_tokens", usage.reasoning_tokens},
+                             {"answer_tokens", usage.completion_tokens - usage.reasoning_tokens}};
     out.choices.resize(1);
     out.choices[0].budget = std::move(record);
     out.usage = usage;

@@ -9,7 +9,8 @@
 // (budgets/sample_selection.h). The result is the chosen sample's, with usage summed over all
 // samples, the group's wall time as latency, and a budget record: policy, params, n, select,
 // decided_by, chosen, votes, samples [{index, seed, text, answer, self_certainty, check?,
-// finish_reason, completion_tokens, reasoning_tokens, record | error}]. Fails only when every
+// finish_reason, completion_tokens, reasoning_tokens, record | error}], thinking_tokens and
+// answer_tokens (summed over every sample: the group's cost). Fails only when every
 // sample failed (with the first sample's error).
 #include "harness/budgets/parallel_policy.h"
 #include "harness/clients/model_client.h"

@@ -79,6 +79,8 @@ TEST(Parallel, SubmitsNSamplesWithDerivedSeedsAndRecordsThemAll) {
   EXPECT_EQ(r.choices[0].text, "The answer is \\boxed{B}");
   EXPECT_EQ(r.usage.completion_tokens, 50);  // every sample's cost
   EXPECT_EQ(r.usage.reasoning_tokens, 20);
+  EXPECT_EQ(b["thinking_tokens"], 20);
+  EXPECT_EQ(b["answer_tokens"], 30);
 }
 
 TEST(Parallel, EachMethodChoosesAsDocumented) {
