@@ -9,6 +9,7 @@ const char* BudgetPolicy::name() const {
   switch (kind) {
     case BudgetKind::kNoThinking: return "nothinking";
     case BudgetKind::kEmptyThink: return "empty_think";
+    case BudgetKind::kBudget: return "budget";
     case BudgetKind::kTrimR: return "trimr";
     case BudgetKind::kParallel: return "parallel";
     case BudgetKind::kNone: break;
@@ -21,6 +22,16 @@ nlohmann::json BudgetPolicy::fingerprint_json() const {
     case BudgetKind::kNone: return nullptr;
     case BudgetKind::kNoThinking: return {{"policy", name()}, {"prefill", prefill}};
     case BudgetKind::kEmptyThink: return {{"policy", name()}};
+    case BudgetKind::kBudget: {
+      nlohmann::json j = {{"policy", name()}, {"thinking_tokens", thinking_tokens}};
+      j["answer_tokens"] = answer_tokens ? nlohmann::json(*answer_tokens) : nlohmann::json(nullptr);
+      j["cue"] = cue;
+      j["close"] = close;
+      j["min_thinking_tokens"] = min_thinking_tokens;
+      j["extend"] = extend;
+      j["max_extensions"] = max_extensions;
+      return j;
+    }
     case BudgetKind::kTrimR: {
       nlohmann::json j = trimr->fingerprint_json();
       j["policy"] = name();

@@ -7,9 +7,11 @@
 #include <fmt/format.h>
 
 #include "engine/engine.h"
+#include "engine/generation.h"
 #include "engine/request_error.h"
 #include "engine/serve/scheduler.h"
 #include "harness/errors/errors.h"
+#include "harness/clients/engine_continuation.h"
 #include "harness/clients/reasoning.h"
 #include "harness/clients/routing_config.h"
 
@@ -187,5 +189,18 @@ void EngineClient::drain() {
 }
 
 ChatResult EngineClient::answer(const ChatRequest& request) { return submit(request).get(); }
+
+std::unique_ptr<Continuation> EngineClient::open(const ChatRequest& request) {
+  if (request.n > 1) throw std::runtime_error("engine: a continued turn takes n = 1");
+  engine::GenerationRequest g = engine_request(request);
+  std::vector<int> ids = engine_->tokenizer().encode(g.prompt);
+  try {
+    engine::check_request(ids, 1, engine_->config());  // an empty prompt, or one that fills the context
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string("engine: ") + e.what());
+  }
+  g.prompt.clear();
+  return std::make_unique<EngineContinuation>(*this, std::move(g), std::move(ids));
+}
 
 }  // namespace gauntlet::harness

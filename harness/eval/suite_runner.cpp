@@ -226,6 +226,7 @@ RunSummary run_suite(const PreparedSuite& prepared, Store& store, const RunOptio
       r.logprobs_json = logprobs_to_json(c.logprobs);
       if (!c.token_ids.empty()) r.token_ids_json = nlohmann::json(c.token_ids).dump();
       if (!c.routing.is_null()) r.routing_json = c.routing.dump();
+      if (!c.budget.is_null()) r.budget_json = c.budget.dump();
     } catch (const verifiers::ScorerError& e) {
       if (options.stop_requested()) return;  // judging cut short by Ctrl-C: missing, asked again next time
       // The scorer could not judge (a judge that failed, a sandbox that cannot start): an error
