@@ -60,6 +60,7 @@ AnswerCheck ExtractVerifier::p1(const std::string& /*problem*/, const Thought& t
 
 bool ExtractVerifier::p2(const std::string& /*problem*/, const Thought& /*a*/, const AnswerCheck& a_check,
                          const Thought& /*b*/, const AnswerCheck& b_check) {
+  if (a_check.answer == b_check.answer) return true;  // the same text, math or not
   verifiers::MathVerifierOptions o;
   o.symbolic = false;
   return verifiers::MathVerifier(o).verify(a_check.answer, b_check.answer).equivalent;

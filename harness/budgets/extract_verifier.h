@@ -2,9 +2,9 @@
 // ExtractVerifier: TrimR's cheap rule verifier. p1: a candidate answer can be pulled out of the
 // thought: by `pattern` (RE2; the last match; its first capturing group, or the whole match when it
 // has none), else by verifiers/math_extraction.h (the last \boxed{}, "the answer is X", "Final
-// Answer: X", and with last_number the thought's last number). p2: the two candidates are
-// equivalent for verifiers/math_verifier.h (exact and numeric checks; no symbolic sandbox, so a
-// check costs microseconds). Never throws on a thought.
+// Answer: X", and with last_number the thought's last number). p2: the two candidates are the
+// same text, or equivalent for verifiers/math_verifier.h (exact and numeric checks; no symbolic
+// sandbox, so a check costs microseconds). Never throws on a thought.
 #include <memory>
 #include <string>
 

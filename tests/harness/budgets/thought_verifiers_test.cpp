@@ -45,6 +45,9 @@ TEST(ExtractVerifier, PatternTakesTheLastMatchAndItsGroup) {
   ExtractVerifier whole({"[0-9]+!"});
   EXPECT_EQ(whole.p1("q", thought(0, "12! and 34! and 5")).answer, "34!");
   EXPECT_FALSE(whole.p1("q", thought(0, "none")).has_answer);
+  // Identical candidates are equivalent even when they are not math ("yes", "B", "+").
+  EXPECT_TRUE(whole.p2("q", thought(0, ""), {true, "+"}, thought(1, ""), {true, "+"}));
+  EXPECT_FALSE(whole.p2("q", thought(0, ""), {true, "+"}, thought(1, ""), {true, "-"}));
   EXPECT_THROW(ExtractVerifier({"(a)(b)"}), std::invalid_argument);
   EXPECT_THROW(ExtractVerifier({"(unclosed"}), std::invalid_argument);
 }

@@ -84,14 +84,14 @@ const std::string kDigitThoughts =
 TEST_F(TrimREngineTest, ConvergedInjectionGivesThePlainTokens) {
   for (const std::string q : {"95992+909377", "4821+379"}) {
     const auto b = run_and_check("budget:\n  policy: trimr\n  thinking_tokens: 200\n  " + kDigitThoughts, q, 40);
-    EXPECT_EQ(b["cut_reason"], "converged") << q;
+    EXPECT_EQ(b["cut_reason"], "converged") << q << " " << b.dump();
     EXPECT_GE(b["verifier_calls"].size(), 3u);  // p1 per thought, p2 for the agreeing one
     EXPECT_EQ(b["method"], "kv");
   }
 }
 
 TEST_F(TrimREngineTest, UnderthinkingCapAndTheModelsOwnClose) {
-  auto b = run_and_check("budget:\n  policy: trimr\n  thinking_tokens: 40\n  n_thres: 1\n  r_thres: 0.1\n"
+  auto b = run_and_check("budget:\n  policy: trimr\n  thinking_tokens: 100\n  n_thres: 1\n  r_thres: 0.1\n"
                          "  verifier: {kind: extract, pattern: \"(never)\"}\n  " +
                              kDigitThoughts.substr(0, kDigitThoughts.find('\n') + 1),
                          "95992+909377", 30);
