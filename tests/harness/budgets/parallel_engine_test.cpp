@@ -85,3 +85,34 @@ TEST(ParallelEngine, AskedForSelfCertaintyAPlainRequestRecordsIt) {
 }
 
 }  // namespace
+
+namespace {
+
+using namespace gauntlet::harness;
+
+TEST(ParallelEngine, SamplesUnderTrimRCarryTheirOwnRecordsAndSelfCertainty) {
+  auto client = make_client(spec("budget: {policy: parallel, n: 3, select: self_certainty, "
+                                 "of: {policy: trimr, thinking_tokens: 300}}\n"));
+  ChatRequest r;
+  r.messages = {{"user", "4821+379"}};
+  r.params.max_tokens = 30;
+  r.params.temperature = 1.0;
+  r.params.seed = 2;
+  const ChatResult got = client->submit(r).get();
+  ASSERT_TRUE(got.ok()) << got.error;
+  const auto& b = got.choices.at(0).budget;
+  ASSERT_EQ(b["samples"].size(), 3u);
+  int best = 0;
+  for (int i = 0; i < 3; ++i) {
+    const auto& s = b["samples"][static_cast<std::size_t>(i)];
+    EXPECT_EQ(s["record"]["policy"], "trimr");
+    EXPECT_EQ(s["record"]["method"], "kv");
+    ASSERT_TRUE(s["self_certainty"].is_number()) << s.dump();
+    EXPECT_EQ(s["self_certainty"], s["record"]["self_certainty"]);
+    if (s["self_certainty"].get<double>() > b["samples"][static_cast<std::size_t>(best)]["self_certainty"].get<double>())
+      best = i;
+  }
+  EXPECT_EQ(b["chosen"], best);
+}
+
+}  // namespace
