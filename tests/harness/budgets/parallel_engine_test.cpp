@@ -10,18 +10,15 @@
 #include "harness/budgets/sample_selection.h"
 #include "harness/clients/client_factory.h"
 #include "harness/clients/model_spec_reader.h"
+#include "testbed_spec.h"
 
 namespace {
 
 using namespace gauntlet::harness;
 namespace engine = gauntlet::engine;
 
-const std::string kModel = std::string(GAUNTLET_SOURCE_DIR) + "/benchmarks/testbed/model";
-
-ModelSpec spec(const std::string& budget) {
-  return read_model_spec(YAML::Load("name: testbed\nprovider: engine\nthreads: 2\npath: " + kModel + "\n" + budget),
-                         "suite.yaml", "models[0]");
-}
+const std::string& kModel = gauntlet::testing::kTestbedModel;
+ModelSpec spec(const std::string& budget) { return gauntlet::testing::testbed_spec(budget); }
 
 TEST(ParallelEngine, SamplesEqualPlainGenerationsAndTheChoiceFollowsTheMethod) {
   engine::Engine eng(kModel);
