@@ -152,27 +152,40 @@ Scheduler::RequestId Scheduler::submit(ServeRequest request, ServeCallbacks call
                                 std::to_string(r.max_tokens) + ") × n need " + std::to_string(need) +
                                 " KV blocks; the cache holds " + std::to_string(pool_.num_blocks()));
   g->need = static_cast<int>(need);
-  const RoutingControls& controls = r.routing ? *r.routing : engine_.default_routing_controls();
-  if (r.routing) g->own_plan.emplace(*r.routing, engine_.config());  // throws RoutingError
-  g->plan = g->own_plan ? &*g->own_plan : &engine_.default_routing_plan();
-  g->salt = routing_salt(controls);
-  for (const auto& s : r.stop_strings) g->longest_stop = std::max(g->longest_stop, s.size());
+  prepare(*g, r);
   g->request = std::move(request);
   g->callbacks = std::move(callbacks);
 
   RequestId id;
   {
     std::lock_guard lock(mutex_);
-    if (stopping_) throw SchedulerFullError("the scheduler is shutting down");
-    if (static_cast<int>(incoming_.size()) + stats_.waiting >= options_.max_waiting)
-      throw SchedulerFullError("the scheduler's queue is full (" + std::to_string(options_.max_waiting) +
-                               " requests waiting)");
-    id = next_id_++;
-    g->id = id;
-    incoming_.push_back(std::move(g));
-    ++pending_;
+    check_room_locked();
+    id = enqueue_locked(std::move(g));
   }
   wake_.notify_all();
+  return id;
+}
+
+void Scheduler::prepare(Group& g, const GenerationRequest& r) const {
+  const RoutingControls& controls = r.routing ? *r.routing : engine_.default_routing_controls();
+  if (r.routing) g.own_plan.emplace(*r.routing, engine_.config());  // throws RoutingError
+  g.plan = g.own_plan ? &*g.own_plan : &engine_.default_routing_plan();
+  g.salt = routing_salt(controls);
+  for (const auto& s : r.stop_strings) g.longest_stop = std::max(g.longest_stop, s.size());
+}
+
+void Scheduler::check_room_locked() const {
+  if (stopping_) throw SchedulerFullError("the scheduler is shutting down");
+  if (static_cast<int>(incoming_.size()) + stats_.waiting >= options_.max_waiting)
+    throw SchedulerFullError("the scheduler's queue is full (" + std::to_string(options_.max_waiting) +
+                             " requests waiting)");
+}
+
+Scheduler::RequestId Scheduler::enqueue_locked(std::unique_ptr<Group> g) {
+  const RequestId id = next_id_++;
+  g->id = id;
+  incoming_.push_back(std::move(g));
+  ++pending_;
   return id;
 }
 
@@ -186,17 +199,13 @@ Scheduler::RequestId Scheduler::resume(ContinuationId handle, std::vector<int> a
   for (int id : appended_ids)  // the whole turn is checked below; this names the appended id
     if (id < 0 || id >= engine_.config().vocab_size)
       throw RequestError("appended token id " + std::to_string(id) + " is outside the vocabulary");
-  const RoutingControls& controls = r.routing ? *r.routing : engine_.default_routing_controls();
-  if (r.routing) g->own_plan.emplace(*r.routing, engine_.config());  // throws RoutingError
-  g->plan = g->own_plan ? &*g->own_plan : &engine_.default_routing_plan();
-  g->salt = routing_salt(controls);
-  for (const auto& s : r.stop_strings) g->longest_stop = std::max(g->longest_stop, s.size());
+  prepare(*g, r);
   const int bs = options_.block_size;
   const int max_context = engine_.config().max_position_embeddings;
   RequestId id;
   {
     std::lock_guard lock(mutex_);
-    if (stopping_) throw SchedulerFullError("the scheduler is shutting down");
+    check_room_locked();
     auto it = held_.find(handle);
     if (it == held_.end()) throw std::invalid_argument("continuation " + std::to_string(handle) + " is not held (unknown or released)");
     Held& h = *it->second;
@@ -215,9 +224,6 @@ Scheduler::RequestId Scheduler::resume(ContinuationId handle, std::vector<int> a
       throw std::invalid_argument("the turn (" + std::to_string(len) + " tokens) and max_tokens (" +
                                   std::to_string(r.max_tokens) + ") need " + std::to_string(need) +
                                   " KV blocks; the cache holds " + std::to_string(pool_.num_blocks()));
-    if (static_cast<int>(incoming_.size()) + stats_.waiting >= options_.max_waiting)
-      throw SchedulerFullError("the scheduler's queue is full (" + std::to_string(options_.max_waiting) +
-                               " requests waiting)");
     g->need = static_cast<int>(need);
     g->handle = handle;
     g->carried = h.reserved;
@@ -226,10 +232,7 @@ Scheduler::RequestId Scheduler::resume(ContinuationId handle, std::vector<int> a
     g->prompt_kv = std::move(h.kv);  // a pointer handed over; the blocks are only touched on the scheduler's thread
     g->request = std::move(next);
     g->callbacks = std::move(callbacks);
-    id = next_id_++;
-    g->id = id;
-    incoming_.push_back(std::move(g));
-    ++pending_;
+    id = enqueue_locked(std::move(g));
   }
   wake_.notify_all();
   return id;

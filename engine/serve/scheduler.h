@@ -147,6 +147,10 @@ class Scheduler {
   struct Group;
   struct Held;
 
+  // The routing plan, its prefix-cache salt and the longest stop string of `r` (throws RoutingError).
+  void prepare(Group& g, const GenerationRequest& r) const;
+  void check_room_locked() const;  // mutex_ held: throws SchedulerFullError when stopping or full
+  RequestId enqueue_locked(std::unique_ptr<Group> g);  // mutex_ held
   void run();
   void admit();
   void step();
