@@ -6,7 +6,7 @@
 #include <set>
 
 #include "harness/budgets/parallel_turn.h"
-#include "scripted_client.h"
+#include "tests/support/scripted_client.h"
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include "harness/budgets/extract_verifier.h"
 #include "harness/budgets/model_verifier.h"
 #include "harness/budgets/thought_checker.h"
-#include "scripted_client.h"
+#include "tests/support/scripted_client.h"
 
 namespace {
 
