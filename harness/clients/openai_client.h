@@ -42,10 +42,12 @@ class OpenAIClient : public ModelClient, public ContinuableClient {
   // false closes the stream; the segment keeps exactly the text handed to the observer. A failed
   // attempt (the client's retry policy: 429, 5xx, timeouts, resets, a stream cut short) is retried
   // as a continuation of everything already received, with max_tokens less the tokens received, so
-  // no text is generated or handed over twice. Self-certainty is approximated from top logprobs
-  // (clients/openai_self_certainty.h) when the request asks for top_logprobs (NaN without
-  // vocab_size:). The client must outlive its continuations; never call segment() from a
-  // completion callback (it runs on the client's I/O thread).
+  // no text is generated or handed over twice (stop strings are the server's: one split across a
+  // retry boundary goes unseen unless the server holds partial matches back, as vLLM does).
+  // Self-certainty is approximated from top logprobs (clients/openai_self_certainty.h) when the
+  // request asks for top_logprobs (NaN without vocab_size:). The client must outlive its
+  // continuations; never call segment() from a completion callback (it runs on the client's I/O
+  // thread: segment() refuses).
   std::unique_ptr<Continuation> open(const ChatRequest& request) override;
 
   // (seconds since start, limit) after each change of the adaptive limit.
