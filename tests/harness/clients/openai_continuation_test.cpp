@@ -294,6 +294,18 @@ TEST_P(Continuations, NothinkingAndEmptyThinkSendTheRightBodies) {
     EXPECT_FALSE(body.contains("continue_final_message"));
   }
   EXPECT_TRUE(got.choices.at(0).budget.is_null());  // no prefix: no continuation method involved
+
+  // A streamed model sends the same prefill, streamed.
+  server.reset_stats();
+  const ModelSpec streamed = f.model(server.base_url(), method, "stream: true\nbudget: nothinking\n");
+  BudgetClient streaming(std::make_unique<OpenAIClient>(streamed), streamed.budget);
+  got = streaming.submit(question()).get();
+  ASSERT_TRUE(got.ok()) << got.error;
+  EXPECT_EQ(got.choices.at(0).text, kAnswer);
+  EXPECT_EQ(got.choices.at(0).budget["method"], method);
+  body = server.request_bodies().back();
+  EXPECT_EQ(body.at("stream"), true);
+  EXPECT_EQ(assistant_text_of(body, method), prefill);
 }
 
 TEST_P(Continuations, SelfCertaintyFromTopLogprobs) {
