@@ -74,12 +74,24 @@ ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const
   m.chat_template_kwargs = read_json_block(r, "chat_template_kwargs", nullptr);
   m.extra_body = read_json_block(r, "extra_body", nlohmann::json::object());
   m.params = read_params(r, "params");
+  const auto continuation = r.opt<std::string>("continuation");
+  if (continuation) {
+    if (provider != "openai")
+      r.fail(r.node()["continuation"], r.path("continuation"), "continuation: is for the openai provider");
+    if (*continuation == "completions") http.continuation = ContinuationMethod::kCompletions;
+    else if (*continuation == "continue_final_message") http.continuation = ContinuationMethod::kContinueFinalMessage;
+    else
+      r.fail(r.node()["continuation"], r.path("continuation"),
+             fmt::format("'{}' is not completions or continue_final_message", *continuation));
+  }
   if (auto path = r.opt<std::string>("chat_template")) {
     std::filesystem::path p(*path);
     if (!p.is_absolute()) p = std::filesystem::path(file).parent_path() / p;
-    if (provider != "openai" || m.endpoint != Endpoint::kCompletions)
+    const bool for_continuations = continuation && http.continuation == ContinuationMethod::kCompletions;
+    if (provider != "openai" || (m.endpoint != Endpoint::kCompletions && !for_continuations))
       r.fail(r.node()["chat_template"], r.path("chat_template"),
-             "chat_template renders prompts for an openai model with endpoint: completions");
+             "chat_template renders prompts for an openai model with endpoint: completions (or, on endpoint: "
+             "chat, the prompts of continuation: completions)");
     try {
       m.chat_template = std::make_shared<const engine::ChatTemplate>(engine::ChatTemplate::load(p));
     } catch (const std::exception& e) {  // TokenizerError (the file) or jinja::TemplateError (the template)
@@ -110,10 +122,39 @@ ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const
   } else if (!engine.model_path.empty()) {
     r.fail(r.node()["path"], r.path("path"), "path: is for the engine provider");
   }
+  if (provider == "openai") {
+    // Without the key: our template's prompt when there is one (or the raw prompt of endpoint:
+    // completions), else the server's own template through continue_final_message.
+    if (!continuation)
+      http.continuation = m.chat_template || m.endpoint == Endpoint::kCompletions ? ContinuationMethod::kCompletions
+                                                                                  : ContinuationMethod::kContinueFinalMessage;
+    else if (http.continuation == ContinuationMethod::kCompletions && m.endpoint == Endpoint::kChat && !m.chat_template)
+      r.fail(r.node()["continuation"], r.path("continuation"),
+             "continuation: completions on endpoint: chat needs chat_template: (it renders the conversation)");
+    else if (http.continuation == ContinuationMethod::kContinueFinalMessage && !m.sends_messages())
+      r.fail(r.node()["continuation"], r.path("continuation"),
+             "continuation: continue_final_message needs the conversation's messages: endpoint: chat, or "
+             "endpoint: completions with chat_template:");
+  }
+  if (r.has("vocab_size")) {
+    http.vocab_size = r.req<std::int64_t>("vocab_size");
+    if (provider != "openai") r.fail(r.node()["vocab_size"], r.path("vocab_size"), "vocab_size: is for the openai provider");
+    if (http.vocab_size < 1) r.fail(r.node()["vocab_size"], r.path("vocab_size"), "must be >= 1");
+  } else {
+    r.get("vocab_size");
+  }
   m.budget = read_budget_block(r, "budget");
-  if (m.budget.kind != BudgetKind::kNone && provider != "engine")
+  if (m.budget.kind != BudgetKind::kNone && provider == "toy")
     r.fail(r.node()["budget"], r.path("budget"),
-           fmt::format("budget policy '{}' needs the engine provider (the HTTP paths are not built yet)", m.budget.name()));
+           fmt::format("budget policy '{}' needs the engine or openai provider", m.budget.name()));
+  if (provider == "openai" && m.budget.kind != BudgetKind::kNone && m.budget.kind != BudgetKind::kNoThinking &&
+      m.budget.kind != BudgetKind::kEmptyThink)
+    r.fail(r.node()["budget"], r.path("budget"),
+           fmt::format("budget policy '{}' needs the engine provider (over HTTP: nothinking, empty_think)",
+                       m.budget.name()));
+  if (provider == "openai" && m.budget.kind == BudgetKind::kEmptyThink && !m.sends_messages())
+    r.fail(r.node()["budget"], r.path("budget"),
+           "budget policy 'empty_think' switches the chat template: it needs endpoint: chat or chat_template:");
   toy.accuracy = r.opt<double>("toy_accuracy").value_or(toy.accuracy);
   toy.nothink_accuracy = r.opt<double>("toy_nothink_accuracy").value_or(toy.nothink_accuracy);
   if (m.concurrency < 1) r.fail(r.node()["concurrency"], r.path("concurrency"), "must be >= 1");
