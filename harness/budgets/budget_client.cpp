@@ -54,12 +54,16 @@ void BudgetClient::submit_async(ChatRequest request, Callback done) {
   // The prefill policies: the choice's record, from the engine's reasoning count.
   inner_->submit_async(apply(std::move(request)), [name = policy_.name(), done = std::move(done)](ChatResult r) {
     const bool one = r.choices.size() == 1;
-    for (auto& c : r.choices)
-      c.budget = {{"policy", name},
-                  {"thinking_tokens", one ? nlohmann::json(r.usage.reasoning_tokens) : nlohmann::json(nullptr)},
-                  {"answer_tokens", one ? nlohmann::json(r.usage.completion_tokens - r.usage.reasoning_tokens)
-                                        : nlohmann::json(nullptr)},
-                  {"cut_reason", "none"}};
+    for (auto& c : r.choices) {
+      // Keys the provider set (the HTTP continuation method) stay; the policy's own go over them.
+      nlohmann::json record = c.budget.is_object() ? c.budget : nlohmann::json::object();
+      record["policy"] = name;
+      record["thinking_tokens"] = one ? nlohmann::json(r.usage.reasoning_tokens) : nlohmann::json(nullptr);
+      record["answer_tokens"] =
+          one ? nlohmann::json(r.usage.completion_tokens - r.usage.reasoning_tokens) : nlohmann::json(nullptr);
+      record["cut_reason"] = "none";
+      c.budget = std::move(record);
+    }
     done(std::move(r));
   });
 }
