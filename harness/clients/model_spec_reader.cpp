@@ -14,9 +14,26 @@
 
 namespace gauntlet::harness {
 
+void read_policy_blocks(MapReader& r, const std::string& provider, const std::filesystem::path& config_dir,
+                        BudgetPolicy& budget, nlohmann::json& routing, const std::string& budget_key,
+                        const std::string& routing_key) {
+  if (!routing_key.empty()) {
+    routing = read_routing_block(r, routing_key, config_dir);
+    if (!routing.is_null() && provider != "engine")
+      r.fail(r.node()[routing_key], r.path(routing_key), "routing controls need the engine provider");
+  }
+  if (!budget_key.empty()) {
+    budget = read_budget_block(r, budget_key);
+    if (budget.kind != BudgetKind::kNone && provider != "engine")
+      r.fail(r.node()[budget_key], r.path(budget_key),
+             fmt::format("budget policy '{}' needs the engine provider (the HTTP paths are not built yet)", budget.name()));
+  }
+}
+
 ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const std::string& where,
-                          const std::string& default_name) {
+                          const std::string& default_name, const std::vector<std::string>& caller_keys) {
   MapReader r(node, file, where);
+  for (const auto& key : caller_keys) r.get(key);
   ModelSpec m;
   if (default_name.empty() || r.has("name")) {
     m.name = r.req_string("name");
@@ -91,9 +108,6 @@ ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const
     engine.model_path = p.is_absolute() ? p : std::filesystem::path(file).parent_path() / p;
   }
   engine.threads = r.opt<int>("threads").value_or(engine.threads);
-  engine.routing = read_routing_block(r, "routing", std::filesystem::path(file).parent_path());
-  if (!engine.routing.is_null() && provider != "engine")
-    r.fail(r.node()["routing"], r.path("routing"), "routing controls need the engine provider");
   if (engine.threads < 0) r.fail(r.node()["threads"], r.path("threads"), "must be >= 0 (0: all cores)");
   if (provider == "engine") {
     if (engine.model_path.empty())
@@ -110,10 +124,7 @@ ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const
   } else if (!engine.model_path.empty()) {
     r.fail(r.node()["path"], r.path("path"), "path: is for the engine provider");
   }
-  m.budget = read_budget_block(r, "budget");
-  if (m.budget.kind != BudgetKind::kNone && provider != "engine")
-    r.fail(r.node()["budget"], r.path("budget"),
-           fmt::format("budget policy '{}' needs the engine provider (the HTTP paths are not built yet)", m.budget.name()));
+  read_policy_blocks(r, provider, std::filesystem::path(file).parent_path(), m.budget, engine.routing);
   toy.accuracy = r.opt<double>("toy_accuracy").value_or(toy.accuracy);
   toy.nothink_accuracy = r.opt<double>("toy_nothink_accuracy").value_or(toy.nothink_accuracy);
   if (m.concurrency < 1) r.fail(r.node()["concurrency"], r.path("concurrency"), "must be >= 1");
