@@ -214,10 +214,13 @@ std::vector<Override> read_grid(const YAML::Node& grid, const ModelSpec& base, c
 }  // namespace
 
 std::vector<ModelSpec> read_model_entry(const YAML::Node& node, const std::string& file, const std::string& where,
-                                        const std::string& default_name) {
+                                        const std::string& default_name, std::vector<std::string>* variant_names) {
   const bool has_variants = node.IsMap() && node["variants"] && !node["variants"].IsNull();
   const bool has_grid = node.IsMap() && node["grid"] && !node["grid"].IsNull();
-  if (!has_variants && !has_grid) return {read_model_spec(node, file, where, default_name)};
+  if (!has_variants && !has_grid) {
+    if (variant_names) variant_names->assign(1, "");
+    return {read_model_spec(node, file, where, default_name)};
+  }
   if (has_variants && has_grid)
     fail_at(node["grid"], file, where + ".grid", "give variants: or grid:, not both");
   const ModelSpec base = read_model_spec(node, file, where, default_name, {"variants", "grid"});
@@ -225,7 +228,11 @@ std::vector<ModelSpec> read_model_entry(const YAML::Node& node, const std::strin
       has_variants ? read_variants(node["variants"], base, file, where) : read_grid(node["grid"], base, file, where);
   std::vector<ModelSpec> out;
   out.reserve(overrides.size());
-  for (const auto& o : overrides) out.push_back(apply(base, o));
+  if (variant_names) variant_names->clear();
+  for (const auto& o : overrides) {
+    out.push_back(apply(base, o));
+    if (variant_names) variant_names->push_back(o.name);
+  }
   return out;
 }
 
