@@ -30,8 +30,9 @@ class Node;
 
 namespace gauntlet::harness {
 
-// One model entry (a suite's models[i], a tournament player's model:): its variants when it has `variants:` or `grid:` (in list / grid order: budget
-// outer, routing inner), else the entry itself as read by read_model_spec.
+// One model entry (a suite's models[i], a tournament player's model:): its variants when it has
+// `variants:` or `grid:` (in list / grid order: budget outer, routing inner), else the entry itself
+// as read by read_model_spec.
 // `variant_names` (when given) receives each model's variant name ("" for an entry without variants).
 std::vector<ModelSpec> read_model_entry(const YAML::Node& node, const std::string& file, const std::string& where,
                                         const std::string& default_name = "",
