@@ -160,26 +160,20 @@ std::vector<Override> read_grid(const YAML::Node& grid, const ModelSpec& base, c
   // their positions stay.
   std::vector<BudgetPolicy> budget_values;
   std::vector<nlohmann::json> routing_values;
-  for (std::size_t j = 0; budgets && j < budget_list.size(); ++j) {
+  auto read_element = [&](const char* list, std::size_t j, const YAML::Node& element) {
     YAML::Node holder(YAML::NodeType::Map);
-    const std::string key = fmt::format("budget[{}]", j);
-    holder[key] = budget_list[j];
+    const std::string key = fmt::format("{}[{}]", list, j);
+    holder[key] = element;
     MapReader h(holder, file, where + ".grid");
+    const bool budget = std::string(list) == "budget";
     BudgetPolicy b;
-    nlohmann::json unused;
-    read_policy_blocks(h, provider, config_dir, b, unused, key, "");
-    budget_values.push_back(b);
-  }
-  for (std::size_t j = 0; routings && j < routing_list.size(); ++j) {
-    YAML::Node holder(YAML::NodeType::Map);
-    const std::string key = fmt::format("routing[{}]", j);
-    holder[key] = routing_list[j];
-    MapReader h(holder, file, where + ".grid");
-    BudgetPolicy unused;
     nlohmann::json routing;
-    read_policy_blocks(h, provider, config_dir, unused, routing, "", key);
-    routing_values.push_back(routing);
-  }
+    read_policy_blocks(h, provider, config_dir, b, routing, budget ? key : "", budget ? "" : key);
+    if (budget) budget_values.push_back(b);
+    else routing_values.push_back(routing);
+  };
+  for (std::size_t j = 0; budgets && j < budget_list.size(); ++j) read_element("budget", j, budget_list[j]);
+  for (std::size_t j = 0; routings && j < routing_list.size(); ++j) read_element("routing", j, routing_list[j]);
 
   const auto bnames = budget_names(budget_values);
   const auto rnames = routing_names(routing_values);

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/report/text_table.h"
 #include "harness/stats/metrics.h"
 
 namespace gauntlet::harness {
@@ -71,13 +72,6 @@ std::string fmt_ci(const std::pair<double, double>& ci, const char* spec) {
 
 nlohmann::json mean_json(const MeanCI& m) {
   return {{"mean", m.mean}, {"ci95", nlohmann::json::array({m.ci95.first, m.ci95.second})}};
-}
-
-std::size_t width(const std::string& s) {
-  std::size_t w = 0;
-  for (unsigned char ch : s)
-    if ((ch & 0xC0U) != 0x80U) ++w;
-  return w;
 }
 
 }  // namespace
@@ -187,23 +181,12 @@ std::string render_curves_text(const std::vector<CurveGroup>& groups) {
       }
       rows.push_back(std::move(row));
     }
-    std::vector<std::size_t> widths(header.size());
-    for (std::size_t i = 0; i < header.size(); ++i) widths[i] = width(header[i]);
-    for (const auto& row : rows)
-      for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], width(row[i]));
-    auto emit = [&](const std::vector<std::string>& row) {
-      std::string line;
-      for (std::size_t i = 0; i < row.size(); ++i) {
-        if (i > 0) line += "  ";
-        const std::string fill(widths[i] - width(row[i]), ' ');
-        line += i == 0 || header[i] == "95% CI" ? row[i] + fill : fill + row[i];
-      }
-      while (!line.empty() && line.back() == ' ') line.pop_back();
-      out += line + "\n";
-    };
+    std::vector<bool> right(header.size(), true);
+    right[0] = false;
+    for (std::size_t i = 0; i < header.size(); ++i)
+      if (header[i] == "95% CI") right[i] = false;
     out += fmt::format("\n== budget/variant curves: task {}, base {}\n", g.task, g.base);
-    emit(header);
-    for (const auto& row : rows) emit(row);
+    out += render_text_table(header, right, rows, true);
   }
   if (!out.empty())
     out += "think/answer: mean reasoning / answer tokens per sample; latency_s: mean wall time per sample; "

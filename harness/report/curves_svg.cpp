@@ -6,14 +6,11 @@
 
 #include <fmt/format.h>
 
+#include "harness/report/chart_parts.h"
 #include "harness/report/html_escape.h"
 
 namespace gauntlet::harness {
 namespace {
-
-constexpr const char* kPalette[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
-                                    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#7f7f7f"};
-constexpr std::size_t kPaletteSize = sizeof(kPalette) / sizeof(kPalette[0]);
 
 constexpr double kLeft = 64.0;
 constexpr double kTop = 16.0;
@@ -83,7 +80,7 @@ std::string render_curve_svg(const CurveGroup& group, CurveAxis axis) {
   };
   std::vector<Plotted> plotted;
   for (std::size_t i = 0; i < group.points.size(); ++i)
-    if (auto x = value_on(group.points[i], axis)) plotted.push_back({&group.points[i], *x, i % kPaletteSize});
+    if (auto x = value_on(group.points[i], axis)) plotted.push_back({&group.points[i], *x, i});
   if (plotted.empty()) return "";
 
   // x range: every mean and CI end; token and time axes start at 0.
@@ -114,11 +111,7 @@ std::string render_curve_svg(const CurveGroup& group, CurveAxis axis) {
       width, height, axis_title(axis), html_escape(group.task), html_escape(group.base));
   for (int i = 0; i <= 4; ++i) {
     const double v = i / 4.0;
-    const double y = y_of(v);
-    out += fmt::format("<line class=\"grid\" x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>\n", kLeft, y,
-                       kLeft + kPlotW, y);
-    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\" dominant-baseline=\"middle\">{:.2f}</text>\n",
-                       kLeft - 6.0, y, v);
+    out += svg_value_gridline(kLeft, kLeft + kPlotW, y_of(v), v);
     const double xv = lo + (hi - lo) * v;
     const double x = x_of(xv);
     out += fmt::format("<line class=\"grid\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\"/>\n", x, kTop,
@@ -126,19 +119,11 @@ std::string render_curve_svg(const CurveGroup& group, CurveAxis axis) {
     out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", x, kTop + kPlotH + 16.0,
                        number(xv));
   }
-  out += fmt::format("<line class=\"axis\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\"/>\n", kLeft,
-                     kTop, kTop + kPlotH);
-  out += fmt::format("<line class=\"axis\" x1=\"{0:.1f}\" y1=\"{2:.1f}\" x2=\"{1:.1f}\" y2=\"{2:.1f}\"/>\n", kLeft,
-                     kLeft + kPlotW, kTop + kPlotH);
-  out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", kLeft + kPlotW / 2.0,
-                     kTop + kPlotH + 36.0, axis_title(axis));
-  out += fmt::format("<text x=\"14\" y=\"{0:.1f}\" text-anchor=\"middle\" transform=\"rotate(-90 14 {0:.1f})\">"
-                     "accuracy</text>\n",
-                     kTop + kPlotH / 2.0);
+  out += svg_axes(kLeft, kTop, kPlotW, kPlotH, axis_title(axis), "accuracy");
 
   for (const auto& p : plotted) {
     const CurvePoint& c = *p.point;
-    const char* color = kPalette[p.color];
+    const char* color = chart_color(p.color);
     const double cx = x_of(p.x.mean), cy = y_of(c.accuracy);
     const double x1 = x_of(p.x.ci95.first), x2 = x_of(p.x.ci95.second);
     const double y1 = y_of(c.ci95.first), y2 = y_of(c.ci95.second);
