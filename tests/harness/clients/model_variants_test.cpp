@@ -128,7 +128,7 @@ TEST(ModelVariants, ErrorsNameFileLineAndKey) {
          "suite.yaml:6: models[0].variants[0].routing.top_k:");
   expect(error_of(kEngine + "variants:\n  - a\n"), "suite.yaml:5: models[0].variants[0]:");
   expect(error_of(kToy + "variants:\n  - {name: a, budget: nothinking}\n"),
-         "suite.yaml:4: models[0].variants[0].budget: budget policy 'nothinking' needs the engine provider");
+         "suite.yaml:4: models[0].variants[0].budget: budget policy 'nothinking' needs the engine");
   expect(error_of(kEngine + "variants: [{name: a}]\ngrid: {budget: [none]}\n"),
          "suite.yaml:5: models[0].grid: give variants: or grid:, not both");
   expect(error_of(kEngine + "grid: {budget: []}\n"), "suite.yaml:4: models[0].grid.budget:");
