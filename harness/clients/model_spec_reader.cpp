@@ -14,9 +14,35 @@
 
 namespace gauntlet::harness {
 
+void read_policy_blocks(MapReader& r, const std::string& provider, bool sends_messages,
+                        const std::filesystem::path& config_dir,
+                        BudgetPolicy& budget, nlohmann::json& routing, const std::string& budget_key,
+                        const std::string& routing_key) {
+  if (!routing_key.empty()) {
+    routing = read_routing_block(r, routing_key, config_dir);
+    if (!routing.is_null() && provider != "engine")
+      r.fail(r.node()[routing_key], r.path(routing_key), "routing controls need the engine provider");
+  }
+  if (!budget_key.empty()) {
+    budget = read_budget_block(r, budget_key);
+    if (budget.kind != BudgetKind::kNone && provider == "toy")
+      r.fail(r.node()[budget_key], r.path(budget_key),
+             fmt::format("budget policy '{}' needs the engine or openai provider", budget.name()));
+    if (provider == "openai" && budget.kind != BudgetKind::kNone && budget.kind != BudgetKind::kNoThinking &&
+        budget.kind != BudgetKind::kEmptyThink)
+      r.fail(r.node()[budget_key], r.path(budget_key),
+             fmt::format("budget policy '{}' needs the engine provider (over HTTP: nothinking, empty_think)",
+                         budget.name()));
+    if (provider == "openai" && budget.kind == BudgetKind::kEmptyThink && !sends_messages)
+      r.fail(r.node()[budget_key], r.path(budget_key),
+             "budget policy 'empty_think' switches the chat template: it needs endpoint: chat or chat_template:");
+  }
+}
+
 ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const std::string& where,
-                          const std::string& default_name) {
+                          const std::string& default_name, const std::vector<std::string>& caller_keys) {
   MapReader r(node, file, where);
+  for (const auto& key : caller_keys) r.get(key);
   ModelSpec m;
   if (default_name.empty() || r.has("name")) {
     m.name = r.req_string("name");
@@ -103,9 +129,6 @@ ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const
     engine.model_path = p.is_absolute() ? p : std::filesystem::path(file).parent_path() / p;
   }
   engine.threads = r.opt<int>("threads").value_or(engine.threads);
-  engine.routing = read_routing_block(r, "routing", std::filesystem::path(file).parent_path());
-  if (!engine.routing.is_null() && provider != "engine")
-    r.fail(r.node()["routing"], r.path("routing"), "routing controls need the engine provider");
   if (engine.threads < 0) r.fail(r.node()["threads"], r.path("threads"), "must be >= 0 (0: all cores)");
   if (provider == "engine") {
     if (engine.model_path.empty())
@@ -143,18 +166,8 @@ ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const
   } else {
     r.get("vocab_size");
   }
-  m.budget = read_budget_block(r, "budget");
-  if (m.budget.kind != BudgetKind::kNone && provider == "toy")
-    r.fail(r.node()["budget"], r.path("budget"),
-           fmt::format("budget policy '{}' needs the engine or openai provider", m.budget.name()));
-  if (provider == "openai" && m.budget.kind != BudgetKind::kNone && m.budget.kind != BudgetKind::kNoThinking &&
-      m.budget.kind != BudgetKind::kEmptyThink)
-    r.fail(r.node()["budget"], r.path("budget"),
-           fmt::format("budget policy '{}' needs the engine provider (over HTTP: nothinking, empty_think)",
-                       m.budget.name()));
-  if (provider == "openai" && m.budget.kind == BudgetKind::kEmptyThink && !m.sends_messages())
-    r.fail(r.node()["budget"], r.path("budget"),
-           "budget policy 'empty_think' switches the chat template: it needs endpoint: chat or chat_template:");
+  read_policy_blocks(r, provider, m.sends_messages(), std::filesystem::path(file).parent_path(), m.budget,
+                     engine.routing);
   toy.accuracy = r.opt<double>("toy_accuracy").value_or(toy.accuracy);
   toy.nothink_accuracy = r.opt<double>("toy_nothink_accuracy").value_or(toy.nothink_accuracy);
   if (m.concurrency < 1) r.fail(r.node()["concurrency"], r.path("concurrency"), "must be >= 1");
