@@ -82,13 +82,13 @@ void BudgetClient::submit_async(ChatRequest request, Callback done) {
   inner_->submit_async(apply(std::move(request)), [name = policy_.name(), done = std::move(done)](ChatResult r) {
     const bool one = r.choices.size() == 1;
     for (auto& c : r.choices) {
-      nlohmann::json record = {{"policy", name},
-                               {"thinking_tokens", one ? nlohmann::json(r.usage.reasoning_tokens) : nlohmann::json(nullptr)},
-                               {"answer_tokens", one ? nlohmann::json(r.usage.completion_tokens - r.usage.reasoning_tokens)
-                                                     : nlohmann::json(nullptr)},
-                               {"cut_reason", "none"}};
-      if (c.budget.is_object())  // what the provider recorded (the engine's self-certainty, asked by `parallel`)
-        for (const auto& [key, value] : c.budget.items()) record.emplace(key, value);
+      // Keys the provider set (the HTTP continuation method) stay; the policy's own go over them.
+      nlohmann::json record = c.budget.is_object() ? c.budget : nlohmann::json::object();
+      record["policy"] = name;
+      record["thinking_tokens"] = one ? nlohmann::json(r.usage.reasoning_tokens) : nlohmann::json(nullptr);
+      record["answer_tokens"] =
+          one ? nlohmann::json(r.usage.completion_tokens - r.usage.reasoning_tokens) : nlohmann::json(nullptr);
+      record["cut_reason"] = "none";
       c.budget = std::move(record);
     }
     done(std::move(r));
