@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <limits>
 #include <stdexcept>
 
 #include "engine/generation.h"
@@ -65,6 +66,13 @@ std::vector<int> GenerationResult::token_ids() const {
   std::vector<int> ids;
   for (const auto& t : tokens) ids.push_back(t.id);
   return ids;
+}
+
+double GenerationResult::self_certainty() const {
+  if (tokens.empty()) return std::numeric_limits<double>::quiet_NaN();
+  double sum = 0;
+  for (const auto& t : tokens) sum += t.self_certainty;  // NaN when not computed
+  return sum / static_cast<double>(tokens.size());
 }
 
 Engine::Engine(const std::filesystem::path& model_dir, const EngineOptions& options)

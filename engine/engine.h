@@ -67,6 +67,9 @@ struct GenerationResult {
   std::vector<int> prompt_ids;
   std::vector<SampledToken> tokens;          // every generated token (a stop token included)
   std::vector<int> token_ids() const;
+  // The mean of the tokens' self_certainty (sampling.self_certainty on): the sample's
+  // self-certainty; NaN when it was not asked for or nothing was generated.
+  double self_certainty() const;
   std::string text;                          // decoded; without a stop token or stop string
   std::string finish_reason;                 // "stop" (eos / stop token / stop string) | "length" (max_tokens)
                                              // | "context" (max_position_embeddings reached)

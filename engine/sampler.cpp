@@ -51,6 +51,30 @@ SampledToken Sampler::sample(std::span<const float> all_logits, int choose_from)
   const double log_z = double(mx) + std::log(sum);
   auto logprob = [&](int id) { return static_cast<float>(double(logits[static_cast<std::size_t>(id)]) - log_z); };
   out.logprob = logprob(out.id);
+  if (params_.self_certainty) {
+    // Eight partial sums (a fixed order, so the same logits give the same bits in any batch).
+    double part[8] = {};
+    const std::size_t n8 = logits.size() / 8 * 8;
+    for (std::size_t i = 0; i < n8; i += 8)
+      for (std::size_t k = 0; k < 8; ++k) part[k] += double(logits[i + k]);
+    double logit_sum = 0;
+    for (double s : part) logit_sum += s;
+    for (std::size_t i = n8; i < logits.size(); ++i) logit_sum += double(logits[i]);
+    std::size_t finite = logits.size();
+    if (!std::isfinite(logit_sum)) {
+      // Ids with a logit of -inf (a ban) are outside the distribution: V counts the others.
+      logit_sum = 0;
+      finite = 0;
+      for (float l : logits) {
+        if (std::isinf(l)) continue;
+        logit_sum += double(l);
+        ++finite;
+      }
+    }
+    const double v = static_cast<double>(finite);
+    // Σ_j log(V·p_j) = Σ_j logit_j - V·log_z + V·log V
+    out.self_certainty = -(logit_sum - v * log_z) / v - std::log(v);
+  }
   const int top = std::min<int>(params_.top_logprobs, static_cast<int>(logits.size()));
   if (top > 0) {
     std::vector<int> ids(logits.size());

@@ -9,6 +9,7 @@
 // past its tokenizer's) are dropped before anything else, as vLLM drops padded vocabulary, so they
 // are never sampled, never listed in `top`, and take no mass; greedy's token is always top[0].
 #include <cstdint>
+#include <limits>
 #include <random>
 #include <span>
 #include <vector>
@@ -22,6 +23,8 @@ struct SamplingParams {
   double min_p = 0.0;        // <= 0: off; keeps p >= min_p · p_max
   std::uint64_t seed = 0;
   int top_logprobs = 0;      // alternatives reported per token (0: none)
+  // Fill SampledToken::self_certainty (one more pass over the logits per token; off: no cost).
+  bool self_certainty = false;
 };
 
 struct TokenLogprob {
@@ -33,6 +36,12 @@ struct SampledToken {
   int id = 0;
   float logprob = 0;               // of the chosen token
   std::vector<TokenLogprob> top;   // the top_logprobs most likely tokens, highest first
+  // With SamplingParams::self_certainty: -1/V · Σ_j log(V · p_j) over the V ids the request may
+  // choose from (ids whose logit is -inf, banned, not counted), p = the temperature-1 softmax of the raw logits (the model's own distribution,
+  // the one the logprobs report, whatever the sampling filters), computed exactly in one pass as
+  // -(Σ_j logit_j - V·logsumexp(logits))/V - log V; a sample's self-certainty (Kang et al. 2025)
+  // is the mean of these over its tokens. NaN when not asked for.
+  double self_certainty = std::numeric_limits<double>::quiet_NaN();
 };
 
 class Sampler {

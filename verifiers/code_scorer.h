@@ -44,6 +44,7 @@ class CodeScorer : public Scorer {
   std::string name() const override { return "code"; }
   // Two samples per lane of the pool, so lanes never wait for a sample's results to be read.
   int concurrency() const override;
+  bool checks_without_reference() const override { return true; }  // the item's tests decide
 
   // The jobs score_item runs for `code` (one per test, in order): for tools that run them elsewhere.
   std::vector<sandbox::Job> jobs(const std::string& code, const CodeProblem& problem) const;

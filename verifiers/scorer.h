@@ -58,6 +58,11 @@ class Scorer {
   // How many samples this scorer can usefully score at once (a runner sizes its scoring threads by
   // it): 1 for pure text scorers, more for those that wait on a sandbox or a judge model.
   virtual int concurrency() const { return 1; }
+  // Whether score_item judges a completion from the item alone, never reading the reference (a code
+  // scorer runs the item's tests): only then may a runner let a policy use it to choose among
+  // samples (budgets' `parallel` with `select: verifier`); checking against the reference would
+  // be an oracle.
+  virtual bool checks_without_reference() const { return false; }
   virtual std::string name() const = 0;
 };
 

@@ -59,11 +59,22 @@ struct Scheduler::Sequence {
   Clock::time_point start;
 };
 
+struct Scheduler::Held {
+  std::unique_ptr<PagedSequence> kv;  // null while a segment runs (the group has it) or when nothing was prefilled
+  std::vector<int> ids;               // every token of the turn: prompt, committed samples, appended ids
+  int reserved = 0;                   // blocks counted in reserved_ for it between segments
+  bool running = false;               // a segment runs on it
+};
+
 struct Scheduler::Group {
   RequestId id = 0;
   ServeRequest request;
   ServeCallbacks callbacks;
-  std::vector<int> prompt;
+  std::vector<int> prompt;             // resumed: every id of the turn
+  ContinuationId handle = 0;           // resumed: the held sequence it continues
+  int carried = 0;                     // resumed: blocks still reserved for the held sequence
+  bool admitted = false;
+  std::optional<SampledToken> held_token;
   std::optional<RoutingPlan> own_plan;
   const RoutingPlan* plan = nullptr;
   std::uint64_t salt = 0;
@@ -71,6 +82,7 @@ struct Scheduler::Group {
   std::size_t longest_stop = 0;
   bool cancelled = false;
   bool finished = false;
+  std::unique_ptr<PagedSequence> keep;  // hold: the finished sequence
   // Prefill.
   std::unique_ptr<PagedSequence> prompt_kv;
   int prefilled = 0;
@@ -100,6 +112,7 @@ Scheduler::~Scheduler() {
   }
   wake_.notify_all();
   worker_.join();
+  held_.clear();  // their blocks go back to the pool (destroyed after this)
 }
 
 std::uint64_t Scheduler::routing_salt(const RoutingControls& c) const {
@@ -119,6 +132,9 @@ Scheduler::RequestId Scheduler::submit(ServeRequest request, ServeCallbacks call
   auto g = std::make_unique<Group>();
   const GenerationRequest& r = request.generation;
   if (request.n < 1) throw std::invalid_argument("n must be at least 1");
+  if (request.hold && request.n != 1) throw std::invalid_argument("a held request takes n = 1");
+  if (!request.hold && !request.hold_before_ids.empty())
+    throw std::invalid_argument("hold_before_ids needs hold");
   if (request.n > options_.max_batch)
     throw std::invalid_argument("n = " + std::to_string(request.n) + " exceeds the batch size " +
                                 std::to_string(options_.max_batch));
@@ -136,28 +152,109 @@ Scheduler::RequestId Scheduler::submit(ServeRequest request, ServeCallbacks call
                                 std::to_string(r.max_tokens) + ") × n need " + std::to_string(need) +
                                 " KV blocks; the cache holds " + std::to_string(pool_.num_blocks()));
   g->need = static_cast<int>(need);
-  const RoutingControls& controls = r.routing ? *r.routing : engine_.default_routing_controls();
-  if (r.routing) g->own_plan.emplace(*r.routing, engine_.config());  // throws RoutingError
-  g->plan = g->own_plan ? &*g->own_plan : &engine_.default_routing_plan();
-  g->salt = routing_salt(controls);
-  for (const auto& s : r.stop_strings) g->longest_stop = std::max(g->longest_stop, s.size());
+  prepare(*g, r);
   g->request = std::move(request);
   g->callbacks = std::move(callbacks);
 
   RequestId id;
   {
     std::lock_guard lock(mutex_);
-    if (stopping_) throw SchedulerFullError("the scheduler is shutting down");
-    if (static_cast<int>(incoming_.size()) + stats_.waiting >= options_.max_waiting)
-      throw SchedulerFullError("the scheduler's queue is full (" + std::to_string(options_.max_waiting) +
-                               " requests waiting)");
-    id = next_id_++;
-    g->id = id;
-    incoming_.push_back(std::move(g));
-    ++pending_;
+    check_room_locked();
+    id = enqueue_locked(std::move(g));
   }
   wake_.notify_all();
   return id;
+}
+
+void Scheduler::prepare(Group& g, const GenerationRequest& r) const {
+  const RoutingControls& controls = r.routing ? *r.routing : engine_.default_routing_controls();
+  if (r.routing) g.own_plan.emplace(*r.routing, engine_.config());  // throws RoutingError
+  g.plan = g.own_plan ? &*g.own_plan : &engine_.default_routing_plan();
+  g.salt = routing_salt(controls);
+  for (const auto& s : r.stop_strings) g.longest_stop = std::max(g.longest_stop, s.size());
+}
+
+void Scheduler::check_room_locked() const {
+  if (stopping_) throw SchedulerFullError("the scheduler is shutting down");
+  if (static_cast<int>(incoming_.size()) + stats_.waiting >= options_.max_waiting)
+    throw SchedulerFullError("the scheduler's queue is full (" + std::to_string(options_.max_waiting) +
+                             " requests waiting)");
+}
+
+Scheduler::RequestId Scheduler::enqueue_locked(std::unique_ptr<Group> g) {
+  const RequestId id = next_id_++;
+  g->id = id;
+  incoming_.push_back(std::move(g));
+  ++pending_;
+  return id;
+}
+
+Scheduler::RequestId Scheduler::resume(ContinuationId handle, std::vector<int> appended_ids, ServeRequest next,
+                                       ServeCallbacks callbacks) {
+  auto g = std::make_unique<Group>();
+  const GenerationRequest& r = next.generation;
+  if (next.n != 1) throw std::invalid_argument("a continuation takes n = 1");
+  if (!next.hold && !next.hold_before_ids.empty()) throw std::invalid_argument("hold_before_ids needs hold");
+  if (r.max_tokens < 1) throw std::invalid_argument("a continuation's max_tokens must be at least 1");
+  for (int id : appended_ids)  // the whole turn is checked below; this names the appended id
+    if (id < 0 || id >= engine_.config().vocab_size)
+      throw RequestError("appended token id " + std::to_string(id) + " is outside the vocabulary");
+  prepare(*g, r);
+  const int bs = options_.block_size;
+  const int max_context = engine_.config().max_position_embeddings;
+  RequestId id;
+  {
+    std::lock_guard lock(mutex_);
+    check_room_locked();
+    auto it = held_.find(handle);
+    if (it == held_.end()) throw std::invalid_argument("continuation " + std::to_string(handle) + " is not held (unknown or released)");
+    Held& h = *it->second;
+    if (h.running) throw std::invalid_argument("continuation " + std::to_string(handle) + " is still running a segment");
+    if (appended_ids.empty() && h.kv && h.kv->size() >= static_cast<int>(h.ids.size()))
+      throw std::invalid_argument("continuation " + std::to_string(handle) +
+                                  " ended on a held token, its KV holds every id: append at least one id");
+    g->prompt = h.ids;
+    g->prompt.insert(g->prompt.end(), appended_ids.begin(), appended_ids.end());
+    check_request(g->prompt, r.max_tokens, engine_.config());  // RequestError / ContextOverflow
+    const int len = static_cast<int>(g->prompt.size());
+    const std::int64_t total = std::int64_t{len} + r.max_tokens;
+    const std::int64_t capped = max_context > 0 ? std::min<std::int64_t>(total, max_context) : total;
+    const std::int64_t need = (capped + bs - 1) / bs + 1;  // the whole turn and a copied block
+    if (need > pool_.num_blocks())
+      throw std::invalid_argument("the turn (" + std::to_string(len) + " tokens) and max_tokens (" +
+                                  std::to_string(r.max_tokens) + ") need " + std::to_string(need) +
+                                  " KV blocks; the cache holds " + std::to_string(pool_.num_blocks()));
+    g->need = static_cast<int>(need);
+    g->handle = handle;
+    g->carried = h.reserved;
+    h.reserved = 0;
+    h.running = true;
+    g->prompt_kv = std::move(h.kv);  // a pointer handed over; the blocks are only touched on the scheduler's thread
+    g->request = std::move(next);
+    g->callbacks = std::move(callbacks);
+    id = enqueue_locked(std::move(g));
+  }
+  wake_.notify_all();
+  return id;
+}
+
+void Scheduler::release(ContinuationId handle) {
+  std::unique_ptr<Held> held;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = held_.find(handle);
+    if (it == held_.end())
+      throw std::invalid_argument("continuation " + std::to_string(handle) + " is not held (unknown or released)");
+    held = std::move(it->second);
+    held_.erase(it);
+  }
+  if (held->running) return;  // the segment's group frees its sequence when it ends
+  auto shared = std::make_shared<std::unique_ptr<Held>>(std::move(held));
+  post([this, shared] {
+    reserved_ -= (*shared)->reserved;
+    shared->reset();  // the blocks go back, on the pool's thread
+    publish_stats();
+  });
 }
 
 void Scheduler::cancel(RequestId id) {
@@ -200,6 +297,10 @@ void Scheduler::publish_stats() {
   stats_.decode_steps = decode_steps_;
   stats_.requests_done = done_;
   stats_.requests_cancelled = cancelled_;
+  stats_.held_sequences = static_cast<int>(held_.size());
+  stats_.kv_blocks_held = 0;
+  for (const auto& [handle, h] : held_)
+    if (h->kv) stats_.kv_blocks_held += static_cast<int>(h->kv->blocks().size());
 }
 
 void Scheduler::run() {
@@ -258,11 +359,30 @@ void Scheduler::admit() {
   while (!waiting_.empty()) {
     Group& g = *waiting_.front();
     if (running_sequences_ + g.request.n > options_.max_batch) break;
-    if (reserved_ + g.need > pool_.num_blocks()) break;
-    reserved_ += g.need;
+    if (reserved_ - g.carried + g.need > pool_.num_blocks()) {
+      // Only held sequences can keep a request out when nothing runs; their holders may be waiting
+      // for this very request, so it fails instead of waiting.
+      if (!running_.empty()) break;
+      finish_group(g, "the KV cache cannot hold this request (" + std::to_string(g.need) + " blocks) beside " +
+                          std::to_string(reserved_) + " blocks held by continuations (" +
+                          std::to_string(pool_.num_blocks()) + " in all)");
+      waiting_.pop_front();
+      continue;
+    }
+    reserved_ += g.need - g.carried;
+    g.carried = 0;
+    g.admitted = true;
     running_sequences_ += g.request.n;
-    g.prompt_kv = std::make_unique<PagedSequence>(pool_);
     const int len = static_cast<int>(g.prompt.size());
+    if (g.handle != 0) {  // resumed: prefill what the held KV lacks; no prefix cache (decoded positions)
+      if (!g.prompt_kv) g.prompt_kv = std::make_unique<PagedSequence>(pool_);
+      g.prefilled = g.prompt_kv->size();
+      g.results.resize(1);
+      running_.push_back(std::move(waiting_.front()));
+      waiting_.pop_front();
+      continue;
+    }
+    g.prompt_kv = std::make_unique<PagedSequence>(pool_);
     std::uint64_t h = 0;
     for (int b = 0; b < len / bs; ++b) {
       h = BlockPool::chain_hash(h, g.salt, std::span<const int>(g.prompt).subspan(sz(b * bs), sz(bs)));
@@ -336,7 +456,7 @@ void Scheduler::prefill_chunk(Group& g) {
   else if (!trace.empty())
     g.prompt_trace.assign(1, trace.back());
   // A full aligned chunk is what any request with this prefix computes: publish its blocks.
-  if (options_.prefix_cache && end - begin == C) {
+  if (options_.prefix_cache && end - begin == C && g.handle == 0) {
     const int bs = options_.block_size;
     for (int b = begin / bs; b < end / bs; ++b)
       pool_.publish(g.prompt_kv->blocks()[sz(b)], g.hashes[sz(b)],
@@ -371,6 +491,14 @@ void Scheduler::start_samples(Group& g, const std::vector<float>& logits) {
 bool Scheduler::advance(Group& g, Sequence& s, const SampledToken& token) {
   ++generated_tokens_;
   GenerationResult& result = g.results[sz(s.index)];
+  const auto& before = g.request.hold_before_ids;
+  if (std::find(before.begin(), before.end(), token.id) != before.end()) {  // ends here, not committed
+    g.held_token = token;
+    result.finish_reason = "stop_token_held";
+    s.state->finish();
+    finish_sequence(g, s);
+    return false;
+  }
   bool over = s.state->push(token);
   const int max_context = engine_.config().max_position_embeddings;
   if (!over && max_context > 0 && s.kv->size() >= max_context) {  // no position left for another token
@@ -401,7 +529,10 @@ void Scheduler::finish_sequence(Group& g, Sequence& s) {
     result.routing.insert(result.routing.end(), s.trace.begin(), s.trace.end());
     if (result.routing.size() > result.tokens.size()) result.routing.resize(result.tokens.size());
   }
-  s.kv.reset();  // its blocks go back now
+  if (g.request.hold)
+    g.keep = std::move(s.kv);  // kept for the next segment
+  else
+    s.kv.reset();  // its blocks go back now
   s.trace.clear();
   --running_sequences_;
   if (std::all_of(g.seqs.begin(), g.seqs.end(), [](const Sequence& q) { return q.done; })) finish_group(g);
@@ -452,7 +583,6 @@ void Scheduler::decode() {
 void Scheduler::finish_group(Group& g, const std::string& error) {
   if (g.finished) return;
   g.finished = true;
-  const bool was_running = g.prompt_kv != nullptr || g.decoding() || !g.results.empty();
   ServeOutcome outcome;
   outcome.cancelled = g.cancelled && error.empty();
   outcome.error = error;
@@ -461,12 +591,15 @@ void Scheduler::finish_group(Group& g, const std::string& error) {
     s.done = true;
     g.results[sz(s.index)].finish_reason = outcome.cancelled ? "cancelled" : "error";
     s.state->finish();
+    if (g.request.hold) g.keep = std::move(s.kv);
     s.kv.reset();
     --running_sequences_;
   }
-  if (!g.decoding() && was_running) running_sequences_ -= g.request.n;
+  if (!g.decoding() && g.admitted) running_sequences_ -= g.request.n;
+  if (!g.decoding() && g.request.hold) g.keep = std::move(g.prompt_kv);  // what the prefill got to (maybe nothing)
   g.prompt_kv.reset();
-  if (was_running) reserved_ -= g.need;
+  reserved_ -= g.admitted ? g.need : g.carried;
+  g.carried = 0;
   if (g.results.empty()) g.results.resize(sz(g.request.n));
   if (!g.decoding())
     for (auto& r : g.results) {
@@ -474,6 +607,8 @@ void Scheduler::finish_group(Group& g, const std::string& error) {
       r.finish_reason = outcome.cancelled ? "cancelled" : !error.empty() ? "error" : "length";
     }
   outcome.results = std::move(g.results);
+  outcome.held_token = g.held_token;
+  if (g.request.hold || g.handle != 0) keep_turn(g, outcome, std::move(g.keep));
   if (outcome.cancelled) ++cancelled_;
   ++done_;
   publish_stats();  // before drain() can return
@@ -482,6 +617,36 @@ void Scheduler::finish_group(Group& g, const std::string& error) {
     std::lock_guard lock(mutex_);
     if (--pending_ == 0) idle_.notify_all();
   }
+}
+
+void Scheduler::keep_turn(Group& g, ServeOutcome& outcome, std::unique_ptr<PagedSequence> kv) {
+  std::unique_ptr<Held> dropped;  // freed after the lock, on this thread
+  std::lock_guard lock(mutex_);
+  const bool keep = g.request.hold && outcome.error.empty() && !stopping_;
+  Held* h = nullptr;
+  if (g.handle != 0) {
+    auto it = held_.find(g.handle);
+    if (it != held_.end()) {
+      if (keep) {
+        h = it->second.get();
+      } else {
+        dropped = std::move(it->second);
+        held_.erase(it);
+      }
+    }
+    // Not found: released while its segment ran; the sequence goes.
+  } else if (keep) {
+    g.handle = next_handle_++;
+    h = held_.emplace(g.handle, std::make_unique<Held>()).first->second.get();
+  }
+  if (!h) return;  // `kv` is freed on return
+  h->ids = g.prompt;
+  for (const auto& t : outcome.results[0].tokens) h->ids.push_back(t.id);
+  h->kv = std::move(kv);
+  h->reserved = h->kv ? static_cast<int>(h->kv->blocks().size()) : 0;
+  h->running = false;
+  reserved_ += h->reserved;
+  outcome.continuation = g.handle;
 }
 
 void Scheduler::reap() {

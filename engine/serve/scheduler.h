@@ -18,14 +18,31 @@
 // runs out of blocks); until then it waits, first come first served. submit() refuses a request
 // the pool could never hold (std::invalid_argument) and, when max_waiting requests already wait,
 // throws SchedulerFullError. cancel() ends a request at the next step (finish_reason "cancelled").
-// Callbacks run on the scheduler's thread; they may call submit() and cancel().
+// Callbacks run on the scheduler's thread; they may call submit(), resume(), release() and cancel().
+//
+// Continuation (a turn generated in segments, harness/clients/continuation.h): a request with
+// `hold` keeps its sequence when its sample finishes, for whatever reason (max_tokens, a stop id or
+// string, eos, cancel(), or a `hold_before_ids` id, which ends it before that id is committed:
+// finish_reason "stop_token_held", the id in ServeOutcome::held_token, not in the tokens, text or
+// KV). The outcome's `continuation` names the held sequence: its KV blocks stay allocated and
+// reserved. resume() prefills only what the KV does not hold yet (the last committed token, which
+// decode would have fed next, then the appended ids) and decodes the next segment with its own
+// limits, stop ids and a fresh sampler seeded with its seed; it can hold again. release() frees the
+// blocks. A segment's tokens equal those of a plain request whose prompt is every id of the turn
+// so far (prompt, generated, appended) up to the last float bits (the generated ids went through
+// decode, not prefill), so greedy tokens agree. A held sequence takes no batch slot. When nothing
+// runs and the request first in line cannot be admitted beside the held sequences' blocks, it
+// fails (error) rather than wait for a release that may never come. The destructor frees every
+// held sequence; drain() waits only for waiting and running work, held sequences stay held.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -35,6 +52,7 @@
 
 #include "engine/engine.h"
 #include "engine/serve/block_pool.h"
+#include "engine/serve/paged_sequence.h"
 
 namespace gauntlet::engine {
 
@@ -56,12 +74,18 @@ struct SchedulerOptions {
 struct ServeRequest {
   GenerationRequest generation;
   int n = 1;                       // samples; sample i is seeded generation.sampling.seed + i
+  bool hold = false;               // keep the sequence when it finishes (n must be 1)
+  std::vector<int> hold_before_ids = {};  // with hold: end before committing any of these sampled ids
 };
+
+using ContinuationId = std::uint64_t;
 
 struct ServeOutcome {
   std::vector<GenerationResult> results;  // one per sample
   bool cancelled = false;
   std::string error;               // non-empty: the request failed (results may be partial)
+  ContinuationId continuation = 0; // hold: the held sequence (0 when none is held, e.g. on error)
+  std::optional<SampledToken> held_token;  // finish_reason "stop_token_held": the id not committed
 };
 
 struct ServeCallbacks {
@@ -84,6 +108,8 @@ struct SchedulerStats {
   std::int64_t decode_steps = 0;
   std::int64_t requests_done = 0;
   std::int64_t requests_cancelled = 0;
+  int held_sequences = 0;          // continuations held (between segments or running one)
+  int kv_blocks_held = 0;          // blocks of the held sequences between segments
 };
 
 class Scheduler {
@@ -98,6 +124,15 @@ class Scheduler {
 
   // Validates and queues; tokenizes the prompt on the calling thread.
   RequestId submit(ServeRequest request, ServeCallbacks callbacks);
+  // The next segment of a held sequence: `next.generation`'s limits, sampling, stop ids and strings
+  // and routing apply (its prompt fields are ignored); next.hold holds it again. Throws
+  // std::invalid_argument for an unknown or released handle, one whose segment still runs, n != 1,
+  // max_tokens < 1, a turn the pool could never hold, or nothing to feed (no id appended after a
+  // segment that ended on a held token); RequestError / ContextOverflow as submit().
+  RequestId resume(ContinuationId handle, std::vector<int> appended_ids, ServeRequest next, ServeCallbacks callbacks);
+  // Frees a held sequence (its blocks go back at the next step; a running segment ends as it would
+  // and is then freed). Throws std::invalid_argument for an unknown or already released handle.
+  void release(ContinuationId handle);
   void cancel(RequestId id);
   // Runs `task` on the scheduler's thread before its next step (e.g. to report a refused request
   // from the thread that reports every other outcome).
@@ -110,7 +145,12 @@ class Scheduler {
  private:
   struct Sequence;
   struct Group;
+  struct Held;
 
+  // The routing plan, its prefix-cache salt and the longest stop string of `r` (throws RoutingError).
+  void prepare(Group& g, const GenerationRequest& r) const;
+  void check_room_locked() const;  // mutex_ held: throws SchedulerFullError when stopping or full
+  RequestId enqueue_locked(std::unique_ptr<Group> g);  // mutex_ held
   void run();
   void admit();
   void step();
@@ -121,6 +161,8 @@ class Scheduler {
   bool advance(Group& g, Sequence& s, const SampledToken& token);
   void finish_sequence(Group& g, Sequence& s);
   void finish_group(Group& g, const std::string& error = {});
+  // hold: keeps the group's sequence (or frees it when the request failed or the scheduler stops).
+  void keep_turn(Group& g, ServeOutcome& outcome, std::unique_ptr<PagedSequence> kv);
   void reap();
   void publish_stats();
   std::uint64_t routing_salt(const RoutingControls& controls) const;
@@ -136,6 +178,8 @@ class Scheduler {
   std::deque<std::unique_ptr<Group>> incoming_;
   std::set<RequestId> cancels_;
   std::deque<std::function<void()>> tasks_;
+  std::map<ContinuationId, std::unique_ptr<Held>> held_;  // its kv touched on the scheduler's thread only
+  ContinuationId next_handle_ = 1;
   RequestId next_id_ = 1;
   int pending_ = 0;                 // submitted, not yet done
   bool stopping_ = false;

@@ -13,6 +13,8 @@
 #include "harness/tournament/match_export.h"
 #include "harness/ratings/ratings_report.h"
 #include "harness/report/match_transcripts.h"
+#include "harness/report/curves.h"
+#include "harness/report/curves_svg.h"
 #include "harness/report/report.h"
 #include "harness/report/selfplay_html.h"
 #include "harness/selfplay/rollout_export.h"
@@ -36,6 +38,14 @@ ReportOptions report_options(Store& store) {
       options.pass_at_k[task.name] = config["pass_at_k"].get<std::vector<int>>();
   }
   return options;
+}
+
+// The budget / variant curves of the stored samples (report/curves.h), models grouped by their
+// stored definitions.
+std::vector<CurveGroup> curves(Store& store, const std::vector<SampleRecord>& samples, const ReportOptions& options) {
+  std::map<std::string, nlohmann::json> models;
+  for (const auto& m : store.models()) models[m.name] = nlohmann::json::parse(m.config_json, nullptr, false);
+  return build_curves(samples, models, options);
 }
 
 Store open_existing(const std::string& db) {
@@ -65,7 +75,9 @@ int cmd_eval(const std::string& suite_path, const std::string& db_arg, bool resu
     std::cerr << fmt::format("gauntlet: warning: {} answers were cut off at the end of the model's context "
                              "(finish_reason \"context\")\n",
                              summary.context_cut);
-  std::cout << render_text(build_report(store.samples(), report_options(store)));
+  const auto samples = store.samples();
+  const auto report = report_options(store);
+  std::cout << render_text(build_report(samples, report)) << render_curves_text(curves(store, samples, report));
   if (summary.interrupted) {
     std::cerr << "gauntlet: interrupted; rerun the same command to finish the missing samples\n";
     return 130;
@@ -121,14 +133,17 @@ std::vector<std::pair<std::string, std::vector<nlohmann::json>>> selfplay_steps(
 
 int cmd_report(const std::string& db, bool json, const std::string& html) {
   Store store = open_existing(db);
-  auto cells = build_report(store.samples(), report_options(store));
+  const auto samples = store.samples();
+  const auto options = report_options(store);
+  auto cells = build_report(samples, options);
+  const auto groups = curves(store, samples, options);
   auto boards = leaderboards(store);
   auto selfplay = selfplay_steps(store);
   // Every match of every game label (errors included), for the match lists and transcripts.
   std::map<std::string, std::vector<MatchRecord>> all_matches;
   for (auto& m : store.matches()) all_matches[m.game].push_back(std::move(m));
   if (!html.empty()) {
-    std::string sections;
+    std::string sections = render_curves_html_section(groups);
     auto turns = [&](const std::string& id) { return store.turns(id); };
     for (const auto& b : boards)
       sections += fmt::format("<h2>Tournament: {} ({} matches)</h2>\n", html_escape(b.game), b.matches) +
@@ -144,6 +159,7 @@ int cmd_report(const std::string& db, bool json, const std::string& html) {
   }
   if (json) {
     auto j = render_json(cells);
+    if (!groups.empty()) j["curves"] = render_curves_json(groups);
     if (!boards.empty()) {
       j["tournaments"] = nlohmann::json::object();
       for (const auto& b : boards) {
@@ -162,7 +178,7 @@ int cmd_report(const std::string& db, bool json, const std::string& html) {
     }
     std::cout << j.dump(2) << "\n";
   } else if (html.empty()) {
-    if (!cells.empty() || (boards.empty() && selfplay.empty())) std::cout << render_text(cells);
+    if (!cells.empty() || (boards.empty() && selfplay.empty())) std::cout << render_text(cells) << render_curves_text(groups);
     for (const auto& b : boards)
       std::cout << fmt::format("\n== {} ({} matches)\n", b.game, b.matches)
                 << render_ratings_text(b.table, b.wdl, b.description)

@@ -18,6 +18,7 @@ nlohmann::json cache_key_material(const std::string& model_name, const nlohmann:
   // Only when set, so every key written before budget policies stays valid.
   if (!request.assistant_prefix.empty()) j["assistant_prefix"] = request.assistant_prefix;
   if (!request.chat_template_kwargs.is_null()) j["chat_template_kwargs"] = request.chat_template_kwargs;
+  if (request.self_certainty) j["self_certainty"] = true;
   return j;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Chat requests and results: the vocabulary every ModelClient speaks.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,6 +48,13 @@ struct ChatRequest {
   std::string assistant_prefix;        // the assistant turn starts with this text (after the template's
                                        // generation prompt); the model continues it; not in the answer
   nlohmann::json chat_template_kwargs;  // null, or keys merged over the model's chat_template_kwargs
+  // Set by the `parallel` policy: each choice's budget record gets "self_certainty" (the mean over
+  // its generated tokens, budgets/self_certainty.h) from providers that compute it (the engine).
+  bool self_certainty = false;
+  // Set by a runner (never serialized, never in a cache key) when its task can judge an answer
+  // without the reference (e.g. a code task's tests); the `parallel` policy's `verifier` selection
+  // uses it. Called with a choice's answer text; must be thread-safe.
+  std::function<bool(const std::string&)> answer_check;
 };
 
 struct Usage {

@@ -10,6 +10,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,9 @@ struct SegmentResult {
   bool self_certainty_approximate = false;
   double latency_s = 0.0;
   int retries = 0;
+  // Whether a think block is open at the segment's end (opened in the prompt or generated, not
+  // closed), when the provider can tell (the engine's delimiter tracking); unset otherwise.
+  std::optional<bool> thinking_open;
   std::string error;                     // non-empty: the segment failed; the turn is unusable
   Failure failure = Failure::kNone;
   bool ok() const { return error.empty(); }

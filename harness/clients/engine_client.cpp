@@ -1,14 +1,17 @@
 #include "harness/clients/engine_client.h"
 
 #include <chrono>
+#include <cmath>
 #include <future>
 
 #include <fmt/format.h>
 
 #include "engine/engine.h"
+#include "engine/generation.h"
 #include "engine/request_error.h"
 #include "engine/serve/scheduler.h"
 #include "harness/errors/errors.h"
+#include "harness/clients/engine_continuation.h"
 #include "harness/clients/reasoning.h"
 #include "harness/clients/routing_config.h"
 
@@ -60,6 +63,7 @@ engine::GenerationRequest EngineClient::engine_request(const ChatRequest& reques
   g.sampling.min_p = p.min_p.value_or(0.0);
   g.sampling.seed = static_cast<std::uint64_t>(p.seed.value_or(request.sample_index));
   g.sampling.top_logprobs = p.logprobs ? p.top_logprobs.value_or(0) : 0;
+  g.sampling.self_certainty = request.self_certainty;
   g.stop_strings = p.stop;
   g.trace_routing = trace_;
   return g;
@@ -82,6 +86,11 @@ ChatResult EngineClient::chat_result(const ChatRequest& request, const std::vect
     auto ids = out.token_ids();
     choice.token_ids.assign(ids.begin(), ids.end());
     if (trace_) choice.routing = routing_summary(out.routing, engine_->config().num_experts);
+    if (request.self_certainty) {
+      const double sc = out.self_certainty();
+      choice.budget = {{"self_certainty", std::isnan(sc) ? nlohmann::json(nullptr) : nlohmann::json(sc)},
+                       {"self_certainty_tokens", out.tokens.size()}};
+    }
     if (p.logprobs) {
       const auto& tok = engine_->tokenizer();
       auto text_of = [&](int id) { return tok.decode(std::span<const int>(&id, 1)); };
@@ -180,5 +189,18 @@ void EngineClient::drain() {
 }
 
 ChatResult EngineClient::answer(const ChatRequest& request) { return submit(request).get(); }
+
+std::unique_ptr<Continuation> EngineClient::open(const ChatRequest& request) {
+  if (request.n > 1) throw std::runtime_error("engine: a continued turn takes n = 1");
+  engine::GenerationRequest g = engine_request(request);
+  std::vector<int> ids = engine_->tokenizer().encode(g.prompt);
+  try {
+    engine::check_request(ids, 1, engine_->config());  // an empty prompt, or one that fills the context
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string("engine: ") + e.what());
+  }
+  g.prompt.clear();
+  return std::make_unique<EngineContinuation>(*this, std::move(g), std::move(ids));
+}
 
 }  // namespace gauntlet::harness

@@ -10,6 +10,10 @@
 // rendered prompt (budget policies, harness/budgets/); n > 1 gives n choices (choice i seeded seed + i). The model config's routing controls
 // become the engine's defaults; with routing.trace each choice carries a routing summary.
 // Outcomes (refusals included) are reported on the scheduler's thread.
+// As a ContinuableClient (clients/continuation.h) a turn's segments run on one held scheduler
+// sequence (method "kv"): the appended text is tokenized alone and its ids prefilled onto the held
+// KV; every segment samples with the request's sampling parameters and seed; a segment with
+// stop_at_think_close ends before the model's </think> id is committed.
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -17,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/clients/continuation.h"
 #include "harness/clients/model_client.h"
 #include "harness/clients/model_spec.h"
 
@@ -29,7 +34,9 @@ struct GenerationResult;
 
 namespace gauntlet::harness {
 
-class EngineClient : public ModelClient {
+class EngineContinuation;
+
+class EngineClient : public ModelClient, public ContinuableClient {
  public:
   // Loads the model; throws ConfigError naming the model and the checkpoint problem.
   explicit EngineClient(const ModelSpec& config);
@@ -45,10 +52,15 @@ class EngineClient : public ModelClient {
 
   ChatResult answer(const ChatRequest& request);  // synchronous, for tests
 
+  // Renders the request (as submit_async does) and tokenizes it; nothing runs until the first
+  // segment. Throws std::runtime_error for a request the engine refuses (n > 1 included).
+  std::unique_ptr<Continuation> open(const ChatRequest& request) override;
+
  private:
   engine::GenerationRequest engine_request(const ChatRequest& request);
   ChatResult chat_result(const ChatRequest& request, const std::vector<engine::GenerationResult>& outs) const;
   void finished();
+  friend class EngineContinuation;
 
   ModelSpec config_;
   std::unique_ptr<engine::Engine> engine_;

@@ -17,6 +17,10 @@ Spec& held(std::variant<OpenAISpec, EngineSpec, ToySpec>& provider, const std::s
 
 }  // namespace
 
+const char* continuation_method_name(ContinuationMethod method) {
+  return method == ContinuationMethod::kCompletions ? "completions" : "continue_final_message";
+}
+
 const char* ModelSpec::provider_name() const {
   if (std::holds_alternative<EngineSpec>(provider)) return "engine";
   if (std::holds_alternative<ToySpec>(provider)) return "toy";
@@ -49,7 +53,12 @@ nlohmann::json ModelSpec::fingerprint_json() const {
   if (chat_template)
     j["chat_template"] = {{"templates", nlohmann::json::parse(chat_template->templates_json().dump())},
                           {"special_tokens", nlohmann::json::parse(chat_template->special_tokens().dump())}};
-  if (auto policy = budget.fingerprint_json(); !policy.is_null()) j["budget"] = policy;
+  if (auto policy = budget.fingerprint_json(); !policy.is_null()) {
+    j["budget"] = policy;
+    // How the policy's prefill/continuations reach the server changes the prompt it sees (our template
+    // or the server's); only models with a policy carry it, so other fingerprints stay as they were.
+    if (const auto* http = std::get_if<OpenAISpec>(&provider)) j["continuation"] = continuation_method_name(http->continuation);
+  }
   if (const auto* toy = std::get_if<ToySpec>(&provider)) j["toy"] = {toy->accuracy, toy->nothink_accuracy};
   if (const auto* engine = std::get_if<EngineSpec>(&provider)) {
     j["checkpoint"] =

@@ -3,6 +3,7 @@
 // (name, sampling defaults, template switches, how many requests to keep in flight) and the settings
 // of its provider, one struct per provider. `provider_name()` and `fingerprint_json()` are the only
 // places that tell providers apart by name; the client factory picks the client by the held type.
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -20,6 +21,14 @@ class ChatTemplate;
 
 namespace gauntlet::harness {
 
+// How an openai model continues an assistant turn (budget policies: a prefill, a turn in segments).
+//   completions: POST /completions with the conversation rendered by `chat_template:` (or the raw
+//                prompt of an endpoint: completions model without one) + the assistant text so far;
+//   continue_final_message: POST /chat/completions with the assistant text so far as the final
+//                assistant message (vLLM's continue_final_message, add_generation_prompt: false).
+enum class ContinuationMethod { kCompletions, kContinueFinalMessage };
+const char* continuation_method_name(ContinuationMethod method);
+
 // provider: openai — any OpenAI-compatible HTTP server.
 struct OpenAISpec {
   std::vector<std::string> base_urls;  // e.g. http://127.0.0.1:8000/v1 (an endpoint pool when several)
@@ -32,6 +41,10 @@ struct OpenAISpec {
   double backoff_initial_s = 1.0;
   double backoff_max_s = 60.0;
   double endpoint_cooldown_s = 30.0;   // a failing endpoint is skipped this long
+  // `continuation:`; default completions with a chat_template or on endpoint: completions, else
+  // continue_final_message. Part of the fingerprint only when the model has a budget policy.
+  ContinuationMethod continuation = ContinuationMethod::kContinueFinalMessage;
+  std::int64_t vocab_size = 0;         // `vocab_size:`, for approximate self-certainty; 0 = unknown
 };
 
 // provider: engine — the in-tree MoE engine on a local Hugging Face checkpoint directory.

@@ -14,9 +14,35 @@
 
 namespace gauntlet::harness {
 
+void read_policy_blocks(MapReader& r, const std::string& provider, bool sends_messages,
+                        const std::filesystem::path& config_dir,
+                        BudgetPolicy& budget, nlohmann::json& routing, const std::string& budget_key,
+                        const std::string& routing_key) {
+  if (!routing_key.empty()) {
+    routing = read_routing_block(r, routing_key, config_dir);
+    if (!routing.is_null() && provider != "engine")
+      r.fail(r.node()[routing_key], r.path(routing_key), "routing controls need the engine provider");
+  }
+  if (!budget_key.empty()) {
+    budget = read_budget_block(r, budget_key);
+    if (budget.kind != BudgetKind::kNone && provider == "toy")
+      r.fail(r.node()[budget_key], r.path(budget_key),
+             fmt::format("budget policy '{}' needs the engine or openai provider", budget.name()));
+    if (provider == "openai" && budget.kind != BudgetKind::kNone && budget.kind != BudgetKind::kNoThinking &&
+        budget.kind != BudgetKind::kEmptyThink)
+      r.fail(r.node()[budget_key], r.path(budget_key),
+             fmt::format("budget policy '{}' needs the engine provider (over HTTP: nothinking, empty_think)",
+                         budget.name()));
+    if (provider == "openai" && budget.kind == BudgetKind::kEmptyThink && !sends_messages)
+      r.fail(r.node()[budget_key], r.path(budget_key),
+             "budget policy 'empty_think' switches the chat template: it needs endpoint: chat or chat_template:");
+  }
+}
+
 ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const std::string& where,
-                          const std::string& default_name) {
+                          const std::string& default_name, const std::vector<std::string>& caller_keys) {
   MapReader r(node, file, where);
+  for (const auto& key : caller_keys) r.get(key);
   ModelSpec m;
   if (default_name.empty() || r.has("name")) {
     m.name = r.req_string("name");
@@ -74,12 +100,24 @@ ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const
   m.chat_template_kwargs = read_json_block(r, "chat_template_kwargs", nullptr);
   m.extra_body = read_json_block(r, "extra_body", nlohmann::json::object());
   m.params = read_params(r, "params");
+  const auto continuation = r.opt<std::string>("continuation");
+  if (continuation) {
+    if (provider != "openai")
+      r.fail(r.node()["continuation"], r.path("continuation"), "continuation: is for the openai provider");
+    if (*continuation == "completions") http.continuation = ContinuationMethod::kCompletions;
+    else if (*continuation == "continue_final_message") http.continuation = ContinuationMethod::kContinueFinalMessage;
+    else
+      r.fail(r.node()["continuation"], r.path("continuation"),
+             fmt::format("'{}' is not completions or continue_final_message", *continuation));
+  }
   if (auto path = r.opt<std::string>("chat_template")) {
     std::filesystem::path p(*path);
     if (!p.is_absolute()) p = std::filesystem::path(file).parent_path() / p;
-    if (provider != "openai" || m.endpoint != Endpoint::kCompletions)
+    const bool for_continuations = continuation && http.continuation == ContinuationMethod::kCompletions;
+    if (provider != "openai" || (m.endpoint != Endpoint::kCompletions && !for_continuations))
       r.fail(r.node()["chat_template"], r.path("chat_template"),
-             "chat_template renders prompts for an openai model with endpoint: completions");
+             "chat_template renders prompts for an openai model with endpoint: completions (or, on endpoint: "
+             "chat, the prompts of continuation: completions)");
     try {
       m.chat_template = std::make_shared<const engine::ChatTemplate>(engine::ChatTemplate::load(p));
     } catch (const std::exception& e) {  // TokenizerError (the file) or jinja::TemplateError (the template)
@@ -91,9 +129,6 @@ ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const
     engine.model_path = p.is_absolute() ? p : std::filesystem::path(file).parent_path() / p;
   }
   engine.threads = r.opt<int>("threads").value_or(engine.threads);
-  engine.routing = read_routing_block(r, "routing", std::filesystem::path(file).parent_path());
-  if (!engine.routing.is_null() && provider != "engine")
-    r.fail(r.node()["routing"], r.path("routing"), "routing controls need the engine provider");
   if (engine.threads < 0) r.fail(r.node()["threads"], r.path("threads"), "must be >= 0 (0: all cores)");
   if (provider == "engine") {
     if (engine.model_path.empty())
@@ -110,10 +145,29 @@ ModelSpec read_model_spec(const YAML::Node& node, const std::string& file, const
   } else if (!engine.model_path.empty()) {
     r.fail(r.node()["path"], r.path("path"), "path: is for the engine provider");
   }
-  m.budget = read_budget_block(r, "budget");
-  if (m.budget.kind != BudgetKind::kNone && provider != "engine")
-    r.fail(r.node()["budget"], r.path("budget"),
-           fmt::format("budget policy '{}' needs the engine provider (the HTTP paths are not built yet)", m.budget.name()));
+  if (provider == "openai") {
+    // Without the key: our template's prompt when there is one (or the raw prompt of endpoint:
+    // completions), else the server's own template through continue_final_message.
+    if (!continuation)
+      http.continuation = m.chat_template || m.endpoint == Endpoint::kCompletions ? ContinuationMethod::kCompletions
+                                                                                  : ContinuationMethod::kContinueFinalMessage;
+    else if (http.continuation == ContinuationMethod::kCompletions && m.endpoint == Endpoint::kChat && !m.chat_template)
+      r.fail(r.node()["continuation"], r.path("continuation"),
+             "continuation: completions on endpoint: chat needs chat_template: (it renders the conversation)");
+    else if (http.continuation == ContinuationMethod::kContinueFinalMessage && !m.sends_messages())
+      r.fail(r.node()["continuation"], r.path("continuation"),
+             "continuation: continue_final_message needs the conversation's messages: endpoint: chat, or "
+             "endpoint: completions with chat_template:");
+  }
+  if (r.has("vocab_size")) {
+    http.vocab_size = r.req<std::int64_t>("vocab_size");
+    if (provider != "openai") r.fail(r.node()["vocab_size"], r.path("vocab_size"), "vocab_size: is for the openai provider");
+    if (http.vocab_size < 1) r.fail(r.node()["vocab_size"], r.path("vocab_size"), "must be >= 1");
+  } else {
+    r.get("vocab_size");
+  }
+  read_policy_blocks(r, provider, m.sends_messages(), std::filesystem::path(file).parent_path(), m.budget,
+                     engine.routing);
   toy.accuracy = r.opt<double>("toy_accuracy").value_or(toy.accuracy);
   toy.nothink_accuracy = r.opt<double>("toy_nothink_accuracy").value_or(toy.nothink_accuracy);
   if (m.concurrency < 1) r.fail(r.node()["concurrency"], r.path("concurrency"), "must be >= 1");

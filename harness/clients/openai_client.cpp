@@ -16,6 +16,8 @@
 #include "engine/text/jinja/error.h"
 #include "harness/run/concurrency_limiter.h"
 #include "harness/errors/errors.h"
+#include "harness/clients/openai_continuation.h"
+#include "harness/clients/openai_self_certainty.h"
 #include "harness/clients/openai_wire.h"
 #include "harness/run/version.h"
 
@@ -50,6 +52,55 @@ std::string error_message(const std::string& body) {
   return trim_body(body);
 }
 
+// One segment of a continued turn while it is in flight. The I/O thread feeds it stream events
+// (received text and tokens of every attempt so far) and hands each delta to the caller's thread,
+// which runs the observer; a retry continues from everything received (nothing is sent twice).
+struct SegmentJob {
+  // Fixed for the segment.
+  ContinuationBase base;
+  ChatRequest request;         // sampling params, extra_body
+  WireOptions wire;
+  std::string assistant_text;  // assistant_prefix + turn so far + appended text
+  int max_tokens = 1;
+  std::vector<std::string> stop;
+  // I/O thread only.
+  std::string received;
+  int received_tokens = 0;
+  int attempt_start_tokens = 0;  // received_tokens when the latest attempt started
+  // Shared with the caller (mutex).
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<StreamDelta> deltas;
+  std::string server_finish;     // the latest attempt's finish_reason and stop_reason
+  nlohmann::json stop_reason;
+  bool done = false;
+  ChatResult final;
+  std::atomic<bool> abort{false};
+
+  Endpoint endpoint() const {
+    return base.method == ContinuationMethod::kCompletions ? Endpoint::kCompletions : Endpoint::kChat;
+  }
+  std::string body() const {
+    return dump_json(continuation_body(base, request, wire, assistant_text + received, max_tokens - received_tokens,
+                                       stop, /*stream=*/true));
+  }
+  void on_event(const nlohmann::json& event) {
+    auto d = stream_delta(event, endpoint());
+    if (!d) return;
+    received += d->text;
+    received_tokens += d->tokens;
+    std::lock_guard lock(mutex);
+    if (!d->finish_reason.empty()) {
+      server_finish = d->finish_reason;
+      stop_reason = d->stop_reason;
+    }
+    if (!d->text.empty() || d->tokens > 0) {
+      deltas.push_back(std::move(*d));
+      changed.notify_all();
+    }
+  }
+};
+
 }  // namespace
 
 struct OpenAIClient::Impl {
@@ -64,6 +115,9 @@ struct OpenAIClient::Impl {
     int last_status = 0;
     std::string last_url;
     std::string render_error;  // the model's chat_template refused the messages: fails unsent
+    Endpoint endpoint = Endpoint::kChat;   // where it goes (a prefill may go elsewhere than the model's)
+    std::string budget_method;             // set: record it in each choice's budget["method"]
+    std::shared_ptr<SegmentJob> segment;   // set: one segment of a continued turn (always streamed)
   };
 
   struct Transfer {
@@ -152,8 +206,8 @@ struct OpenAIClient::Impl {
 
   double now() const { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-  std::string url_for(std::size_t endpoint) const {
-    return endpoints[endpoint].url + (config.endpoint == Endpoint::kChat ? "/chat/completions" : "/completions");
+  std::string url_for(std::size_t endpoint, Endpoint kind) const {
+    return endpoints[endpoint].url + (kind == Endpoint::kChat ? "/chat/completions" : "/completions");
   }
 
   // Fewest in flight among endpoints not cooling down; if all are, the one that recovers first.
@@ -180,6 +234,7 @@ struct OpenAIClient::Impl {
 
   static std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
     auto* t = static_cast<Transfer*>(user);
+    if (t->job->segment && t->job->segment->abort) return 0;  // the observer ended the segment: close the stream
     long status = 0;
     curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
     if (t->stream && status == 200) t->stream->feed(data, size * n);
@@ -203,21 +258,50 @@ struct OpenAIClient::Impl {
     return size * n;
   }
 
+  // A segment the observer ended, or one whose tokens all arrived before its stream broke: done
+  // without (another) request.
+  static ChatResult segment_end(const char* finish) {
+    ChatResult r;
+    r.choices.emplace_back();
+    r.choices.back().finish_reason = finish;
+    return r;
+  }
+
   void start_transfer(std::unique_ptr<Job> job, double t) {
+    if (const auto& seg = job->segment) {
+      if (seg->abort) return finish(std::move(job), segment_end("aborted"));
+      if (seg->max_tokens - seg->received_tokens <= 0) {
+        {
+          std::lock_guard lock(seg->mutex);
+          seg->server_finish = "length";
+          seg->stop_reason = nullptr;
+        }
+        return finish(std::move(job), segment_end("length"));
+      }
+      seg->attempt_start_tokens = seg->received_tokens;
+      {
+        std::lock_guard lock(seg->mutex);
+        seg->server_finish.clear();
+        seg->stop_reason = nullptr;
+      }
+      job->body = seg->body();
+    }
+    const bool stream = config.openai().stream || job->segment;
     auto tr = std::make_unique<Transfer>();
     tr->owner = this;
     tr->endpoint = pick_endpoint(t);
     ++job->attempts;
     job->last_url = endpoints[tr->endpoint].url;
     tr->job = std::move(job);
-    if (config.openai().stream) tr->stream = std::make_unique<StreamAccumulator>(config.endpoint);
+    if (stream) tr->stream = std::make_unique<StreamAccumulator>(tr->job->endpoint);
+    if (auto seg = tr->job->segment) tr->stream->set_event_hook([seg](const nlohmann::json& event) { seg->on_event(event); });
     CURL* e = curl_easy_init();
     tr->easy = e;
     tr->headers = curl_slist_append(tr->headers, "Content-Type: application/json");
     tr->headers = curl_slist_append(tr->headers, "Expect:");
-    if (config.openai().stream) tr->headers = curl_slist_append(tr->headers, "Accept: text/event-stream");
+    if (stream) tr->headers = curl_slist_append(tr->headers, "Accept: text/event-stream");
     if (!auth_header.empty()) tr->headers = curl_slist_append(tr->headers, auth_header.c_str());
-    const std::string url = url_for(tr->endpoint);
+    const std::string url = url_for(tr->endpoint, tr->job->endpoint);
     curl_easy_setopt(e, CURLOPT_URL, url.c_str());
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, tr->headers);
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, tr->job->body.c_str());
@@ -251,6 +335,12 @@ struct OpenAIClient::Impl {
     result.retries = std::max(0, job->attempts - 1);
     result.endpoint_url = job->last_url;
     if (!result.ok() && result.failure == Failure::kNone) result.failure = Failure::kTransient;
+    if (result.ok() && !job->budget_method.empty()) {
+      for (auto& c : result.choices) {
+        if (!c.budget.is_object()) c.budget = nlohmann::json::object();
+        c.budget["method"] = job->budget_method;
+      }
+    }
     if (!result.ok() && !result.cancelled()) {
       ++errors;
       std::lock_guard lock(mutex);
@@ -297,6 +387,24 @@ struct OpenAIClient::Impl {
     --ep.in_flight;
     const double t = now();
     auto job = std::move(tr->job);
+    if (job->segment && job->segment->abort) {
+      finish(std::move(job), segment_end("aborted"));
+      return;
+    }
+    if (job->segment && code != CURLE_OK) {
+      // The closing event arrived and then the connection broke: the segment is complete.
+      std::string closed;
+      {
+        std::lock_guard lock(job->segment->mutex);
+        closed = job->segment->server_finish;
+      }
+      if (!closed.empty()) {
+        ChatResult r = segment_end(closed.c_str());
+        r.http_status = static_cast<int>(status);
+        finish(std::move(job), std::move(r));
+        return;
+      }
+    }
 
     if (code != CURLE_OK) {
       std::string why = fmt::format("{}: {}{}", ep.url, curl_easy_strerror(code),
@@ -348,7 +456,7 @@ struct OpenAIClient::Impl {
     }
     ChatResult result;
     try {
-      result = tr->stream ? tr->stream->finish() : parse_response(tr->response, config.endpoint);
+      result = tr->stream ? tr->stream->finish() : parse_response(tr->response, job->endpoint);
     } catch (const MalformedResponse& e) {
       limiter.on_transient_failure();
       retry_or_fail(std::move(job), fmt::format("malformed response: {}", e.what()), 200, 0.0, t);
@@ -410,6 +518,32 @@ struct OpenAIClient::Impl {
     for (auto& job : jobs) fail_now(std::move(job), why, Failure::kCancelled);
   }
 
+  // Segments whose observer said stop: close their streams, drop their pending retries.
+  void end_aborted_segments() {
+    std::vector<CURL*> streaming;
+    for (auto& [easy, tr] : transfers)
+      if (tr->job->segment && tr->job->segment->abort) streaming.push_back(easy);
+    for (CURL* easy : streaming) complete_transfer(easy, CURLE_ABORTED_BY_CALLBACK);
+    for (auto it = delayed.begin(); it != delayed.end();) {
+      if (it->second->segment && it->second->segment->abort) {
+        finish(std::move(it->second), segment_end("aborted"));
+        it = delayed.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  void enqueue(std::unique_ptr<Job> job) {
+    {
+      std::lock_guard lock(mutex);
+      ++outstanding;
+      job->seq = submitted_seq++;
+      incoming.push_back(std::move(job));
+    }
+    curl_multi_wakeup(multi);
+  }
+
   void record_history() {
     std::lock_guard lock(mutex);
     history_copy = limiter.history();
@@ -441,6 +575,7 @@ struct OpenAIClient::Impl {
         cancel_marked(cancel);
       }
       if (!unreachable.empty()) fail_all_queued(unreachable);
+      end_aborted_segments();
       double t = now();
       // Retries whose backoff has passed go ahead of new work.
       while (!delayed.empty() && delayed.begin()->first <= t) {
@@ -500,32 +635,158 @@ OpenAIClient::~OpenAIClient() = default;
 
 void OpenAIClient::submit_async(ChatRequest request, Callback done) {
   auto job = std::make_unique<Impl::Job>();
-  if (!request.assistant_prefix.empty() || !request.chat_template_kwargs.is_null())
-    job->render_error = "budget policies (assistant_prefix, chat_template_kwargs) are not built for HTTP yet";
-  else if (impl_->config.chat_template && request.prompt.empty() && !request.messages.empty()) {
-    // The completions endpoint gets the messages as the model's own template renders them.
-    engine::ChatInput chat;
-    for (const auto& m : request.messages) chat.messages.push_back({{"role", m.role}, {"content", m.content}});
-    if (impl_->config.chat_template_kwargs.is_object())
-      chat.kwargs = nlohmann::ordered_json::parse(impl_->config.chat_template_kwargs.dump());
-    try {
-      request.prompt = impl_->config.chat_template->render(chat);
+  const ModelSpec& config = impl_->config;
+  job->endpoint = config.endpoint;
+  WireOptions wire = impl_->wire;
+  const bool kwargs = !request.chat_template_kwargs.is_null();
+  std::optional<nlohmann::json> body;
+  try {
+    if (!request.assistant_prefix.empty()) {
+      // A prefill (budget policies): the turn starts with the prefix, sent as the model continues turns.
+      const ContinuationBase base = continuation_base(config, request);
+      job->endpoint = base.method == ContinuationMethod::kCompletions ? Endpoint::kCompletions : Endpoint::kChat;
+      job->budget_method = continuation_method_name(base.method);
+      body = continuation_body(base, request, wire, request.assistant_prefix, request.params.max_tokens,
+                               request.params.stop, wire.stream);
+    } else if (config.chat_template && config.endpoint == Endpoint::kCompletions && request.prompt.empty() &&
+               !request.messages.empty()) {
+      // The completions endpoint gets the messages as the model's own template renders them.
+      request.prompt = completions_prompt(config, request);
       request.messages.clear();
-    } catch (const engine::jinja::TemplateError& e) {
-      job->render_error = std::string("chat template: ") + e.what();
+    } else if (kwargs) {
+      if (config.endpoint != Endpoint::kChat)
+        throw std::runtime_error("chat_template_kwargs need a chat template; this model sends raw prompts");
+      wire.chat_template_kwargs = merged_template_kwargs(config.chat_template_kwargs, request.chat_template_kwargs);
     }
+  } catch (const std::runtime_error& e) {
+    job->render_error = e.what();
   }
-  job->body = dump_json(build_request_body(request, impl_->wire));
+  job->body = dump_json(body ? *body : build_request_body(request, wire));
   job->request = std::move(request);
   job->done = std::move(done);
   job->submitted = Clock::now();
-  {
-    std::lock_guard lock(impl_->mutex);
-    ++impl_->outstanding;
-    job->seq = impl_->submitted_seq++;
-    impl_->incoming.push_back(std::move(job));
+  impl_->enqueue(std::move(job));
+}
+
+namespace {
+
+// One assistant turn of an OpenAIClient, continued by requests that re-send everything so far.
+class OpenAIContinuation : public Continuation {
+ public:
+  OpenAIContinuation(OpenAIClient::Impl& client, ContinuationBase base, ChatRequest request)
+      : client_(client), base_(std::move(base)), request_(std::move(request)) {}
+
+  SegmentResult segment(const std::string& append, const SegmentLimits& limits, const SegmentObserver& observer) override;
+  const std::string& turn_text() const override { return turn_; }
+  std::string method() const override { return continuation_method_name(base_.method); }
+
+ private:
+  OpenAIClient::Impl& client_;
+  ContinuationBase base_;
+  ChatRequest request_;
+  std::string turn_;
+};
+
+}  // namespace
+
+std::unique_ptr<Continuation> OpenAIClient::open(const ChatRequest& request) {
+  if (request.n != 1) throw std::runtime_error("a continued turn is one sample (n = 1)");
+  return std::make_unique<OpenAIContinuation>(*impl_, continuation_base(impl_->config, request), request);
+}
+
+SegmentResult OpenAIContinuation::segment(const std::string& append, const SegmentLimits& limits,
+                                          const SegmentObserver& observer) {
+  SegmentResult out;
+  if (std::this_thread::get_id() == client_.thread.get_id()) {
+    out.error = "segment() was called on the client's I/O thread (from a completion callback): it would wait forever";
+    out.failure = Failure::kRejected;
+    return out;
   }
-  curl_multi_wakeup(impl_->multi);
+  if (limits.max_tokens < 1) {
+    out.error = "a segment needs max_tokens >= 1";
+    out.failure = Failure::kRejected;
+    return out;
+  }
+  const std::string before = request_.assistant_prefix + turn_ + append;
+  auto seg = std::make_shared<SegmentJob>();
+  seg->base = base_;
+  seg->request = request_;
+  seg->wire = client_.wire;
+  seg->assistant_text = before;
+  seg->max_tokens = limits.max_tokens;
+  seg->stop = segment_stop_strings(request_.params.stop, limits);
+  auto job = std::make_unique<OpenAIClient::Impl::Job>();
+  job->endpoint = seg->endpoint();
+  job->segment = seg;
+  job->done = [seg](ChatResult result) {
+    std::lock_guard lock(seg->mutex);
+    seg->final = std::move(result);
+    seg->done = true;
+    seg->changed.notify_all();
+  };
+  job->submitted = Clock::now();
+  client_.enqueue(std::move(job));
+
+  // Deltas in arrival order; after the observer says stop, the rest is dropped.
+  const bool want_sc = request_.params.top_logprobs.value_or(0) > 0;
+  const std::int64_t vocab = client_.config.openai().vocab_size;
+  double sc_sum = 0.0;
+  int sc_tokens = 0;
+  bool aborted = false;
+  std::unique_lock lock(seg->mutex);
+  for (;;) {
+    seg->changed.wait(lock, [&] { return seg->done || (!aborted && !seg->deltas.empty()); });
+    if (aborted) {
+      if (seg->done) break;
+      continue;
+    }
+    if (seg->deltas.empty()) break;  // done, everything taken
+    StreamDelta d = std::move(seg->deltas.front());
+    seg->deltas.pop_front();
+    lock.unlock();
+    out.text += d.text;
+    out.tokens += d.tokens;
+    out.token_ids.insert(out.token_ids.end(), d.token_ids.begin(), d.token_ids.end());
+    for (const auto& token : d.logprobs) {
+      sc_sum += approximate_self_certainty(token, vocab);
+      ++sc_tokens;
+    }
+    const bool go = !observer || observer(d.text, out.tokens);
+    lock.lock();
+    if (!go) {
+      aborted = true;
+      seg->deltas.clear();
+      seg->abort = true;
+      curl_multi_wakeup(client_.multi);
+    }
+  }
+  const ChatResult final = std::move(seg->final);
+  const std::string server_finish = seg->server_finish;
+  const nlohmann::json stop_reason = seg->stop_reason;
+  const int attempt_start = seg->attempt_start_tokens;
+  lock.unlock();
+
+  out.latency_s = final.latency_s;
+  out.retries = final.retries;
+  if (aborted) {
+    out.finish = "aborted";
+  } else if (!final.ok()) {
+    out.error = final.error;
+    out.failure = final.failure;
+    return out;  // the turn stays as it was
+  } else {
+    // The last attempt's usage counts its tokens exactly; earlier attempts' come from the stream.
+    if (final.usage.completion_tokens > 0) out.tokens = attempt_start + static_cast<int>(final.usage.completion_tokens);
+    const std::string finish =
+        server_finish.empty() && !final.choices.empty() ? final.choices.front().finish_reason : server_finish;
+    out.finish = segment_finish(finish, stop_reason, limits.stop_at_think_close, before + out.text);
+  }
+  if (want_sc) {
+    out.self_certainty_approximate = true;
+    out.self_certainty_sum = sc_tokens == out.tokens ? sc_sum : std::numeric_limits<double>::quiet_NaN();
+  }
+  turn_ += append + out.text;
+  return out;
 }
 
 void OpenAIClient::cancel_pending() {

@@ -16,12 +16,13 @@
 #include <thread>
 #include <vector>
 
+#include "harness/clients/continuation.h"
 #include "harness/clients/model_client.h"
 #include "harness/clients/model_spec.h"
 
 namespace gauntlet::harness {
 
-class OpenAIClient : public ModelClient {
+class OpenAIClient : public ModelClient, public ContinuableClient {
  public:
   // Throws ConfigError when api_key_env names a variable that is not set.
   explicit OpenAIClient(const ModelSpec& config, double shrink_debounce_s = 5.0);
@@ -33,11 +34,29 @@ class OpenAIClient : public ModelClient {
   void cancel_pending() override;
   std::string last_error() const override;
 
+  // A turn continued in segments (clients/continuation.h) by the model's `continuation:` method
+  // (model_spec.h): each segment is one streamed request carrying the conversation and the whole
+  // assistant text so far. The observer runs on the caller's thread as deltas arrive (one call per
+  // stream event, with its text and the segment's token count: logprob entries, else token ids,
+  // else one per event with text; the last attempt's usage makes the final count exact). Returning
+  // false closes the stream; the segment keeps exactly the text handed to the observer. A failed
+  // attempt (the client's retry policy: 429, 5xx, timeouts, resets, a stream cut short) is retried
+  // as a continuation of everything already received, with max_tokens less the tokens received, so
+  // no text is generated or handed over twice (stop strings are the server's: one split across a
+  // retry boundary goes unseen unless the server holds partial matches back, as vLLM does).
+  // Self-certainty is approximated from top logprobs (clients/openai_self_certainty.h) when the
+  // request asks for top_logprobs (NaN without vocab_size:). The client must outlive its
+  // continuations; never call segment() from a completion callback (it runs on the client's I/O
+  // thread: segment() refuses).
+  std::unique_ptr<Continuation> open(const ChatRequest& request) override;
+
   // (seconds since start, limit) after each change of the adaptive limit.
   std::vector<std::pair<double, int>> limit_history() const;
 
+ public:
+  struct Impl;  // public for openai_client.cpp's continuation; not part of the interface
+
  private:
-  struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -465,11 +465,40 @@ void StreamAccumulator::handle_event(const std::string& data) {
     }
     if (prompt_token_ids_.empty()) parse_token_ids(find_key(j, "prompt_token_ids"), prompt_token_ids_);
     parse_usage(find_key(j, "usage"), usage_);
+    if (hook_) hook_(j);
   } catch (const MalformedResponse& e) {
     fail(fmt::format("{} in stream event: {}", e.what(), snippet(trimmed)));
   } catch (const json::exception& e) {
     fail(fmt::format("unexpected stream event ({}): {}", e.what(), snippet(trimmed)));
   }
+}
+
+std::optional<StreamDelta> stream_delta(const json& event, Endpoint endpoint) {
+  const json* choices = find_key(event, "choices");
+  if (choices == nullptr || !choices->is_array()) return std::nullopt;
+  for (std::size_t pos = 0; pos < choices->size(); ++pos) {
+    const json& ch = (*choices)[pos];
+    if (!ch.is_object() || choice_index(ch, pos) != 0) continue;
+    StreamDelta d;
+    if (endpoint == Endpoint::kChat) {
+      if (const json* delta = find_key(ch, "delta"); delta != nullptr && delta->is_object()) {
+        d.text += content_text(find_key(*delta, "content")).value_or("");
+        d.text += opt_string(*delta, "reasoning_content").value_or("");
+        d.text += opt_string(*delta, "reasoning").value_or("");
+      }
+    } else {
+      d.text += content_text(find_key(ch, "text")).value_or("");
+    }
+    d.finish_reason = opt_string(ch, "finish_reason").value_or("");
+    if (const json* sr = find_key(ch, "stop_reason")) d.stop_reason = *sr;
+    parse_logprobs(find_key(ch, "logprobs"), d.logprobs);
+    parse_token_ids(find_key(ch, "token_ids"), d.token_ids);
+    d.tokens = !d.logprobs.empty() ? static_cast<int>(d.logprobs.size())
+               : !d.token_ids.empty() ? static_cast<int>(d.token_ids.size())
+                                      : (d.text.empty() ? 0 : 1);
+    return d;
+  }
+  return std::nullopt;
 }
 
 ChatResult StreamAccumulator::finish() {

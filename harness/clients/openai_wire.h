@@ -3,6 +3,7 @@
 // and parsing of full responses and SSE streams into ChatResult. No I/O here.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -48,11 +49,27 @@ bool says_context_too_long(int http_status, const std::string& body);
 // token logprob becomes 0.0, and completions top alternatives are ordered by logprob, highest first.
 ChatResult parse_response(const std::string& body, Endpoint endpoint);
 
+// What one stream event adds to choice 0: its text (chat: delta content, reasoning_content and
+// reasoning in that order; completions: text), its token logprobs and ids, and, on the closing
+// event, finish_reason and vLLM's stop_reason (the matched stop string; null or absent otherwise).
+struct StreamDelta {
+  std::string text;
+  int tokens = 0;  // logprobs entries, else token ids, else 1 when the event carries text
+  std::vector<TokenLogprob> logprobs;
+  std::vector<std::int32_t> token_ids;
+  std::string finish_reason;
+  nlohmann::json stop_reason;
+};
+// nullopt when the event carries nothing for choice 0 (usage-only events, other choices).
+std::optional<StreamDelta> stream_delta(const nlohmann::json& event, Endpoint endpoint);
+
 // Incremental SSE parser: feed bytes as they arrive, then finish(). Handles chunk boundaries
 // anywhere (inside lines, inside UTF-8), "data: [DONE]", comments and error events.
 class StreamAccumulator {
  public:
   explicit StreamAccumulator(Endpoint endpoint);
+  // Called with every well-formed event object (not error events), in order, as it is parsed.
+  void set_event_hook(std::function<void(const nlohmann::json& event)> hook) { hook_ = std::move(hook); }
   void feed(const char* data, std::size_t size);
   bool done() const { return done_; }   // saw [DONE]
   // Returns the assembled result. Throws MalformedResponse if the stream carried an error event,
@@ -64,6 +81,7 @@ class StreamAccumulator {
   void handle_event(const std::string& data);
 
   Endpoint endpoint_;
+  std::function<void(const nlohmann::json& event)> hook_;
   std::string buffer_;
   std::string event_data_;
   bool done_ = false;

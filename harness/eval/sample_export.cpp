@@ -45,6 +45,7 @@ nlohmann::json sample_to_json(const SampleRecord& r) {
   if (!r.logprobs_json.empty()) j["logprobs"] = nlohmann::json::parse(r.logprobs_json, nullptr, false);
   if (!r.token_ids_json.empty()) j["token_ids"] = nlohmann::json::parse(r.token_ids_json, nullptr, false);
   if (!r.routing_json.empty()) j["routing"] = nlohmann::json::parse(r.routing_json, nullptr, false);
+  if (!r.budget_json.empty()) j["budget"] = nlohmann::json::parse(r.budget_json, nullptr, false);
   if (!r.details_json.empty()) j["details"] = nlohmann::json::parse(r.details_json, nullptr, false);
   return j;
 }

@@ -12,7 +12,7 @@
 #include "harness/input/config_kind.h"
 #include "harness/input/yaml_reader.h"
 #include "harness/prompts/prompt_template.h"
-#include "harness/clients/model_spec_reader.h"
+#include "harness/clients/model_variants.h"
 #include "harness/judges/grade_pattern.h"
 #include "harness/judges/judge_panel.h"
 #include "verifiers/scorer.h"
@@ -199,9 +199,11 @@ SuiteConfig load_suite(const std::filesystem::path& path) {
     r.fail(models ? models : root, "models", "expected a non-empty list of models");
   std::set<std::string> model_names;
   for (std::size_t i = 0; i < models.size(); ++i) {
-    suite.models.push_back(read_model_spec(models[i], file, fmt::format("models[{}]", i)));
-    if (!model_names.insert(suite.models.back().name).second)
-      r.fail(models[i], fmt::format("models[{}].name", i), fmt::format("duplicate model name '{}'", suite.models.back().name));
+    for (auto& model : read_model_entry(models[i], file, fmt::format("models[{}]", i))) {
+      if (!model_names.insert(model.name).second)
+        r.fail(models[i], fmt::format("models[{}].name", i), fmt::format("duplicate model name '{}'", model.name));
+      suite.models.push_back(std::move(model));
+    }
   }
   std::set<std::string> names = model_names;  // a judge's name is its cache and store name: its own
   suite.judges = read_judge_list(r, "judges", names);

@@ -120,6 +120,16 @@ RunSummary run_suite(const PreparedSuite& prepared, Store& store, const RunOptio
           w.request.sample_index = s;
           w.request.params = merge_params(model.params, task.params);
           if (w.request.params.seed) *w.request.params.seed += s;
+          // A scorer that judges from the item alone (a code task's tests) may choose among a
+          // `parallel` policy's samples; one that needs the reference may not (an oracle).
+          if (w.scorer != nullptr && w.scorer->checks_without_reference()) {
+            const verifiers::Scorer* scorer = w.scorer;
+            const nlohmann::json* row = w.fields;
+            w.request.answer_check = [scorer, row](const std::string& text) {
+              const std::string no_reference;
+              return scorer->score_item({text, no_reference, *row}).correct;
+            };
+          }
           if (model.sends_messages()) {
             if (!system_text.empty()) w.request.messages.push_back({"system", system_text});
             w.request.messages.push_back({"user", user_text});
@@ -216,6 +226,7 @@ RunSummary run_suite(const PreparedSuite& prepared, Store& store, const RunOptio
       r.logprobs_json = logprobs_to_json(c.logprobs);
       if (!c.token_ids.empty()) r.token_ids_json = nlohmann::json(c.token_ids).dump();
       if (!c.routing.is_null()) r.routing_json = c.routing.dump();
+      if (!c.budget.is_null()) r.budget_json = c.budget.dump();
     } catch (const verifiers::ScorerError& e) {
       if (options.stop_requested()) return;  // judging cut short by Ctrl-C: missing, asked again next time
       // The scorer could not judge (a judge that failed, a sandbox that cannot start): an error

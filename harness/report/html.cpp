@@ -9,15 +9,13 @@
 
 #include "harness/report/report.h"
 
+#include "harness/report/chart_parts.h"
 #include "harness/report/html_escape.h"
 
 namespace gauntlet::harness {
 
 namespace {
 
-constexpr const char* kPalette[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
-                                    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#7f7f7f"};
-constexpr std::size_t kPaletteSize = sizeof(kPalette) / sizeof(kPalette[0]);
 constexpr std::size_t kMaxLabelChars = 60;
 constexpr double kCharWidth = 7.0;  // rough width of one character at the chart font size
 
@@ -91,7 +89,7 @@ class ModelColors {
   }
   const char* operator()(const std::string& model) const {
     const auto index = static_cast<std::size_t>(std::distance(models_.begin(), models_.find(model)));
-    return kPalette[index % kPaletteSize];
+    return chart_color(index);
   }
 
  private:
@@ -250,11 +248,7 @@ std::string render_pass_at_k_chart(const std::string& task, const std::vector<co
 
   for (int i = 0; i <= 4; ++i) {
     const double v = i / 4.0;
-    const double y = y_of(v);
-    out += fmt::format("<line class=\"grid\" x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>\n", kLeft, y,
-                       kLeft + kPlotW, y);
-    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\" dominant-baseline=\"middle\">{:.2f}</text>\n",
-                       kLeft - 6.0, y, v);
+    out += svg_value_gridline(kLeft, kLeft + kPlotW, y_of(v), v);
   }
   for (int k : ks) {
     const double x = x_of(k);
@@ -263,15 +257,7 @@ std::string render_pass_at_k_chart(const std::string& task, const std::vector<co
     out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", x, kTop + kPlotH + 16.0,
                        k);
   }
-  out += fmt::format("<line class=\"axis\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\"/>\n", kLeft,
-                     kTop, kTop + kPlotH);
-  out += fmt::format("<line class=\"axis\" x1=\"{0:.1f}\" y1=\"{2:.1f}\" x2=\"{1:.1f}\" y2=\"{2:.1f}\"/>\n", kLeft,
-                     kLeft + kPlotW, kTop + kPlotH);
-  out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">k (log2 scale)</text>\n",
-                     kLeft + kPlotW / 2.0, kTop + kPlotH + 34.0);
-  out += fmt::format("<text x=\"14\" y=\"{0:.1f}\" text-anchor=\"middle\" transform=\"rotate(-90 14 {0:.1f})\">"
-                     "pass@k</text>\n",
-                     kTop + kPlotH / 2.0);
+  out += svg_axes(kLeft, kTop, kPlotW, kPlotH, "k (log2 scale)", "pass@k");
 
   for (std::size_t i = 0; i < cells.size(); ++i) {
     const CellReport& c = *cells[i];

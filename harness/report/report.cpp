@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/report/text_table.h"
 #include "harness/stats/metrics.h"
 
 namespace gauntlet::harness {
@@ -91,22 +92,6 @@ void finish_cell(CellAccumulator& acc, const ReportOptions& options) {
   }
 }
 
-// Display width of a UTF-8 string in code points (continuation bytes are not counted).
-std::size_t display_width(const std::string& s) {
-  std::size_t width = 0;
-  for (unsigned char ch : s) {
-    if ((ch & 0xC0U) != 0x80U) ++width;
-  }
-  return width;
-}
-
-std::string pad(const std::string& s, std::size_t width, bool right_align) {
-  const std::size_t w = display_width(s);
-  if (w >= width) return s;
-  const std::string fill(width - w, ' ');
-  return right_align ? fill + s : s + fill;
-}
-
 std::vector<int> union_of_ks(const std::vector<CellReport>& cells) {
   std::set<int> ks;
   for (const auto& cell : cells) {
@@ -185,31 +170,7 @@ std::string render_text(const std::vector<CellReport>& cells) {
     rows.push_back(std::move(row));
   }
 
-  std::vector<std::size_t> widths(header.size(), 0);
-  for (std::size_t i = 0; i < header.size(); ++i) widths[i] = display_width(header[i]);
-  for (const auto& row : rows) {
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], display_width(row[i]));
-  }
-
-  auto emit = [&](const std::vector<std::string>& row, std::string& out) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      if (i > 0) line += "  ";
-      line += pad(row[i], widths[i], right[i]);
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line;
-    out += '\n';
-  };
-
-  std::string out;
-  emit(header, out);
-  std::size_t total = 0;
-  for (std::size_t w : widths) total += w;
-  total += 2 * (widths.size() - 1);
-  out += std::string(total, '-');
-  out += '\n';
-  for (const auto& row : rows) emit(row, out);
+  std::string out = render_text_table(header, right, rows, true);
   std::set<std::string> methods;
   for (const auto& c : cells)
     if (!c.ci_method.empty()) methods.insert(c.ci_method);

@@ -39,6 +39,7 @@ nlohmann::json rollout_to_json(const RolloutRecord& r) {
   j["model"] = r.model;
   j["messages"] = array_or_null(r.messages_json);
   if (!r.routing_json.empty()) j["routing"] = nlohmann::json::parse(r.routing_json, nullptr, false);
+  if (!r.budget_json.empty()) j["budget"] = nlohmann::json::parse(r.budget_json, nullptr, false);
   j["reasoning"] = r.reasoning;
   j["answer_text"] = r.answer_text;
   j["finish_reason"] = r.finish_reason;

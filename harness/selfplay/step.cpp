@@ -213,6 +213,7 @@ class Step {
     if (!result.prompt_token_ids.empty()) r.prompt_ids_json = json(result.prompt_token_ids).dump();
     if (!choice.token_ids.empty()) r.response_ids_json = json(choice.token_ids).dump();
     if (!choice.routing.is_null()) r.routing_json = choice.routing.dump();
+    if (!choice.budget.is_null()) r.budget_json = choice.budget.dump();
     if (!choice.logprobs.empty()) {
       json lps = json::array();
       for (const auto& t : choice.logprobs) lps.push_back(t.logprob);

@@ -99,6 +99,13 @@ CREATE TABLE IF NOT EXISTS writer_lock(
   id INTEGER PRIMARY KEY CHECK(id = 1), pid INTEGER NOT NULL, host TEXT NOT NULL, command TEXT NOT NULL,
   started_at TEXT NOT NULL, heartbeat_at TEXT NOT NULL);
 )sql",
+    // 7: a budget policy's record of each sample, turn and self-play rollout (Choice::budget: policy,
+    // params, thinking/answer tokens, cut reason and position, ...), as JSON; '' without a policy.
+    R"sql(
+ALTER TABLE samples ADD COLUMN budget TEXT NOT NULL DEFAULT '';
+ALTER TABLE turns ADD COLUMN budget TEXT NOT NULL DEFAULT '';
+ALTER TABLE selfplay_rollouts ADD COLUMN budget TEXT NOT NULL DEFAULT '';
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion);

@@ -10,7 +10,7 @@ struct sqlite3;
 
 namespace gauntlet::harness {
 
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 class Database {
  public:

@@ -30,14 +30,15 @@ void MatchStore::put_turn(const TurnRecord& t) {
   Statement s(db_.handle(),
               fmt::format("INSERT OR REPLACE INTO turns(match_id, turn_index, ply, role, player, attempt, prompt, "
                           "raw_output, reasoning, parsed_move, legal, reason, prompt_tokens, completion_tokens, "
-                          "latency_s, error, state, created_at, routing) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-                          "COALESCE(NULLIF(?19, ''), {}),?18)",
+                          "latency_s, error, state, created_at, routing, budget) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+                          "COALESCE(NULLIF(?19, ''), {}),?18,?20)",
                           kNow),
               db_.path());
   s.bind(1, t.match_id).bind(2, t.turn_index).bind(3, t.ply).bind(4, t.role).bind(5, t.player).bind(6, t.attempt);
   s.bind(7, t.prompt).bind(8, t.raw_output).bind(9, t.reasoning).bind(10, t.parsed_move).bind(11, t.legal ? 1 : 0);
   s.bind(12, t.reason).bind(13, t.usage.prompt_tokens).bind(14, t.usage.completion_tokens).bind(15, t.latency_s);
   s.bind(16, t.error).bind(17, t.state).bind(18, t.routing_json).bind(19, t.created_at);
+  s.bind(20, t.budget_json);
   s.step();
 }
 
@@ -89,7 +90,8 @@ std::vector<TurnRecord> MatchStore::turns(const std::string& match_id) {
   std::lock_guard lock(db_.mutex());
   Statement s(db_.handle(),
               "SELECT match_id, turn_index, ply, role, player, attempt, prompt, raw_output, reasoning, parsed_move, "
-              "legal, reason, prompt_tokens, completion_tokens, latency_s, error, state, created_at, routing FROM turns "
+              "legal, reason, prompt_tokens, completion_tokens, latency_s, error, state, created_at, routing, budget "
+              "FROM turns "
               "WHERE match_id=? ORDER BY turn_index",
               db_.path());
   s.bind(1, match_id);
@@ -115,6 +117,7 @@ std::vector<TurnRecord> MatchStore::turns(const std::string& match_id) {
     t.state = s.text(16);
     t.created_at = s.text(17);
     t.routing_json = s.text(18);
+    t.budget_json = s.text(19);
     out.push_back(std::move(t));
   }
   return out;

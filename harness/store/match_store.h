@@ -48,6 +48,7 @@ struct TurnRecord {
   std::string state;       // game state before the move (FEN / JSON)
   std::string created_at;  // set by the store when empty (a merge keeps the original)
   std::string routing_json;  // engine routing summary (routing.trace on), "" otherwise
+  std::string budget_json;   // the budget policy's record (Choice::budget), "" without a policy
 };
 
 class MatchStore {

@@ -32,6 +32,7 @@ struct RolloutRecord {
   std::string response_ids_json;       // JSON int array, "" when none
   std::string response_logprobs_json;  // JSON float array (one per response token), "" when none
   std::string routing_json;            // engine routing summary (routing.trace on), "" otherwise
+  std::string budget_json;             // the budget policy's record (Choice::budget), "" without a policy
   std::int64_t prompt_tokens = 0;
   std::int64_t completion_tokens = 0;
   double latency_s = 0.0;

@@ -35,6 +35,7 @@ struct SampleRecord {
   std::string logprobs_json;      // per-token logprobs as JSON array, "" when not requested
   std::string token_ids_json;     // JSON array, "" when not returned
   std::string routing_json;       // engine routing summary (routing.trace on), "" otherwise
+  std::string budget_json;        // the budget policy's record (Choice::budget), "" without a policy
   std::string details_json;       // the scorer's details (code tests, judge grades) as JSON, "" when none
   std::string created_at;         // ISO-8601 UTC, set by the store
 };

@@ -18,7 +18,7 @@ using store_detail::Statement;
 const char* const kSampleColumns =
     "model, task, item_id, sample_index, run_id, prompt, completion, reasoning, reference, answer, score, "
     "correct, finish_reason, prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens, latency_s, "
-    "retries, cached, error, logprobs, token_ids, created_at, routing, details";
+    "retries, cached, error, logprobs, token_ids, created_at, routing, details, budget";
 
 SampleRecord read_sample(const Statement& s) {
   SampleRecord r;
@@ -42,6 +42,7 @@ SampleRecord read_sample(const Statement& s) {
   r.created_at = s.text(23);
   r.routing_json = s.text(24);
   r.details_json = s.text(25);
+  r.budget_json = s.text(26);
   return r;
 }
 
@@ -51,7 +52,7 @@ void SampleStore::put_sample(const SampleRecord& r) {
   std::lock_guard lock(db_.mutex());
   // An error-free sample is never overwritten by an errored one; anything else replaces in place.
   Statement s(db_.handle(),
-              fmt::format("INSERT INTO samples({}) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,{},?24,?26) "
+              fmt::format("INSERT INTO samples({}) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,{},?24,?26,?27) "
                           "ON CONFLICT(model, task, item_id, sample_index) DO UPDATE SET "
                           "run_id=excluded.run_id, prompt=excluded.prompt, completion=excluded.completion, "
                           "reasoning=excluded.reasoning, reference=excluded.reference, answer=excluded.answer, "
@@ -60,7 +61,8 @@ void SampleStore::put_sample(const SampleRecord& r) {
                           "reasoning_tokens=excluded.reasoning_tokens, cached_tokens=excluded.cached_tokens, "
                           "latency_s=excluded.latency_s, retries=excluded.retries, cached=excluded.cached, "
                           "error=excluded.error, logprobs=excluded.logprobs, token_ids=excluded.token_ids, "
-                          "created_at=excluded.created_at, routing=excluded.routing, details=excluded.details "
+                          "created_at=excluded.created_at, routing=excluded.routing, details=excluded.details, "
+                          "budget=excluded.budget "
                           "WHERE samples.error != '' OR excluded.error = ''",
                           kSampleColumns, r.created_at.empty() ? kNow : "?25"),
               db_.path());
@@ -71,7 +73,7 @@ void SampleStore::put_sample(const SampleRecord& r) {
   s.bind(17, r.usage.cached_tokens).bind(18, r.latency_s).bind(19, r.retries).bind(20, r.cached ? 1 : 0);
   s.bind(21, r.error).bind(22, r.logprobs_json).bind(23, r.token_ids_json).bind(24, r.routing_json);
   if (!r.created_at.empty()) s.bind(25, r.created_at);
-  s.bind(26, r.details_json);
+  s.bind(26, r.details_json).bind(27, r.budget_json);
   s.step();
 }
 

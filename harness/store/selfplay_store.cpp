@@ -21,7 +21,7 @@ const char* const kRolloutColumns =
     "run, step, task_type, role, slot, sample, group_id, task_id, model, prompt, messages_json, completion, "
     "reasoning, answer_text, finish_reason, prompt_ids, response_ids, response_logprobs, prompt_tokens, "
     "completion_tokens, latency_s, checked, format_ok, outcome, score, details_json, reward, advantage, run_id, "
-    "created_at, routing";
+    "created_at, routing, budget";
 
 RolloutRecord read_rollout(const Statement& s) {
   RolloutRecord r;
@@ -52,6 +52,7 @@ RolloutRecord read_rollout(const Statement& s) {
   r.run_id = s.integer(28);
   r.created_at = s.text(29);
   r.routing_json = s.text(30);
+  r.budget_json = s.text(31);
   return r;
 }
 
@@ -120,11 +121,11 @@ void SelfPlayStore::put_rollout(const RolloutRecord& r) {
   std::lock_guard lock(db_.mutex());
   Statement s(db_.handle(),
               fmt::format("INSERT OR REPLACE INTO selfplay_rollouts({}) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-                          "?,?,?,?,?,?,?,?,?,{},?30)",
+                          "?,?,?,?,?,?,?,?,?,{},?30,?31)",
                           kRolloutColumns, kNow),
               db_.path());
   bind_rollout(s, r);
-  s.bind(30, r.routing_json);
+  s.bind(30, r.routing_json).bind(31, r.budget_json);
   s.step();
 }
 
@@ -261,11 +262,11 @@ bool SelfPlayStore::adopt_rollout(const RolloutRecord& r) {
   std::lock_guard lock(db_.mutex());
   Statement s(db_.handle(),
               fmt::format("INSERT OR IGNORE INTO selfplay_rollouts({}) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-                          "?,?,?,?,?,?,?,?,?,?,?)",
+                          "?,?,?,?,?,?,?,?,?,?,?,?)",
                           kRolloutColumns),
               db_.path());
   bind_rollout(s, r);
-  s.bind(30, r.created_at).bind(31, r.routing_json);
+  s.bind(30, r.created_at).bind(31, r.routing_json).bind(32, r.budget_json);
   s.step();
   return sqlite3_changes(db_.handle()) > 0;
 }

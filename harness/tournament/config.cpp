@@ -1,5 +1,6 @@
 #include "harness/tournament/config.h"
 
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -10,16 +11,20 @@
 #include "harness/input/config_kind.h"
 #include "harness/input/yaml_reader.h"
 #include "harness/clients/model_spec_reader.h"
+#include "harness/clients/model_variants.h"
 #include "harness/judges/judge_config.h"
 #include "harness/judges/rubric.h"
 
 namespace gauntlet::harness {
 namespace {
 
-PlayerConfig read_player(const YAML::Node& node, const std::string& file, std::size_t index) {
+// One player, or one per variant of its model (`variants:` / `grid:`, clients/model_variants.h):
+// "<player>/<variant>", each with its own model.
+std::vector<PlayerConfig> read_player(const YAML::Node& node, const std::string& file, std::size_t index) {
   const std::string where = fmt::format("players[{}]", index);
   MapReader r(node, file, where);
   PlayerConfig p;
+  std::vector<PlayerConfig> variants;
   p.name = r.req_string("name");
   auto bot = r.opt<std::string>("bot");
   bool has_model = r.has("model");
@@ -32,12 +37,25 @@ PlayerConfig read_player(const YAML::Node& node, const std::string& file, std::s
       r.fail(r.node()["bot"], r.path("bot"), fmt::format("unknown bot '{}' (valid: random, heuristic, stockfish)", p.bot));
     p.bot_options = read_json_block(r, "options", nlohmann::json::object());
   } else {
-    p.model = read_named_model_spec(model_node, file, r.path("model"), p.name);
+    if (!model_node.IsMap()) p.model = read_named_model_spec(model_node, file, r.path("model"), p.name);  // its error
+    std::vector<std::string> names;
+    auto models = read_model_entry(model_node, file, r.path("model"), p.name, &names);
+    if (names.size() == 1 && names[0].empty()) {
+      p.model = std::move(models[0]);
+    } else {
+      for (std::size_t i = 0; i < models.size(); ++i) {
+        PlayerConfig v;
+        v.name = p.name + "/" + names[i];
+        v.model = std::move(models[i]);
+        variants.push_back(std::move(v));
+      }
+    }
     r.get("options");
     if (r.has("options")) r.fail(r.node()["options"], r.path("options"), "options are for bots; model settings go under model:");
   }
   r.finish();
-  return p;
+  if (!variants.empty()) return variants;
+  return {p};
 }
 
 // Judges and rubric of one game entry, checked against what the game needs.
@@ -88,7 +106,8 @@ bool plays(const PlayerConfig& p, const std::string& game) {
 }
 
 GameEntry read_game(const YAML::Node& node, const std::string& file, std::size_t index,
-                    const std::vector<PlayerConfig>& players, const std::vector<JudgeConfig>& judges) {
+                    const std::vector<PlayerConfig>& players, const std::vector<JudgeConfig>& judges,
+                    const std::map<std::string, std::vector<std::string>>& expanded) {
   MapReader r(node, file, fmt::format("games[{}]", index));
   GameEntry g;
   g.game = r.req_string("game");
@@ -111,6 +130,10 @@ GameEntry read_game(const YAML::Node& node, const std::string& file, std::size_t
     for (const auto& e : list) {
       if (!e.IsScalar()) r.fail(e, r.path("players"), "expected a player name");
       auto name = e.Scalar();
+      if (auto group = expanded.find(name); group != expanded.end()) {  // every variant of that player
+        g.players.insert(g.players.end(), group->second.begin(), group->second.end());
+        continue;
+      }
       auto it = std::find_if(players.begin(), players.end(), [&](const PlayerConfig& p) { return p.name == name; });
       if (it == players.end()) r.fail(e, r.path("players"), fmt::format("no player named '{}'", name));
       if (!plays(*it, g.game))
@@ -164,18 +187,27 @@ TournamentConfig load_tournament(const std::filesystem::path& path) {
   if (!players || !players.IsSequence() || players.size() < 2)
     r.fail(players ? players : root, "players", "expected a list of at least two players");
   std::set<std::string> names;
+  std::map<std::string, std::vector<std::string>> expanded;  // a player with variants -> their names
   for (std::size_t i = 0; i < players.size(); ++i) {
-    t.players.push_back(read_player(players[i], file, i));
-    if (!names.insert(t.players.back().name).second)
-      r.fail(players[i], fmt::format("players[{}].name", i), fmt::format("duplicate player name '{}'", t.players.back().name));
+    auto read = read_player(players[i], file, i);
+    const bool has_variants = read.size() > 1 || read[0].name != players[i]["name"].as<std::string>();
+    for (auto& p : read) {
+      if (!names.insert(p.name).second)
+        r.fail(players[i], fmt::format("players[{}].name", i), fmt::format("duplicate player name '{}'", p.name));
+      if (has_variants) expanded[players[i]["name"].as<std::string>()].push_back(p.name);
+      t.players.push_back(std::move(p));
+    }
   }
+  for (const auto& [base, variants] : expanded)
+    if (names.count(base))
+      r.fail(players, "players", fmt::format("'{}' names both a player and a player with variants", base));
   t.judges = read_judge_list(r, "judges", names);
   auto game_list = r.get("games");
   if (!game_list || !game_list.IsSequence() || game_list.size() == 0)
     r.fail(game_list ? game_list : root, "games", "expected a non-empty list of games");
   std::set<std::string> game_names;
   for (std::size_t i = 0; i < game_list.size(); ++i) {
-    t.games.push_back(read_game(game_list[i], file, i, t.players, t.judges));
+    t.games.push_back(read_game(game_list[i], file, i, t.players, t.judges, expanded));
     if (!game_names.insert(t.games.back().name).second)
       r.fail(game_list[i], fmt::format("games[{}].name", i),
              fmt::format("two games are named '{}'; give one a `name:`", t.games.back().name));

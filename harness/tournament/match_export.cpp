@@ -35,6 +35,7 @@ nlohmann::json turn_to_json(const TurnRecord& t) {
   j["state"] = json_or_text(t.state);
   j["created_at"] = t.created_at;
   if (!t.routing_json.empty()) j["routing"] = json_or_text(t.routing_json);
+  if (!t.budget_json.empty()) j["budget"] = json_or_text(t.budget_json);
   return j;
 }
 

@@ -186,6 +186,7 @@ std::optional<MatchRecord> MatchRunner::play(const ScheduledMatch& match, std::v
         turn.raw_output = result.choices.front().text;
         turn.reasoning = result.choices.front().reasoning;
         if (!result.choices.front().routing.is_null()) turn.routing_json = result.choices.front().routing.dump();
+        if (!result.choices.front().budget.is_null()) turn.budget_json = result.choices.front().budget.dump();
         if (result.latency_s > rules_.move_timeout_s) {
           reason = fmt::format("the answer took {:.0f} s, over the {:.0f} s move time limit", result.latency_s,
                                rules_.move_timeout_s);

@@ -188,3 +188,68 @@ TEST(SamplerTest, TopPOnALargeVocabularyMatchesABruteForceNucleus) {
 }
 
 }  // namespace
+
+namespace {
+
+using namespace gauntlet::engine;
+
+// -1/V · Σ_j log(V · p_j) by hand for p = softmax(logits).
+double hand_self_certainty(const std::vector<double>& p) {
+  const double v = static_cast<double>(p.size());
+  double s = 0;
+  for (double x : p) s += std::log(v * x);
+  return -s / v;
+}
+
+TEST(SamplerSelfCertaintyTest, OnlyWhenAskedAndEqualToAHandComputation) {
+  const std::vector<double> probs = {0.7, 0.1, 0.1, 0.1};
+  const std::vector<float> logits = logits_of(probs);
+  EXPECT_TRUE(std::isnan(Sampler({.temperature = 0}).sample(logits).self_certainty));
+  Sampler s({.temperature = 0, .self_certainty = true});
+  // log(2.8) + 3 log(0.4) = -1.71925...; / -4
+  EXPECT_NEAR(s.sample(logits).self_certainty, 0.4298132, 1e-6);
+  EXPECT_NEAR(s.sample(logits).self_certainty, hand_self_certainty(probs), 1e-6);
+  // Shifting every logit changes nothing; a uniform distribution has self-certainty 0.
+  std::vector<float> shifted = logits;
+  for (float& l : shifted) l += 37.5f;
+  EXPECT_NEAR(s.sample(shifted).self_certainty, hand_self_certainty(probs), 2e-5);
+  EXPECT_NEAR(s.sample(std::vector<float>(50, 1.25f)).self_certainty, 0.0, 1e-9);
+}
+
+TEST(SamplerSelfCertaintyTest, UsesTheModelsDistributionNotTheSamplingOne) {
+  const std::vector<double> probs = {0.5, 0.25, 0.125, 0.0625, 0.0625};
+  const std::vector<float> logits = logits_of(probs);
+  const double want = hand_self_certainty(probs);
+  for (SamplingParams p : {SamplingParams{.temperature = 0.3, .top_k = 2, .seed = 3},
+                           SamplingParams{.temperature = 1.7, .top_p = 0.5, .seed = 4},
+                           SamplingParams{.temperature = 1.0, .min_p = 0.3, .seed = 5}}) {
+    p.self_certainty = true;
+    Sampler s(p);
+    for (int i = 0; i < 20; ++i) EXPECT_NEAR(s.sample(logits).self_certainty, want, 1e-6);
+  }
+}
+
+TEST(SamplerSelfCertaintyTest, PaddingAndBannedIdsAreOutsideTheDistribution) {
+  const std::vector<double> probs = {0.6, 0.3, 0.1};
+  std::vector<float> logits = logits_of(probs);
+  logits.push_back(9.0f);  // padding (choose_from = 3 below)
+  Sampler s({.temperature = 0, .self_certainty = true});
+  EXPECT_NEAR(s.sample(logits, 3).self_certainty, hand_self_certainty(probs), 1e-6);
+  std::vector<float> banned = logits_of(probs);
+  banned.insert(banned.begin() + 1, -INFINITY);
+  EXPECT_NEAR(s.sample(banned).self_certainty, hand_self_certainty(probs), 1e-6);
+}
+
+TEST(SamplerSelfCertaintyTest, DoesNotChangeTheTokens) {
+  const std::vector<float> logits = logits_of({0.4, 0.3, 0.2, 0.1});
+  Sampler plain({.temperature = 1.0, .top_p = 0.9, .seed = 11});
+  Sampler with({.temperature = 1.0, .top_p = 0.9, .seed = 11, .self_certainty = true});
+  for (int i = 0; i < 100; ++i) {
+    const auto a = plain.sample(logits);
+    const auto b = with.sample(logits);
+    ASSERT_EQ(a.id, b.id);
+    ASSERT_EQ(a.logprob, b.logprob);
+  }
+}
+
+}  // namespace

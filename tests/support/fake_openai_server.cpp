@@ -198,6 +198,10 @@ struct PromptInfo {
   std::string text;         // where the expression is looked for
   std::string key;          // text + "#seed=<seed>"
   std::size_t words = 0;    // prompt_tokens
+  // A continuation: the assistant turn so far, which the model continues (chat: the final assistant
+  // message under continue_final_message; completions: the prompt after the last assistant_marker).
+  bool continuing = false;
+  std::string assistant;
 };
 
 std::optional<PromptInfo> extract_prompt(const json& body, bool chat) {
@@ -214,6 +218,13 @@ std::optional<PromptInfo> extract_prompt(const json& body, bool chat) {
       const auto role = message.find("role");
       if (role != message.end() && *role == "user") info.text = text;
     }
+    const auto cfm = body.find("continue_final_message");
+    if (cfm != body.end() && cfm->is_boolean() && cfm->get<bool>()) {
+      const auto& last = messages->back();
+      const auto content = last.find("content");
+      info.continuing = true;
+      info.assistant = content == last.end() ? std::string() : message_text(*content);
+    }
   } else {
     const auto prompt = body.find("prompt");
     if (prompt == body.end()) return std::nullopt;
@@ -227,6 +238,7 @@ std::optional<PromptInfo> extract_prompt(const json& body, bool chat) {
     info.words = count_words(info.text);
   }
   info.key = info.text;
+  if (chat && info.continuing) info.key += "#assistant=" + info.assistant;
   const auto seed = body.find("seed");
   if (seed != body.end() && !seed->is_null()) {
     info.key += "#seed=" + (seed->is_string() ? seed->get<std::string>() : seed->dump());
@@ -259,7 +271,7 @@ void validate(const FakeServerOptions& o) {
   if (!(o.fault_rate >= 0.0 && o.fault_rate <= 1.0)) fail("fault_rate must be within 0..1");
   if (!(o.wrong_rate >= 0.0 && o.wrong_rate <= 1.0)) fail("wrong_rate must be within 0..1");
   if (o.fault_attempts < 0) fail("fault_attempts must be >= 0");
-  if (o.stall_ms < 0 || o.latency_ms < 0 || o.retry_after_s < 0) fail("durations must be >= 0");
+  if (o.stall_ms < 0 || o.latency_ms < 0 || o.retry_after_s < 0 || o.stream_event_delay_ms < 0) fail("durations must be >= 0");
   if (o.max_concurrent < 0) fail("max_concurrent must be >= 0");
   for (const auto& f : o.faults) {
     if (std::find(kAllFaults.begin(), kAllFaults.end(), f) == kAllFaults.end() &&
@@ -289,6 +301,8 @@ struct RequestContext {
   bool token_ids = false;
   int n = 1;
   std::optional<long long> max_tokens;
+  std::vector<std::string> stop;  // the body's stop strings (applied when options.apply_stop)
+  bool stop_reason = false;       // options.report_stop_reason
   std::string model = kDefaultModel;
   std::string id;
   long long created = 0;
@@ -323,6 +337,12 @@ RequestContext make_context(const json& body, bool chat, PromptInfo prompt, std:
     ctx.logprobs = flag("logprobs");
   }
   ctx.token_ids = flag("return_token_ids");
+  if (const auto stop = body.find("stop"); stop != body.end()) {
+    if (stop->is_string() && !stop->get<std::string>().empty()) ctx.stop.push_back(stop->get<std::string>());
+    if (stop->is_array())
+      for (const auto& s : *stop)
+        if (s.is_string() && !s.get<std::string>().empty()) ctx.stop.push_back(s.get<std::string>());
+  }
   ctx.n = static_cast<int>(std::clamp(integer("n").value_or(1), 1LL, 16LL));
   ctx.max_tokens = integer("max_completion_tokens");
   if (!ctx.max_tokens) ctx.max_tokens = integer("max_tokens");
@@ -343,6 +363,7 @@ struct Generation {
   std::vector<std::string> pieces;     // content tokens (after truncation)
   std::vector<std::string> reasoning_pieces;
   std::string finish_reason = "stop";
+  json stop_reason = nullptr;          // the stop string that ended it (vLLM's stop_reason), else null
   long long prompt_tokens = 0;
   long long completion_tokens = 0;
   long long reasoning_tokens = 0;
@@ -357,6 +378,32 @@ std::optional<ScriptedReply> book_reply(const std::vector<FakeServerOptions::Boo
     return ScriptedReply{"", rule.answers[salted_hash(prompt.key, "book") % rule.answers.size()]};
   }
   return std::nullopt;
+}
+
+// Whether the last <think> of an assistant text is still open (no </think> after it).
+bool think_open(std::string_view text) {
+  const std::size_t open = text.rfind("<think>");
+  if (open == std::string_view::npos) return false;
+  const std::size_t close = text.rfind("</think>");
+  return close == std::string_view::npos || close < open;
+}
+
+// The longest j such that `text` ends with the first j characters of `target`.
+std::size_t overlap(std::string_view text, std::string_view target) {
+  for (std::size_t j = std::min(text.size(), target.size()); j > 0; --j)
+    if (text.substr(text.size() - j) == target.substr(0, j)) return j;
+  return 0;
+}
+
+// What the model writes after the assistant turn so far (`so_far`): the rest of its full reply when
+// so_far is a prefix of it; otherwise, with thinking closed (or never opened), the answer, and with
+// thinking open, the thinking again, its close and the answer; in both cases minus whatever so_far
+// already ends with. So a continuation from so_far + a prefix of the reply gives the rest of the reply.
+std::string continue_turn(const std::string& thinking, const std::string& answer, const std::string& so_far) {
+  const std::string full = thinking.empty() ? answer : "<think>\n" + thinking + "\n</think>\n\n" + answer;
+  if (so_far.size() <= full.size() && full.compare(0, so_far.size(), so_far) == 0) return full.substr(so_far.size());
+  const std::string target = think_open(so_far) ? "\n" + thinking + "\n</think>\n\n" + answer : answer;
+  return target.substr(overlap(so_far, target));
 }
 
 Generation generate(const RequestContext& ctx, ReasoningStyle style, const FakeServerOptions& o) {
@@ -379,7 +426,9 @@ Generation generate(const RequestContext& ctx, ReasoningStyle style, const FakeS
   }
   const long long thinking_words = static_cast<long long>(count_words(thinking));
   long long reasoning_in_content = 0;  // thinking words inside the content (tags style)
-  if (thinking.empty() || style == ReasoningStyle::kNone) {
+  if (ctx.prompt.continuing) {
+    g.content = continue_turn(thinking, answer, ctx.prompt.assistant);  // raw text, thinking in tags
+  } else if (thinking.empty() || style == ReasoningStyle::kNone) {
     g.content = answer;
   } else if (style == ReasoningStyle::kTags) {
     g.content = "<think>\n" + thinking + "\n</think>\n\n" + answer;
@@ -394,6 +443,33 @@ Generation generate(const RequestContext& ctx, ReasoningStyle style, const FakeS
     g.content = answer;  // the completions endpoint has no reasoning field
   }
   g.pieces = split_pieces(g.content);
+  if (o.apply_stop && !ctx.stop.empty()) {
+    // Token by token: max_tokens first, then the earliest stop string in the text so far; the text
+    // ends before it, the token holding it is consumed.
+    std::string text;
+    for (std::size_t i = 0; i < g.pieces.size(); ++i) {
+      if (ctx.max_tokens && static_cast<long long>(i) >= *ctx.max_tokens) break;
+      const std::size_t start = text.size();
+      text += g.pieces[i];
+      std::size_t best = std::string::npos;
+      std::string which;
+      for (const auto& stop : ctx.stop) {
+        const std::size_t at = text.find(stop);
+        if (at < best) {
+          best = at;
+          which = stop;
+        }
+      }
+      if (best == std::string::npos) continue;
+      g.pieces[i] = best > start ? text.substr(start, best - start) : std::string();
+      g.pieces.resize(i + 1);
+      g.content = join(g.pieces);
+      g.stop_reason = which;
+      if (style == ReasoningStyle::kTags && !ctx.prompt.continuing)
+        reasoning_in_content = std::clamp(static_cast<long long>(i) - 1, 0LL, reasoning_in_content);
+      break;
+    }
+  }
   if (ctx.max_tokens && static_cast<long long>(g.pieces.size()) > *ctx.max_tokens) {
     g.pieces.resize(static_cast<std::size_t>(*ctx.max_tokens));
     g.content = join(g.pieces);
@@ -477,6 +553,7 @@ std::string render_response(const RequestContext& ctx, const Generation& g) {
       choice["logprobs"] = ctx.logprobs ? legacy_logprobs(g.pieces, ctx.top_logprobs, 0) : json(nullptr);
     }
     choice["finish_reason"] = g.finish_reason;
+    if (ctx.stop_reason) choice["stop_reason"] = g.stop_reason;
     if (ctx.token_ids) choice["token_ids"] = token_ids_of(g.pieces);
     choices.push_back(std::move(choice));
   }
@@ -529,11 +606,10 @@ std::vector<std::string> render_stream(const RequestContext& ctx, const Generati
       add(std::move(choice));
       offset += p.size();
     }
-    if (ctx.chat) {
-      add({{"index", i}, {"delta", json::object()}, {"logprobs", nullptr}, {"finish_reason", g.finish_reason}});
-    } else {
-      add({{"index", i}, {"text", ""}, {"logprobs", nullptr}, {"finish_reason", g.finish_reason}});
-    }
+    json last = ctx.chat ? json{{"index", i}, {"delta", json::object()}, {"logprobs", nullptr}, {"finish_reason", g.finish_reason}}
+                         : json{{"index", i}, {"text", ""}, {"logprobs", nullptr}, {"finish_reason", g.finish_reason}};
+    if (ctx.stop_reason) last["stop_reason"] = g.stop_reason;
+    add(std::move(last));
   }
   if (ctx.include_usage) {
     events.push_back(dump({{"id", ctx.id},
@@ -606,6 +682,15 @@ class ServerState {
     return fault;
   }
 
+  void log_request(const json& body) {
+    std::lock_guard lock(mu_);
+    bodies_.push_back(body);
+  }
+  json bodies() const {
+    std::lock_guard lock(mu_);
+    return bodies_;
+  }
+
   void count_completed(const std::string& key) {
     std::lock_guard lock(mu_);
     ++completed_;
@@ -637,6 +722,7 @@ class ServerState {
     for (const auto& f : kAllFaults) by_fault_[f] = 0;
     by_fault_["none"] = 0;
     by_prompt_.clear();
+    bodies_ = json::array();
     max_in_flight_ = in_flight_.load();
   }
 
@@ -652,6 +738,7 @@ class ServerState {
   long long bad_requests_ = 0;
   std::map<std::string, long long> by_fault_;
   std::map<std::string, PromptStats> by_prompt_;
+  json bodies_ = json::array();
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -742,7 +829,30 @@ class Session : public std::enable_shared_from_this<Session> {
                                   : "'prompt' must be a string or an array of strings",
                              "invalid_request_error", nullptr));
     }
+    const auto& opts = state_->options();
+    if (chat && prompt->continuing) {
+      // vLLM's contract: the final message is the assistant's, and no generation prompt follows it.
+      const auto agp = body.find("add_generation_prompt");
+      std::string problem;
+      if (agp == body.end() || !agp->is_boolean() || agp->get<bool>())
+        problem = "continue_final_message needs add_generation_prompt: false";
+      else if (body["messages"].back().value("role", "") != "assistant")
+        problem = "continue_final_message needs the last message to be the assistant's";
+      if (!problem.empty()) {
+        state_->count_bad_request();
+        return send(http::status::bad_request, error_body(problem, "invalid_request_error", nullptr));
+      }
+    }
+    if (!chat && !opts.assistant_marker.empty()) {
+      const std::size_t at = prompt->text.rfind(opts.assistant_marker);
+      if (at != std::string::npos && at + opts.assistant_marker.size() < prompt->text.size()) {
+        prompt->continuing = true;
+        prompt->assistant = prompt->text.substr(at + opts.assistant_marker.size());
+      }
+    }
+    state_->log_request(body);
     ctx_ = make_context(body, chat, std::move(*prompt), state_->next_serial());
+    ctx_.stop_reason = opts.report_stop_reason;
     const std::string fault = state_->admit(ctx_.prompt.key, in_flight_now, ctx_.stream);
     const auto& options = state_->options();
     if (fault == "concurrency") {
@@ -857,7 +967,12 @@ class Session : public std::enable_shared_from_this<Session> {
     net::async_write(socket_, net::buffer(writes_[next_write_]),
                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
                        if (ec) return self->close_socket();
-                       if (++self->next_write_ < self->writes_.size()) return self->write_next();
+                       if (++self->next_write_ < self->writes_.size()) {
+                         const int delay = self->state_->options().stream_event_delay_ms;
+                         // The header goes out at once; each event after the first waits.
+                         if (delay > 0 && self->next_write_ > 1) return self->after(delay, [self] { self->write_next(); });
+                         return self->write_next();
+                       }
                        self->writes_.clear();
                        if (self->stream_cut_) return self->close_socket();
                        self->after_response(ec);
@@ -1048,6 +1163,8 @@ std::string FakeOpenAIServer::base_url() const { return fmt::format("http://127.
 const FakeServerOptions& FakeOpenAIServer::options() const { return impl_->options; }
 
 nlohmann::json FakeOpenAIServer::stats() const { return impl_->state->stats(); }
+
+nlohmann::json FakeOpenAIServer::request_bodies() const { return impl_->state->bodies(); }
 
 void FakeOpenAIServer::reset_stats() { impl_->state->reset(); }
 

@@ -62,6 +62,23 @@ struct FakeServerOptions {
   };
   std::vector<BookRule> book = {};
 
+  // Continuations (the budget policies' HTTP paths). A chat request with continue_final_message: true
+  // (and add_generation_prompt: false, else 400; the last message must be the assistant's) continues
+  // that message; a completions prompt continues the text after the last `assistant_marker` when
+  // the marker is set and text follows it. The continued turn is raw text (thinking in <think> tags,
+  // whatever reasoning_style says): the rest of the full reply when the turn so far is a prefix of it;
+  // else, thinking closed (or never opened), the answer; thinking open, the thinking again, "</think>"
+  // and the answer; minus what the turn already ends with. So a continuation from a turn plus a prefix
+  // of what it got gives the rest. Chat continuations add "#assistant=<turn>" to the prompt key.
+  std::string assistant_marker = "";
+  // Stop strings: applied token by token when set (the text ends before the first match, the token
+  // holding it is consumed, finish_reason "stop"); otherwise the body's "stop" is ignored.
+  bool apply_stop = false;
+  // Each choice carries vLLM's "stop_reason": the stop string that ended it, or null.
+  bool report_stop_reason = false;
+  // A stream waits this long between events (so a client can abort mid-stream).
+  int stream_event_delay_ms = 0;
+
   // 0: unlimited. Otherwise a completion request arriving while this many are already being
   // processed gets a 429 with Retry-After (counted in by_fault["429"]).
   int max_concurrent = 0;
@@ -92,7 +109,9 @@ class FakeOpenAIServer {
   //  "none":n}, "completed":n, "by_prompt":{"<key>":{"requests":n,"completed":n}},
   //  "max_in_flight":n, "in_flight":n, "bad_requests":n}
   nlohmann::json stats() const;
-  void reset_stats();  // same as POST /reset-stats
+  void reset_stats();  // same as POST /reset-stats (also clears request_bodies())
+  // The JSON bodies of the completion requests received (both endpoints), in arrival order.
+  nlohmann::json request_bodies() const;
 
  private:
   struct Impl;

@@ -59,6 +59,12 @@ int main(int argc, char** argv) {
   app.add_option("--max-concurrent", options.max_concurrent, "429 above this many in flight (0: unlimited)")
       ->check(CLI::NonNegativeNumber);
   std::string book;
+  app.add_option("--assistant-marker", options.assistant_marker,
+                 "Completions: the prompt after the last occurrence is an assistant turn to continue");
+  app.add_flag("--apply-stop", options.apply_stop, "Honour the body's stop strings");
+  app.add_flag("--report-stop-reason", options.report_stop_reason, "Send vLLM's stop_reason with each choice");
+  app.add_option("--stream-event-delay-ms", options.stream_event_delay_ms, "Pause between stream events")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--book", book, "Answer book (JSON): prompts containing a rule's strings get one of its answers");
   CLI11_PARSE(app, argc, argv);
   options.port = static_cast<std::uint16_t>(port);

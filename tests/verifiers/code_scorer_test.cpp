@@ -231,5 +231,12 @@ TEST(CodeScorerOptions, AreCheckedWhenMade) {
   EXPECT_THROW(make_scorer("code", {{"seed", "1"}}), ScorerConfigError);
 }
 
+// Only a scorer that never reads the reference may choose among samples (budgets' parallel `verifier`).
+TEST(CodeScorerOptions, JudgesWithoutTheReferenceUnlikeTheMathScorer) {
+  EXPECT_TRUE(make_scorer("code", {})->checks_without_reference());
+  EXPECT_FALSE(make_scorer("math", {})->checks_without_reference());
+  EXPECT_FALSE(make_scorer("exact", {})->checks_without_reference());
+}
+
 }  // namespace
 }  // namespace gauntlet::verifiers

@@ -1,11 +1,12 @@
 // Scheduler: continuous batching gives every request exactly what Engine::generate gives it alone
 // (batch invariance: 16 mixed requests with different prompt lengths, sampling, routing controls,
 // stop strings and max_tokens, under several batch sizes); chunked prefill and prefix-cache hits
-// change nothing; n samples prefill once and equal n separate requests; streaming text adds up to
+// change nothing (self-certainty included); n samples prefill once and equal n separate requests; streaming text adds up to
 // the result; cancellation, admission limits and refusals; every KV block is free at the end.
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cmath>
 #include <future>
 #include <map>
 #include <set>
@@ -51,6 +52,7 @@ class SchedulerTest : public ::testing::Test {
       if (i % 4 == 2) r.sampling.top_p = 0.9;
       if (i % 4 == 3) r.sampling.min_p = 0.05;
       r.sampling.top_logprobs = i % 3;
+      r.sampling.self_certainty = i % 2 == 1;
       r.ignore_eos = i % 2 == 0;
       if (i % 5 == 0) {
         RoutingControls c;
@@ -80,6 +82,10 @@ class SchedulerTest : public ::testing::Test {
     for (std::size_t i = 0; i < a.tokens.size(); ++i) {
       ASSERT_EQ(a.tokens[i].id, b.tokens[i].id) << "token " << i;
       ASSERT_EQ(a.tokens[i].logprob, b.tokens[i].logprob) << "token " << i;
+      ASSERT_EQ(std::isnan(a.tokens[i].self_certainty), std::isnan(b.tokens[i].self_certainty));
+      if (!std::isnan(a.tokens[i].self_certainty)) {
+        ASSERT_EQ(a.tokens[i].self_certainty, b.tokens[i].self_certainty) << "token " << i;
+      }
       ASSERT_EQ(a.tokens[i].top.size(), b.tokens[i].top.size());
       for (std::size_t k = 0; k < a.tokens[i].top.size(); ++k) {
         EXPECT_EQ(a.tokens[i].top[k].id, b.tokens[i].top[k].id);

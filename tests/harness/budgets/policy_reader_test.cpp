@@ -66,10 +66,10 @@ TEST(BudgetPolicyReader, BadInputNamesTheKey) {
   EXPECT_NE(e.find("suite.yaml:"), std::string::npos) << e;
 }
 
-TEST(BudgetPolicyReader, OtherProvidersAreRefusedUntilTheHttpPathsExist) {
+TEST(BudgetPolicyReader, TheToyProviderIsRefused) {
   auto e = error_of(kToy + "budget: nothinking\n");
   EXPECT_NE(e.find("models[0].budget"), std::string::npos) << e;
-  EXPECT_NE(e.find("engine provider"), std::string::npos) << e;
+  EXPECT_NE(e.find("engine or openai provider"), std::string::npos) << e;
   EXPECT_EQ(read(kToy + "budget: none\n").budget.kind, BudgetKind::kNone);
 }
 

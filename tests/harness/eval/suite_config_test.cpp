@@ -479,6 +479,41 @@ TEST_F(SuiteConfigTest, DuplicateModelNames) {
   EXPECT_CONTAINS(msg, "duplicate model name 'toy'");
 }
 
+TEST_F(SuiteConfigTest, VariantsExpandIntoModels) {
+  auto p = write("suite.yaml",
+                 "models:\n"
+                 "  - name: a\n"
+                 "    provider: toy\n"
+                 "    grid: {budget: [none]}\n"
+                 "  - name: b\n"
+                 "    provider: toy\n"
+                 "    variants: [{name: x}, {name: y}]\n" +
+                     std::string(kBasicTask));
+  auto suite = load_suite(p);
+  ASSERT_EQ(suite.models.size(), 3u);
+  EXPECT_EQ(suite.models[0].name, "a/none");
+  EXPECT_EQ(suite.models[1].name, "b/x");
+  EXPECT_EQ(suite.models[2].name, "b/y");
+  // A variant's name is a model name like any other: used twice is an error.
+  auto msg = error_of(
+      "models:\n"
+      "  - name: b/x\n"
+      "    provider: toy\n"
+      "  - name: b\n"  // 4
+      "    provider: toy\n"
+      "    variants: [{name: x}]\n" +
+      std::string(kBasicTask));
+  EXPECT_CONTAINS(msg, where(4, "models[1].name"));
+  EXPECT_CONTAINS(msg, "duplicate model name 'b/x'");
+  msg = error_of(
+      "models:\n"
+      "  - name: b\n"
+      "    provider: toy\n"
+      "    variants: [{name: x, provider: openai}]\n" +  // 4
+      std::string(kBasicTask));
+  EXPECT_CONTAINS(msg, where(4, "models[0].variants[0].provider"));
+}
+
 TEST_F(SuiteConfigTest, DuplicateTaskNames) {
   auto msg = error_of(std::string(kToyModel) + kBasicTask +
                       "  - name: add\n"  // 8

@@ -445,6 +445,7 @@ TEST_F(SuiteRunnerTest, RequestsCarryMergedParamsAndPerSampleSeeds) {
     EXPECT_EQ(r.params.seed, std::optional<std::int64_t>(100 + r.sample_index));
     ASSERT_EQ(r.messages.size(), 1u);
     EXPECT_EQ(r.messages[0].content, "Q What is 10 + 0?");
+    EXPECT_FALSE(r.answer_check);  // a math scorer needs the reference: never a selector (an oracle)
   }
   EXPECT_EQ(indexes, (std::set<int>{0, 1, 2}));
 }

@@ -57,7 +57,7 @@ TEST(StoreSelfPlay, VersionTwoFilesAreMigratedKeepingTheirData) {
   ASSERT_EQ(sqlite3_exec(db,
                          "DROP TABLE selfplay_runs; DROP TABLE selfplay_buffer; DROP TABLE selfplay_rollouts; "
                          "DROP TABLE selfplay_steps; ALTER TABLE samples DROP COLUMN routing; ALTER TABLE samples DROP COLUMN details; "
-                         "ALTER TABLE turns DROP COLUMN routing; PRAGMA user_version=2;",
+                         "ALTER TABLE turns DROP COLUMN routing; ALTER TABLE samples DROP COLUMN budget; ALTER TABLE turns DROP COLUMN budget; PRAGMA user_version=2;",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
@@ -69,6 +69,19 @@ TEST(StoreSelfPlay, VersionTwoFilesAreMigratedKeepingTheirData) {
   store.put_rollout(traced);
   ASSERT_EQ(store.rollouts("run", 0).size(), 1u);
   EXPECT_EQ(store.rollouts("run", 0)[0].routing_json, traced.routing_json);  // engine routing aggregates
+  auto budgeted = rollout(0, "deduction", "solve", 0, 1);
+  budgeted.budget_json = R"({"policy":"budget","cut_reason":"none"})";
+  store.put_rollout(budgeted);
+  store.adopt_rollout([&] {
+    auto adopted = rollout(0, "deduction", "solve", 0, 2);
+    adopted.budget_json = R"({"policy":"nothinking"})";
+    return adopted;
+  }());
+  const auto rows = store.rollouts("run", 0);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].budget_json, "");
+  EXPECT_EQ(rows[1].budget_json, budgeted.budget_json);
+  EXPECT_EQ(rows[2].budget_json, R"({"policy":"nothinking"})");
 }
 
 TEST(StoreSelfPlay, RunFingerprintGuardsResume) {

@@ -157,7 +157,7 @@ TEST(StoreSchema, Version3FileGainsRoutingColumnsAndKeepsData) {
   exec_raw(db,
            "ALTER TABLE samples DROP COLUMN routing; ALTER TABLE turns DROP COLUMN routing; "
            "ALTER TABLE selfplay_rollouts DROP COLUMN routing; ALTER TABLE samples DROP COLUMN details; "
-           "PRAGMA user_version=3");
+           "ALTER TABLE samples DROP COLUMN budget; ALTER TABLE turns DROP COLUMN budget; ALTER TABLE selfplay_rollouts DROP COLUMN budget; PRAGMA user_version=3");
   {
     Store store(db);
     EXPECT_EQ(store.schema_version(), kSchemaVersion);
@@ -180,7 +180,7 @@ TEST(StoreSchema, Version4FileGainsTheDetailsColumnAndKeepsData) {
     Store store(db);
     store.put_sample(make_sample("m", "t", "1", 0));
   }
-  exec_raw(db, "ALTER TABLE samples DROP COLUMN details; PRAGMA user_version=4");
+  exec_raw(db, "ALTER TABLE samples DROP COLUMN details; ALTER TABLE samples DROP COLUMN budget; ALTER TABLE turns DROP COLUMN budget; ALTER TABLE selfplay_rollouts DROP COLUMN budget; PRAGMA user_version=4");
   {
     Store store(db);
     EXPECT_EQ(store.schema_version(), kSchemaVersion);
@@ -194,6 +194,38 @@ TEST(StoreSchema, Version4FileGainsTheDetailsColumnAndKeepsData) {
   const auto samples = again.samples();
   ASSERT_EQ(samples.size(), 2u);
   EXPECT_EQ(samples[1].details_json, R"({"tests_passed":3,"tests_total":5})");
+}
+
+TEST(StoreSchema, Version6FileGainsBudgetColumnsAndKeepsData) {
+  ScratchDir dir("store");
+  const auto db = dir / "run.db";
+  {
+    Store store(db);
+    store.put_sample(make_sample("m", "t", "1", 0));
+  }
+  exec_raw(db, "ALTER TABLE samples DROP COLUMN budget; ALTER TABLE turns DROP COLUMN budget; ALTER TABLE selfplay_rollouts DROP COLUMN budget; PRAGMA user_version=6");
+  const std::string record = R"({"policy":"budget","thinking_tokens":12,"cut_reason":"cap","cut_position":12})";
+  {
+    Store store(db);
+    EXPECT_EQ(store.schema_version(), kSchemaVersion);
+    ASSERT_EQ(store.samples().size(), 1u);
+    EXPECT_EQ(store.samples()[0].budget_json, "");
+    auto budgeted = make_sample("m", "t", "2", 0);
+    budgeted.budget_json = record;
+    store.put_sample(budgeted);
+    TurnRecord turn;
+    turn.match_id = "m1";
+    turn.budget_json = record;
+    store.put_turn(turn);
+  }
+  Store again(db);
+  const auto samples = again.samples();
+  ASSERT_EQ(samples.size(), 2u);
+  EXPECT_EQ(samples[0].budget_json, "");
+  EXPECT_EQ(samples[1].budget_json, record);
+  const auto turns = again.turns("m1");
+  ASSERT_EQ(turns.size(), 1u);
+  EXPECT_EQ(turns[0].budget_json, record);
 }
 
 TEST(StoreSchema, NewerSchemaIsRefused) {

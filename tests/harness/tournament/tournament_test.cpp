@@ -97,6 +97,28 @@ TEST(TournamentConfig, ValidatesPlayersGamesAndRules) {
   EXPECT_EQ(ok.player("m").model->name, "m");
 }
 
+TEST(TournamentConfig, AModelPlayerWithVariantsIsOnePlayerPerVariant) {
+  TempDir dir;
+  const std::string players = "players:\n  - {name: a, bot: random}\n  - {name: b, bot: heuristic}\n"
+                              "  - name: m\n    model:\n      provider: toy\n"
+                              "      variants: [{name: x}, {name: y}]\n";
+  auto ok = load_tournament(write_config(dir, players + "games:\n  - game: liars_dice\n  - game: chess\n"
+                                                        "    players: [a, m]\n"));
+  ASSERT_EQ(ok.players.size(), 4u);
+  EXPECT_EQ(ok.games[0].players, (std::vector<std::string>{"a", "b", "m/x", "m/y"}));
+  EXPECT_EQ(ok.games[1].players, (std::vector<std::string>{"a", "m/x", "m/y"}));  // `m` names its variants
+  ASSERT_TRUE(ok.player("m/y").model.has_value());
+  EXPECT_EQ(ok.player("m/y").model->name, "m/y");
+  expect_config_error(dir, players + "  - {name: m/x, bot: random}\ngames:\n  - game: liars_dice\n",
+                      "duplicate player name 'm/x'");
+  expect_config_error(dir, players + "  - {name: m, bot: random}\ngames:\n  - game: liars_dice\n",
+                      "'m' names both a player and a player with variants");
+  expect_config_error(dir,
+                      "players:\n  - {name: a, bot: random}\n  - name: m\n    model:\n      provider: toy\n"
+                      "      variants: [{name: x, path: model}]\ngames:\n  - game: liars_dice\n",
+                      "t.yaml:6: players[1].model.variants[0].path");
+}
+
 TEST(TournamentConfig, JudgesAndRubricsAreValidated) {
   TempDir dir;
   auto expect_error = [&](const std::string& yaml, const std::string& needle) { expect_config_error(dir, yaml, needle); };

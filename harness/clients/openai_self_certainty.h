@@ -1,0 +1,20 @@
+#pragma once
+// Self-certainty over HTTP, approximated from a token's top logprobs (budgets.md §1.3:
+// SC = -1/V * sum_j log(V * p_j) per token). The server shows only the k most likely tokens (and the
+// sampled one); the mass they leave, r = 1 - sum_k p, is taken as spread evenly over the V - k
+// tokens not shown. The engine computes the exact value from the full distribution; the lead folds
+// this into harness/budgets/self_certainty.h when both exist.
+#include <cstdint>
+
+#include "harness/clients/chat.h"
+
+namespace gauntlet::harness {
+
+// One token's approximate self-certainty:
+//   -log V - (1/V) * ( sum_{shown j} logprob_j + (V - k) * log(r / (V - k)) )
+// over the distinct tokens shown (the top alternatives plus the sampled token when it is not among
+// them), k of them. r is clamped below at 2^-52 (the shown mass rounds to 1: the rest is below what
+// a double can tell). NaN when vocab_size <= 0 (unknown), when nothing is shown, or when k > V.
+double approximate_self_certainty(const TokenLogprob& token, std::int64_t vocab_size);
+
+}  // namespace gauntlet::harness
