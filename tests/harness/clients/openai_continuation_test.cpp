@@ -293,7 +293,9 @@ TEST_P(Continuations, NothinkingAndEmptyThinkSendTheRightBodies) {
     EXPECT_EQ(body.at("chat_template_kwargs"), json({{"custom", 1}, {"enable_thinking", false}}));
     EXPECT_FALSE(body.contains("continue_final_message"));
   }
-  EXPECT_TRUE(got.choices.at(0).budget.is_null());  // no prefix: no continuation method involved
+  // The policy's record, but no prefix: no continuation method involved.
+  EXPECT_EQ(got.choices.at(0).budget["policy"], "empty_think");
+  EXPECT_FALSE(got.choices.at(0).budget.contains("method"));
 
   // A streamed model sends the same prefill, streamed.
   server.reset_stats();
