@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -819,4 +820,28 @@ TEST(TaskFingerprint, ExcludesSamplesLimitPassAtKAndDatasetLocation) {
 }
 
 }  // namespace
+}  // namespace gauntlet::harness
+
+namespace gauntlet::harness {
+
+// examples/budgets.yaml (issue 15's study): one entry expands into every policy, each its own player.
+TEST(BudgetsExample, ExpandsIntoOnePlayerPerPolicy) {
+  const SuiteConfig s = load_suite(std::string(GAUNTLET_SOURCE_DIR) + "/examples/budgets.yaml");
+  std::vector<std::string> names, policies;
+  std::set<std::string> fingerprints;
+  for (const auto& m : s.models) {
+    names.push_back(m.name);
+    policies.push_back(m.budget.name());
+    fingerprints.insert(m.fingerprint_json().dump());
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"testbed/thinking", "testbed/nothinking", "testbed/budget-32",
+                                             "testbed/budget-96", "testbed/budget-192", "testbed/budget-384",
+                                             "testbed/extend", "testbed/trimr", "testbed/parallel-4x192"}));
+  EXPECT_EQ(policies, (std::vector<std::string>{"none", "nothinking", "budget", "budget", "budget", "budget",
+                                                "budget", "trimr", "parallel"}));
+  EXPECT_EQ(fingerprints.size(), s.models.size());
+  ASSERT_EQ(s.tasks.size(), 1u);
+  EXPECT_EQ(s.tasks[0].limit, 100);
+}
+
 }  // namespace gauntlet::harness
