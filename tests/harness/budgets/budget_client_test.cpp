@@ -9,18 +9,16 @@
 #include "harness/budgets/budget_client.h"
 #include "harness/clients/client_factory.h"
 #include "harness/clients/model_spec_reader.h"
+#include "testbed_spec.h"
 
 namespace {
 
 using namespace gauntlet::harness;
 namespace engine = gauntlet::engine;
 
-const std::string kModel = std::string(GAUNTLET_SOURCE_DIR) + "/benchmarks/testbed/model";
+const std::string& kModel = gauntlet::testing::kTestbedModel;
 
-ModelSpec spec(const std::string& budget) {
-  std::string yaml = "name: testbed\nprovider: engine\nthreads: 2\npath: " + kModel + "\n" + budget;
-  return read_model_spec(YAML::Load(yaml), "suite.yaml", "models[0]");
-}
+ModelSpec spec(const std::string& budget) { return gauntlet::testing::testbed_spec(budget); }
 
 ChatRequest request(const std::string& question, double temperature, int seed) {
   ChatRequest r;
