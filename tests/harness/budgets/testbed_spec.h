@@ -1,11 +1,13 @@
 #pragma once
 // The testbed model (benchmarks/testbed/model) as an engine model entry with a `budget:` block,
-// read as a suite's models[0] would be: for the budget policy tests on the in-tree engine.
+// read as a suite's models[0] would be: for the budget policy tests on the in-tree engine and the
+// `budget:` reader tests.
 #include <string>
 
 #include <yaml-cpp/yaml.h>
 
 #include "harness/clients/model_spec_reader.h"
+#include "harness/errors/errors.h"
 
 namespace gauntlet::testing {
 
@@ -17,5 +19,23 @@ inline harness::ModelSpec testbed_spec(const std::string& budget) {
       YAML::Load("name: testbed\nprovider: engine\nthreads: 2\npath: " + kTestbedModel + "\n" + budget), "suite.yaml",
       "models[0]");
 }
+
+// A model entry in YAML, read as a suite's models[0] (file "suite.yaml").
+inline harness::ModelSpec read_entry(const std::string& yaml) {
+  return harness::read_model_spec(YAML::Load(yaml), "suite.yaml", "models[0]");
+}
+
+// The ConfigError message reading `yaml` gives, or "(no error)".
+inline std::string entry_error(const std::string& yaml) {
+  try {
+    read_entry(yaml);
+  } catch (const harness::ConfigError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+// The head of an engine entry on the testbed (name m); append a `budget:` line.
+inline const std::string kTestbedEntry = "name: m\nprovider: engine\npath: " + kTestbedModel + "\n";
 
 }  // namespace gauntlet::testing

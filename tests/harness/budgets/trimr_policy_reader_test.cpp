@@ -7,27 +7,19 @@
 #include "harness/budgets/trimr_policy.h"
 #include "harness/clients/model_spec_reader.h"
 #include "harness/errors/errors.h"
+#include "testbed_spec.h"
 
 namespace {
 
 using namespace gauntlet::harness;
 
-ModelSpec read(const std::string& yaml) { return read_model_spec(YAML::Load(yaml), "suite.yaml", "models[0]"); }
+using gauntlet::testing::entry_error;
+using gauntlet::testing::read_entry;
 
-std::string error_of(const std::string& yaml) {
-  try {
-    read(yaml);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
-const std::string kEngine = std::string("name: m\nprovider: engine\npath: ") + GAUNTLET_SOURCE_DIR +
-                            "/benchmarks/testbed/model\n";
+const std::string& kEngine = gauntlet::testing::kTestbedEntry;
 
 TEST(TrimRPolicyReader, Defaults) {
-  const auto b = read(kEngine + "budget: {policy: trimr, thinking_tokens: 300}\n").budget;
+  const auto b = read_entry(kEngine + "budget: {policy: trimr, thinking_tokens: 300}\n").budget;
   ASSERT_EQ(b.kind, BudgetKind::kTrimR);
   const TrimRPolicy& t = *b.trimr;
   EXPECT_EQ(t.rules.thinking_tokens, 300);
@@ -45,7 +37,7 @@ TEST(TrimRPolicyReader, Defaults) {
 }
 
 TEST(TrimRPolicyReader, EveryKey) {
-  const auto b = read(kEngine +
+  const auto b = read_entry(kEngine +
                       "budget:\n"
                       "  policy: trimr\n"
                       "  thinking_tokens: 500\n"
@@ -90,9 +82,9 @@ TEST(TrimRPolicyReader, EveryKey) {
   EXPECT_EQ(t.answer_tokens, 40);
   EXPECT_EQ(b.fingerprint_json()["verifier"]["model"]["provider"], "toy");
 
-  const auto m = read(kEngine + "budget: {policy: trimr, thinking_tokens: 5, verifier: {kind: model, model: {provider: toy}}}\n");
+  const auto m = read_entry(kEngine + "budget: {policy: trimr, thinking_tokens: 5, verifier: {kind: model, model: {provider: toy}}}\n");
   EXPECT_TRUE(m.budget.trimr->async);  // the model verifier is async unless told otherwise
-  const auto off = read(kEngine + "budget: {policy: trimr, thinking_tokens: 5, repetition: false, "
+  const auto off = read_entry(kEngine + "budget: {policy: trimr, thinking_tokens: 5, repetition: false, "
                                   "verifier: {kind: extract, pattern: \"r([0-9]+)\", last_number: false}}\n");
   EXPECT_FALSE(off.budget.trimr->rules.repetition.enabled);
   EXPECT_EQ(off.budget.trimr->extract.pattern, "r([0-9]+)");
@@ -101,7 +93,7 @@ TEST(TrimRPolicyReader, EveryKey) {
 
 TEST(TrimRPolicyReader, FingerprintsFollowTheParameters) {
   const std::string base = kEngine + "budget: {policy: trimr, thinking_tokens: 300";
-  const auto f = [&](const std::string& more) { return read(base + more + "}\n").fingerprint_json(); };
+  const auto f = [&](const std::string& more) { return read_entry(base + more + "}\n").fingerprint_json(); };
   const auto plain = f("");
   EXPECT_EQ(plain, f(""));
   for (const std::string more : {", m: 3", ", r_thres: 0.4", ", n_thres: 5", ", repetition: false", ", markers: [Wait]",
@@ -116,28 +108,28 @@ TEST(TrimRPolicyReader, BadInputNamesTheKey) {
     EXPECT_NE(e.find(key), std::string::npos) << e;
     EXPECT_NE(e.find(what), std::string::npos) << e;
   };
-  expect(error_of(kEngine + "budget: trimr\n"), "models[0].budget", "thinking_tokens");
-  expect(error_of(kEngine + "budget: {policy: trimr}\n"), "models[0].budget.thinking_tokens", "missing");
-  expect(error_of(kEngine + "budget: {policy: trimr, thinking_tokens: 0}\n"), "thinking_tokens", "at least 1");
-  expect(error_of(t + ", m: 0}\n"), "models[0].budget.m", "at least 1");
-  expect(error_of(t + ", verifier: oracle}\n"), "models[0].budget.verifier", "unknown verifier");
-  expect(error_of(t + ", verifier: model}\n"), "models[0].budget.verifier", "model:");
-  expect(error_of(t + ", verifier: {kind: model}}\n"), "models[0].budget.verifier.model", "missing");
-  expect(error_of(t + ", verifier: {kind: extract, pattern: \"(\"}}\n"), "verifier.pattern", "does not compile");
-  expect(error_of(t + ", verifier: {kind: extract, model: {provider: toy}}}\n"), "verifier.model", "unknown key");
-  expect(error_of(t + ", verifier: {kind: model, model: {provider: toy}, p1_prompt: \"no slot\"}}\n"),
+  expect(entry_error(kEngine + "budget: trimr\n"), "models[0].budget", "thinking_tokens");
+  expect(entry_error(kEngine + "budget: {policy: trimr}\n"), "models[0].budget.thinking_tokens", "missing");
+  expect(entry_error(kEngine + "budget: {policy: trimr, thinking_tokens: 0}\n"), "thinking_tokens", "at least 1");
+  expect(entry_error(t + ", m: 0}\n"), "models[0].budget.m", "at least 1");
+  expect(entry_error(t + ", verifier: oracle}\n"), "models[0].budget.verifier", "unknown verifier");
+  expect(entry_error(t + ", verifier: model}\n"), "models[0].budget.verifier", "model:");
+  expect(entry_error(t + ", verifier: {kind: model}}\n"), "models[0].budget.verifier.model", "missing");
+  expect(entry_error(t + ", verifier: {kind: extract, pattern: \"(\"}}\n"), "verifier.pattern", "does not compile");
+  expect(entry_error(t + ", verifier: {kind: extract, model: {provider: toy}}}\n"), "verifier.model", "unknown key");
+  expect(entry_error(t + ", verifier: {kind: model, model: {provider: toy}, p1_prompt: \"no slot\"}}\n"),
          "verifier.p1_prompt", "{thought}");
-  expect(error_of(t + ", verifier: {kind: model, model: {provider: nope}}}\n"), "verifier.model.provider", "nope");
-  expect(error_of(t + ", last_sentences: 5}\n"), "last_sentences", "model verifier");
-  expect(error_of(t + ", markers: [Wait, \"\"]}\n"), "markers[1]", "non-empty");
-  expect(error_of(t + ", repetition: {min_repeats: 1}}\n"), "repetition.min_repeats", "at least 2");
-  expect(error_of(t + ", repetition: sometimes}\n"), "budget.repetition", "expected true, false");
-  expect(error_of(t + ", close: \"\"}\n"), "budget.close", "empty");
-  expect(error_of(t + ", prefill: x}\n"), "budget.prefill", "unknown key");
+  expect(entry_error(t + ", verifier: {kind: model, model: {provider: nope}}}\n"), "verifier.model.provider", "nope");
+  expect(entry_error(t + ", last_sentences: 5}\n"), "last_sentences", "model verifier");
+  expect(entry_error(t + ", markers: [Wait, \"\"]}\n"), "markers[1]", "non-empty");
+  expect(entry_error(t + ", repetition: {min_repeats: 1}}\n"), "repetition.min_repeats", "at least 2");
+  expect(entry_error(t + ", repetition: sometimes}\n"), "budget.repetition", "expected true, false");
+  expect(entry_error(t + ", close: \"\"}\n"), "budget.close", "empty");
+  expect(entry_error(t + ", prefill: x}\n"), "budget.prefill", "unknown key");
 }
 
 TEST(ParallelPolicyReader, DefaultsKeysAndErrors) {
-  auto b = read(kEngine + "budget: parallel\n").budget;
+  auto b = read_entry(kEngine + "budget: parallel\n").budget;
   ASSERT_EQ(b.kind, BudgetKind::kParallel);
   EXPECT_EQ(b.parallel->n, 4);
   EXPECT_EQ(b.parallel->of.kind, BudgetKind::kNone);
@@ -145,7 +137,7 @@ TEST(ParallelPolicyReader, DefaultsKeysAndErrors) {
   EXPECT_EQ(b.parallel->fallback, SelectMethod::kBorda);
   EXPECT_EQ(b.fingerprint_json()["of"]["policy"], "none");
 
-  b = read(kEngine + "budget: {policy: parallel, n: 8, of: {policy: trimr, thinking_tokens: 50}, select: majority, "
+  b = read_entry(kEngine + "budget: {policy: parallel, n: 8, of: {policy: trimr, thinking_tokens: 50}, select: majority, "
                      "fallback: self_certainty, borda_p: 2, answer_pattern: \"= ([0-9]+)\", last_number: false}\n")
           .budget;
   EXPECT_EQ(b.parallel->n, 8);
@@ -157,18 +149,18 @@ TEST(ParallelPolicyReader, DefaultsKeysAndErrors) {
   EXPECT_EQ(b.parallel->answer.pattern, "= ([0-9]+)");
   EXPECT_EQ(b.fingerprint_json()["of"]["policy"], "trimr");
   EXPECT_EQ(b.fingerprint_json()["n"], 8);
-  EXPECT_EQ(read(kEngine + "budget: {policy: parallel, of: nothinking}\n").budget.parallel->of.kind,
+  EXPECT_EQ(read_entry(kEngine + "budget: {policy: parallel, of: nothinking}\n").budget.parallel->of.kind,
             BudgetKind::kNoThinking);
 
-  auto e = error_of(kEngine + "budget: {policy: parallel, n: 0}\n");
+  auto e = entry_error(kEngine + "budget: {policy: parallel, n: 0}\n");
   EXPECT_NE(e.find("models[0].budget.n"), std::string::npos) << e;
-  e = error_of(kEngine + "budget: {policy: parallel, of: parallel}\n");
+  e = entry_error(kEngine + "budget: {policy: parallel, of: parallel}\n");
   EXPECT_NE(e.find("models[0].budget.of"), std::string::npos) << e;
-  e = error_of(kEngine + "budget: {policy: parallel, select: best}\n");
+  e = entry_error(kEngine + "budget: {policy: parallel, select: best}\n");
   EXPECT_NE(e.find("unknown selection 'best'"), std::string::npos) << e;
-  e = error_of(kEngine + "budget: {policy: parallel, fallback: verifier}\n");
+  e = entry_error(kEngine + "budget: {policy: parallel, fallback: verifier}\n");
   EXPECT_NE(e.find("models[0].budget.fallback"), std::string::npos) << e;
-  e = error_of(kEngine + "budget: {policy: parallel, of: {policy: trimr}}\n");
+  e = entry_error(kEngine + "budget: {policy: parallel, of: {policy: trimr}}\n");
   EXPECT_NE(e.find("models[0].budget.of.thinking_tokens"), std::string::npos) << e;
 }
 
