@@ -2,8 +2,9 @@
 // Self-certainty over HTTP, approximated from a token's top logprobs (budgets.md §1.3:
 // SC = -1/V * sum_j log(V * p_j) per token). The server shows only the k most likely tokens (and the
 // sampled one); the mass they leave, r = 1 - sum_k p, is taken as spread evenly over the V - k
-// tokens not shown. The engine computes the exact value from the full distribution; the lead folds
-// this into harness/budgets/self_certainty.h when both exist.
+// tokens not shown. The exact per-token value, from the full distribution, is the engine's
+// (engine/sampler.h) and harness/budgets/self_certainty.h's; this one stays with the provider that
+// needs it (clients/ never includes budgets/).
 #include <cstdint>
 
 #include "harness/clients/chat.h"
