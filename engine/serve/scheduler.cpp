@@ -62,6 +62,7 @@ struct Scheduler::Sequence {
 struct Scheduler::Held {
   std::unique_ptr<PagedSequence> kv;  // null while a segment runs (the group has it) or when nothing was prefilled
   std::vector<int> ids;               // every token of the turn: prompt, committed samples, appended ids
+  int kv_rows = 0;                    // leading rows of kv that hold ids (fewer than kv's size after rewind())
   int reserved = 0;                   // blocks counted in reserved_ for it between segments
   bool running = false;               // a segment runs on it
 };
@@ -73,6 +74,7 @@ struct Scheduler::Group {
   std::vector<int> prompt;             // resumed: every id of the turn
   ContinuationId handle = 0;           // resumed: the held sequence it continues
   int carried = 0;                     // resumed: blocks still reserved for the held sequence
+  int kv_rows = 0;                     // resumed: rows of prompt_kv that still hold the turn's ids
   bool admitted = false;
   std::optional<SampledToken> held_token;
   std::optional<RoutingPlan> own_plan;
@@ -210,7 +212,7 @@ Scheduler::RequestId Scheduler::resume(ContinuationId handle, std::vector<int> a
     if (it == held_.end()) throw std::invalid_argument("continuation " + std::to_string(handle) + " is not held (unknown or released)");
     Held& h = *it->second;
     if (h.running) throw std::invalid_argument("continuation " + std::to_string(handle) + " is still running a segment");
-    if (appended_ids.empty() && h.kv && h.kv->size() >= static_cast<int>(h.ids.size()))
+    if (appended_ids.empty() && h.kv && h.kv_rows >= static_cast<int>(h.ids.size()))
       throw std::invalid_argument("continuation " + std::to_string(handle) +
                                   " ended on a held token, its KV holds every id: append at least one id");
     g->prompt = h.ids;
@@ -227,6 +229,7 @@ Scheduler::RequestId Scheduler::resume(ContinuationId handle, std::vector<int> a
     g->need = static_cast<int>(need);
     g->handle = handle;
     g->carried = h.reserved;
+    g->kv_rows = h.kv ? h.kv_rows : 0;
     h.reserved = 0;
     h.running = true;
     g->prompt_kv = std::move(h.kv);  // a pointer handed over; the blocks are only touched on the scheduler's thread
@@ -236,6 +239,22 @@ Scheduler::RequestId Scheduler::resume(ContinuationId handle, std::vector<int> a
   }
   wake_.notify_all();
   return id;
+}
+
+void Scheduler::rewind(ContinuationId handle, int tokens) {
+  std::lock_guard lock(mutex_);
+  auto it = held_.find(handle);
+  if (it == held_.end()) throw std::invalid_argument("continuation " + std::to_string(handle) + " is not held (unknown or released)");
+  Held& h = *it->second;
+  if (h.running) throw std::invalid_argument("continuation " + std::to_string(handle) + " is still running a segment");
+  const int size = static_cast<int>(h.ids.size());
+  if (tokens < 0 || tokens >= size)
+    throw std::invalid_argument("cannot rewind " + std::to_string(tokens) + " of the " + std::to_string(size) +
+                                " ids of continuation " + std::to_string(handle) + " (at least one must stay)");
+  if (tokens == 0) return;
+  h.ids.resize(static_cast<std::size_t>(size - tokens));
+  // The last kept id is computed again: its logits choose the next token.
+  h.kv_rows = std::min(h.kv_rows, size - tokens - 1);
 }
 
 void Scheduler::release(ContinuationId handle) {
@@ -376,6 +395,7 @@ void Scheduler::admit() {
     const int len = static_cast<int>(g.prompt.size());
     if (g.handle != 0) {  // resumed: prefill what the held KV lacks; no prefix cache (decoded positions)
       if (!g.prompt_kv) g.prompt_kv = std::make_unique<PagedSequence>(pool_);
+      if (g.prompt_kv->size() > g.kv_rows) g.prompt_kv->resize(g.kv_rows);  // rewound: rows past the kept ids go
       g.prefilled = g.prompt_kv->size();
       g.results.resize(1);
       running_.push_back(std::move(waiting_.front()));
@@ -488,6 +508,22 @@ void Scheduler::start_samples(Group& g, const std::vector<float>& logits) {
   for (auto& s : g.seqs) advance(g, s, s.sampler->sample(logits, choose_from_));
 }
 
+namespace {
+
+// The longest tail of `text` that is a proper prefix of a stop string: what may not be streamed yet.
+std::size_t stop_prefix_tail(std::string_view text, const std::vector<std::string>& stops) {
+  std::size_t longest = 0;
+  for (const auto& stop : stops)
+    for (std::size_t k = std::min(stop.size() - (stop.empty() ? 0 : 1), text.size()); k > longest; --k)
+      if (text.compare(text.size() - k, k, stop, 0, k) == 0) {
+        longest = k;
+        break;
+      }
+  return longest;
+}
+
+}  // namespace
+
 bool Scheduler::advance(Group& g, Sequence& s, const SampledToken& token) {
   ++generated_tokens_;
   GenerationResult& result = g.results[sz(s.index)];
@@ -508,7 +544,8 @@ bool Scheduler::advance(Group& g, Sequence& s, const SampledToken& token) {
   if (over) s.state->finish();
   if (g.callbacks.on_token) {
     std::size_t ready = result.text.size();
-    if (!over && g.longest_stop > 0) ready = ready >= g.longest_stop - 1 ? ready - (g.longest_stop - 1) : 0;
+    // Held back: only a tail that could still grow into a stop string (it would be cut from the text).
+    if (!over && g.longest_stop > 0) ready -= stop_prefix_tail(result.text, g.request.generation.stop_strings);
     ready = std::max(ready, s.streamed);
     const std::string_view text(result.text.data() + s.streamed, ready - s.streamed);
     s.streamed = ready;
@@ -643,6 +680,7 @@ void Scheduler::keep_turn(Group& g, ServeOutcome& outcome, std::unique_ptr<Paged
   h->ids = g.prompt;
   for (const auto& t : outcome.results[0].tokens) h->ids.push_back(t.id);
   h->kv = std::move(kv);
+  h->kv_rows = h->kv ? h->kv->size() : 0;
   h->reserved = h->kv ? static_cast<int>(h->kv->blocks().size()) : 0;
   h->running = false;
   reserved_ += h->reserved;

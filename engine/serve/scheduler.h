@@ -130,6 +130,13 @@ class Scheduler {
   // max_tokens < 1, a turn the pool could never hold, or nothing to feed (no id appended after a
   // segment that ended on a held token); RequestError / ContextOverflow as submit().
   RequestId resume(ContinuationId handle, std::vector<int> appended_ids, ServeRequest next, ServeCallbacks callbacks);
+  // Drops the last `tokens` ids of a held turn (generated or appended; at least one id stays), so
+  // the next resume() continues from what remains, as a plain request whose prompt is the kept ids
+  // (plus the appended ones) would: the KV is rolled back to the kept ids when that segment is
+  // admitted (the last kept id is computed again, so resume() may append nothing); blocks past
+  // them go back, a shared block is copied before it is written. Throws std::invalid_argument for
+  // an unknown, released or running handle, or tokens < 0 or >= the turn's length.
+  void rewind(ContinuationId handle, int tokens);
   // Frees a held sequence (its blocks go back at the next step; a running segment ends as it would
   // and is then freed). Throws std::invalid_argument for an unknown or already released handle.
   void release(ContinuationId handle);

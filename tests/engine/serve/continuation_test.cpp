@@ -2,7 +2,9 @@
 // gives the tokens of a plain request whose prompt is the turn's ids concatenated (prompt, the
 // segments' committed ids, the appended ids), greedy and sampled; a held sequence inside a busy
 // batch gives bit-identical tokens to one alone; a hold_before id ends a segment without entering
-// the turn; cancel() keeps the turn held; release frees every block; misuse errors cleanly.
+// the turn; cancel() keeps the turn held; rewind() drops the turn's last ids (the next segment
+// equals a plain request from the kept ids, the prompt's shared blocks stay intact); release frees
+// every block; misuse errors cleanly.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -266,6 +268,83 @@ TEST_F(ContinuationTest, CancelEndsASegmentAndKeepsTheTurnHeld) {
   EXPECT_EQ(s.stats().kv_blocks_used, 0);
   EXPECT_EQ(s.stats().kv_blocks_reserved, 0);
   EXPECT_THROW(s.release(o1.continuation), std::invalid_argument);
+}
+
+// rewind(): the next segment equals a plain request from the kept ids (plus the appended ones):
+// back into generated ids, back into the prompt (whose full blocks the prefix cache shares: they
+// are copied before being written, so a later request with the same prompt still hits them and
+// gets the plain tokens), and with nothing appended (the last kept id is computed again).
+TEST_F(ContinuationTest, RewindContinuesAsAPlainRequestFromTheKeptIds) {
+  for (double temperature : {0.0, 0.9}) {
+    SCOPED_TRACE("temperature " + std::to_string(temperature));
+    Scheduler s(*engine_, small_chunks());
+    const std::vector<int> prompt = prompt_ids(9);
+    GenerationRequest g1 = gen(10, temperature, 7);
+    g1.prompt_ids = prompt;
+    auto o1 = submit(s, held(g1));
+    ASSERT_TRUE(o1.error.empty()) << o1.error;
+    const ContinuationId h = o1.continuation;
+    std::vector<int> turn = cat(prompt, o1.results[0].token_ids());
+
+    auto check = [&](int drop, const std::vector<int>& appended, int max_tokens, std::uint64_t seed) {
+      s.rewind(h, drop);
+      turn.resize(turn.size() - static_cast<std::size_t>(drop));
+      GenerationRequest g = gen(max_tokens, temperature, seed);
+      const auto before = s.stats().prefill_tokens;
+      auto o = resume(s, h, appended, held(g));
+      ASSERT_TRUE(o.error.empty()) << o.error;
+      EXPECT_EQ(o.continuation, h);
+      EXPECT_EQ(s.stats().prefill_tokens - before, static_cast<std::int64_t>(appended.size()) + 1)
+          << "the last kept id and the appended ids are prefilled, nothing before";
+      turn = cat(turn, appended);
+      EXPECT_EQ(o.results[0].prompt_ids, turn);
+      const auto p = plain(turn, g);
+      ASSERT_EQ(o.results[0].token_ids(), p.token_ids());
+      for (std::size_t i = 0; i < p.tokens.size(); ++i)
+        EXPECT_NEAR(o.results[0].tokens[i].logprob, p.tokens[i].logprob, 1e-4) << "token " << i;
+      turn = cat(turn, o.results[0].token_ids());
+    };
+    {
+      SCOPED_TRACE("into the generated ids");
+      check(4, engine_->tokenizer().encode(" Wait"), 6, 11);
+    }
+    {
+      SCOPED_TRACE("nothing appended");
+      check(2, {}, 5, 12);
+    }
+    {
+      SCOPED_TRACE("into the prompt's shared blocks");
+      const int into_prompt = static_cast<int>(turn.size() - prompt.size()) + 6;
+      check(into_prompt, engine_->tokenizer().encode("\n</think>\n\n"), 6, 13);
+    }
+    // The prompt's published blocks were copied, not overwritten: the same prompt hits them and
+    // gives the plain tokens.
+    const auto hits = s.stats().prefix_hit_blocks;
+    GenerationRequest again = gen(6, temperature, 7);
+    again.prompt_ids = prompt;
+    auto o = submit(s, {again, 1});
+    EXPECT_GT(s.stats().prefix_hit_blocks, hits) << "the prompt's blocks are still in the prefix cache";
+    EXPECT_EQ(o.results[0].token_ids(), plain(prompt, again).token_ids());
+
+    EXPECT_THROW(s.rewind(h, static_cast<int>(turn.size())), std::invalid_argument) << "one id must stay";
+    EXPECT_THROW(s.rewind(h, -1), std::invalid_argument);
+    EXPECT_THROW(s.rewind(12345, 1), std::invalid_argument);
+    // A running segment (held at its first token until checked) cannot be rewound.
+    std::promise<ServeOutcome> done;
+    std::promise<void> checked;
+    std::shared_future<void> go = checked.get_future().share();
+    s.resume(h, {1, 2}, held(gen(5, temperature, 1)),
+             {[go](int, const SampledToken&, std::string_view) { go.wait(); },
+              [&](ServeOutcome x) { done.set_value(std::move(x)); }});
+    EXPECT_THROW(s.rewind(h, 1), std::invalid_argument) << "a running segment";
+    checked.set_value();
+    done.get_future().get();
+    s.release(h);
+    s.drain();
+    EXPECT_EQ(s.stats().held_sequences, 0);
+    EXPECT_EQ(s.stats().kv_blocks_used, 0);
+    EXPECT_EQ(s.stats().kv_blocks_reserved, 0);
+  }
 }
 
 TEST_F(ContinuationTest, MisuseErrorsCleanly) {

@@ -248,6 +248,28 @@ TEST_F(SchedulerTest, StreamedTextAddsUpToTheResultStopStringsHeldBack) {
   }
 }
 
+// Only a tail that could still become a stop string is held back: with stop strings that never
+// begin anywhere in the text, each token's streamed text is exactly what it is without them.
+TEST_F(SchedulerTest, StreamingHoldsBackOnlyWhatCouldStartAStopString) {
+  GenerationRequest r = mixed_requests()[10];
+  r.max_tokens = 30;
+  r.stop_strings.clear();
+  auto chunks = [&](const std::vector<std::string>& stops) {
+    GenerationRequest g = r;
+    g.stop_strings = stops;
+    Scheduler s(*engine_, {});
+    std::vector<std::string> out;
+    std::promise<ServeOutcome> done;
+    s.submit({g, 1}, {[&](int, const SampledToken&, std::string_view text) { out.emplace_back(text); },
+                      [&](ServeOutcome o) { done.set_value(std::move(o)); }});
+    done.get_future().get();
+    return out;
+  };
+  const auto plain = chunks({});
+  ASSERT_EQ(plain.size(), 30u);
+  EXPECT_EQ(chunks({"\x01never", "\x02</nor this>"}), plain);
+}
+
 TEST_F(SchedulerTest, CancellingARunningRequestFreesItsBlocks) {
   GenerationRequest r = mixed_requests()[2];
   r.max_tokens = 100000;
