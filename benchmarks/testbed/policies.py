@@ -7,8 +7,9 @@ testbed gives each of them something to act on:
 - s1 extension: where the model writes `</think>`, "Wait" replaces it and the model continues (K times).
 - TrimR with an extract verifier: the thinking text is split into thoughts where a reflection marker
   starts a line ("Wait"); a regex pulls the answer out of each thought; after M = 2 consecutive thoughts
-  with equal answers the thinking is cut when the next marker appears (its tokens counted), closed
-  with `\\n</think>\\n\\n`, and the model answers.
+  with equal answers the thinking is cut at the end of that thought, as the engine's `trimr` policy
+  cuts it (`cut_at: boundary`): the tokens decoded after it (the newline and the next marker) are
+  dropped, `\\n</think>\\n\\n` is appended, and the model answers.
 
 Thinking tokens are the tokens from `<think>` to the last one before `</think>` (or before the cut plus
 what the policy generated); the injected close and the answer are not thinking tokens.
@@ -46,8 +47,9 @@ def thoughts(tok, thinking_ids):
 
 
 def trimr_cut(tok, thinking_ids, m=2):
-    """The number of thinking tokens TrimR (extract verifier, M equal answers) lets through: the
-    boundary token of the thought after the M-th consecutive equal answer included; None = no cut."""
+    """The number of thinking tokens TrimR (extract verifier, M equal answers) keeps: the thought that
+    completed the run of M consecutive equal answers, its trailing newline tokens excluded (the
+    engine rewinds to there); None = no cut."""
     ts = thoughts(tok, thinking_ids)
     run, last = 0, None
     for j, (_start, end, text) in enumerate(ts):
@@ -58,7 +60,9 @@ def trimr_cut(tok, thinking_ids, m=2):
         run = run + 1 if answer == last else 1
         last = answer
         if run >= m and j + 1 < len(ts):
-            return end + 1  # the verdict comes when the next thought's marker token is decoded
+            while end > 0 and tok.decode(thinking_ids[end - 1:end]).strip() == "":
+                end -= 1
+            return end
     return None
 
 

@@ -30,7 +30,8 @@ BudgetClient::BudgetClient(std::unique_ptr<ModelClient> inner, BudgetPolicy poli
   }
   if (policy_.kind != BudgetKind::kBudget && policy_.kind != BudgetKind::kTrimR) return;
   const int threads = std::max(1, inner_->stats().concurrency_limit);
-  for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
+  for (int i = 0; i < threads; ++i) cancelled_.emplace_back(false);
+  for (int i = 0; i < threads; ++i) workers_.emplace_back([this, i] { work(cancelled_[static_cast<std::size_t>(i)]); });
 }
 
 BudgetClient::~BudgetClient() {
@@ -95,7 +96,7 @@ void BudgetClient::submit_async(ChatRequest request, Callback done) {
   });
 }
 
-void BudgetClient::work() {
+void BudgetClient::work(std::atomic<bool>& cancelled) {
   for (;;) {
     Job job;
     {
@@ -105,16 +106,17 @@ void BudgetClient::work() {
       job = std::move(queue_.front());
       queue_.pop_front();
       ++active_;
+      cancelled = false;  // a cancel_pending() before this job does not reach it
     }
     ChatResult result;
     if (!continuable_) {
-      result.error = fmt::format("budget policy '{}' needs a provider that can continue a turn (the engine); this one cannot",
+      result.error = fmt::format("budget policy '{}' needs a provider that can continue a turn (engine, openai); this one cannot",
                                  policy_.name());
       result.failure = Failure::kRejected;
     } else if (policy_.kind == BudgetKind::kTrimR) {
-      result = run_trimr_turn(*continuable_, *verifier_, *policy_.trimr, job.request);
+      result = run_trimr_turn(*continuable_, *verifier_, *policy_.trimr, job.request, &cancelled);
     } else {
-      result = run_budget_forcing(*continuable_, job.request, policy_);
+      result = run_budget_forcing(*continuable_, job.request, policy_, &cancelled);
     }
     if (!result.ok() && !result.cancelled()) {
       ++errors_;
@@ -131,7 +133,7 @@ void BudgetClient::work() {
 
 ClientStats BudgetClient::stats() const {
   ClientStats s = inner_->stats();
-  if (policy_.kind != BudgetKind::kBudget) return s;
+  if (policy_.kind != BudgetKind::kBudget && policy_.kind != BudgetKind::kTrimR) return s;
   std::lock_guard lock(mutex_);
   s.in_flight = static_cast<int>(queue_.size()) + active_;
   s.errors += errors_.load();
@@ -161,6 +163,7 @@ void BudgetClient::cancel_pending() {
   {
     std::lock_guard lock(mutex_);
     queued.swap(queue_);
+    for (auto& flag : cancelled_) flag = true;  // the turns in progress stop before their next segment
   }
   for (auto& job : queued) {
     ChatResult r;

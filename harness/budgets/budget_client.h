@@ -10,7 +10,8 @@
 // which must be a ContinuableClient (otherwise every request fails kRejected), on the decorator's
 // own worker threads (as many as the wrapped client's concurrency limit): submit_async never
 // blocks; the answer comes through the callback on a worker thread. cancel_pending answers every
-// queued request kCancelled and forwards (segments already running end as cancelled); drain waits
+// queued request kCancelled, forwards (segments already running end as cancelled) and stops the
+// turns in progress before their next segment (kCancelled); drain waits
 // for the queue and the workers, then the wrapped client. `parallel` submits its samples to an
 // inner BudgetClient (the inner policy) over the same wrapped client (budgets/parallel_turn.h).
 #include <atomic>
@@ -48,7 +49,7 @@ class BudgetClient : public ModelClient {
     ChatRequest request;
     Callback done;
   };
-  void work();
+  void work(std::atomic<bool>& cancelled);
 
   std::unique_ptr<ModelClient> inner_;
   ContinuableClient* continuable_ = nullptr;  // inner_ as a ContinuableClient, when it is one
@@ -62,6 +63,7 @@ class BudgetClient : public ModelClient {
   std::atomic<long> errors_{0};
   std::string last_error_;  // under mutex_
   std::vector<std::thread> workers_;
+  std::deque<std::atomic<bool>> cancelled_;  // per worker: cancel_pending() stops its turn (under mutex_)
   // kTrimR: the verifier (and the model client a model verifier asks).
   std::unique_ptr<ModelClient> verifier_client_;
   std::unique_ptr<ThoughtVerifier> verifier_;

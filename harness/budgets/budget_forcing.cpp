@@ -1,6 +1,7 @@
 #include "harness/budgets/budget_forcing.h"
 
 #include <chrono>
+#include <cmath>
 #include <optional>
 
 #include "harness/clients/reasoning.h"
@@ -32,7 +33,8 @@ struct Turn {
   int retries = 0;
 };
 
-Turn run_turn(ContinuableClient& client, const ChatRequest& request, const BudgetPolicy& policy) {
+Turn run_turn(ContinuableClient& client, const ChatRequest& request, const BudgetPolicy& policy,
+              const std::atomic<bool>* cancelled) {
   Turn out;
   std::unique_ptr<Continuation> turn;
   try {
@@ -51,8 +53,18 @@ Turn run_turn(ContinuableClient& client, const ChatRequest& request, const Budge
   std::optional<std::size_t> reasoning_end, answer_begin;  // offsets in turn_text around the appended close
   bool thinking_turn = true;
   SegmentResult last;
+  double sc_sum = 0.0;  // self-certainty summed over every generated token (NaN once a segment lacks it)
+  bool sc_approximate = false;
   auto run = [&](const char* mode, const std::string& append, const SegmentLimits& limits) {
+    if (cancelled && cancelled->load()) {
+      last = SegmentResult{};
+      last.error = "cancelled: the run was interrupted before this request was answered";
+      last.failure = Failure::kCancelled;
+      return false;
+    }
     last = turn->segment(append, limits);
+    sc_sum += last.self_certainty_sum;
+    sc_approximate = sc_approximate || last.self_certainty_approximate;
     segments.push_back({{"mode", mode}, {"appended_tokens", last.appended_tokens}, {"tokens", last.tokens},
                         {"finish", last.finish}});
     out.retries += last.retries;
@@ -145,6 +157,11 @@ Turn run_turn(ContinuableClient& client, const ChatRequest& request, const Budge
               {"method", turn->method()},
               {"segments", segments}};
   c.budget["params"].erase("policy");
+  // The mean over the turn's generated tokens (the `parallel` policy's selection reads it).
+  c.budget["self_certainty"] = out.generated > 0 && !std::isnan(sc_sum)
+                                   ? nlohmann::json(sc_sum / static_cast<double>(out.generated))
+                                   : nlohmann::json(nullptr);
+  if (sc_approximate) c.budget["self_certainty_approximate"] = true;
   return out;
 }
 
@@ -164,7 +181,7 @@ ChatResult run_budget_forcing(ContinuableClient& client, const ChatRequest& requ
     ChatRequest one = request;
     one.n = 1;
     if (n > 1) one.params.seed = request.params.seed.value_or(request.sample_index) + i;
-    Turn t = run_turn(client, one, policy);
+    Turn t = run_turn(client, one, policy, cancelled);
     result.retries += t.retries;
     if (!t.error.empty()) {
       result.error = t.error;

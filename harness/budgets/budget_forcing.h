@@ -31,7 +31,7 @@
 namespace gauntlet::harness {
 
 // Runs the request under `policy` (kind kBudget). Failures come back in the ChatResult (error,
-// failure), never thrown; `cancelled` set before a turn starts ends the request as kCancelled.
+// failure), never thrown; `cancelled` set before a segment starts ends the request as kCancelled.
 ChatResult run_budget_forcing(ContinuableClient& client, const ChatRequest& request, const BudgetPolicy& policy,
                               const std::atomic<bool>* cancelled = nullptr);
 

@@ -90,6 +90,10 @@ void aggregate(Group& g) {
                              // Cost over every sample, as the other policies' records count tokens.
                              {"thinking_tokens", usage.reasoning_tokens},
                              {"answer_tokens", usage.completion_tokens - usage.reasoning_tokens}};
+    // Over HTTP self-certainty comes from top logprobs only: say so once for the group.
+    for (const auto& s : record["samples"])
+      if (s.contains("record") && s["record"].is_object() && s["record"].value("self_certainty_approximate", false))
+        record["self_certainty_approximate"] = true;
     out.choices.resize(1);
     out.choices[0].budget = std::move(record);
     out.usage = usage;

@@ -1,5 +1,6 @@
 #include "harness/budgets/trimr_monitor.h"
 
+#include <cctype>
 #include <functional>
 
 namespace gauntlet::harness {
@@ -31,6 +32,9 @@ CutReason TrimRMonitor::on_token(std::string_view text, int tokens) {
   for (auto& t : splitter_.feed(text)) {
     ++thoughts_;
     thought_ends_.push_back(tokens);
+    std::size_t end = t.end;
+    while (end > t.begin && std::isspace(static_cast<unsigned char>(t.text[end - t.begin - 1])) != 0) --end;
+    thought_end_bytes_.push_back(end);
     rules_.on_thought(splitter_.closed());
     queue_->submit(std::move(t), tokens);
   }
@@ -39,6 +43,13 @@ CutReason TrimRMonitor::on_token(std::string_view text, int tokens) {
     rules_.on_token(std::hash<std::string_view>{}(text), tokens);
   if (rules_.decision() != CutReason::kNone && cut_position_ < 0) cut_position_ = tokens;
   return rules_.decision();
+}
+
+std::optional<std::size_t> TrimRMonitor::converged_end() const {
+  if (rules_.decision() != CutReason::kConverged) return std::nullopt;
+  const int t = rules_.decided_thought();
+  if (t < 0 || t >= static_cast<int>(thought_end_bytes_.size())) return std::nullopt;
+  return thought_end_bytes_[static_cast<std::size_t>(t)];
 }
 
 void TrimRMonitor::finish() {

@@ -9,6 +9,7 @@
 // Verdicts still outstanding when thinking ends are never applied (recorded with applied_at null).
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,10 @@ class TrimRMonitor {
 
   CutReason decision() const { return rules_.decision(); }
   int cut_position() const { return cut_position_; }   // thinking tokens when the decision was made; -1: none
+  // kConverged: the byte offset (in the text fed) where the thought that completed the run ends,
+  // its trailing whitespace excluded (the newlines before the next thought's marker line: a close
+  // such as "\n</think>" then sits where the model's own would); unset for any other decision.
+  std::optional<std::size_t> converged_end() const;
   const TrimRRules& rules() const { return rules_; }
   // {"thoughts", "thought_ends", "verifier_calls", "run", "repetition_period"?}
   nlohmann::json record() const;
@@ -52,6 +57,7 @@ class TrimRMonitor {
   bool finished_ = false;
   int thoughts_ = 0;
   std::vector<int> thought_ends_;           // thinking tokens when each thought closed
+  std::vector<std::size_t> thought_end_bytes_;  // and the byte where each ends
   nlohmann::json calls_ = nlohmann::json::array();
 };
 

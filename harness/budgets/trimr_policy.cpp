@@ -8,6 +8,8 @@ const char* TrimRPolicy::verifier_name() const {
   return verifier == TrimRVerifierKind::kModel ? "model" : "extract";
 }
 
+const char* TrimRPolicy::cut_at_name() const { return cut_at == TrimRCutAt::kDecision ? "decision" : "boundary"; }
+
 nlohmann::json TrimRPolicy::fingerprint_json() const {
   nlohmann::json v = {{"kind", verifier_name()}, {"async", async}};
   if (verifier == TrimRVerifierKind::kExtract) {
@@ -36,6 +38,7 @@ nlohmann::json TrimRPolicy::fingerprint_json() const {
           {"forceful_prompt", forceful_prompt},
           {"repetition_prompt", repetition_prompt},
           {"close", close},
+          {"cut_at", cut_at_name()},
           {"answer_tokens", answer_tokens ? nlohmann::json(*answer_tokens) : nlohmann::json(nullptr)}};
 }
 

@@ -26,6 +26,11 @@ inline constexpr const char* kTrimRClose = "\n</think>\n\n";
 
 enum class TrimRVerifierKind { kExtract, kModel };
 
+// Where a converged cut lands: at the end of the thought that completed the run (the tokens
+// decoded after it, the next thought's marker among them, are dropped from the turn: rewound) or
+// wherever decoding is when the decision is made (after the marker; later with an async verifier).
+enum class TrimRCutAt { kBoundary, kDecision };
+
 struct TrimRPolicy {
   TrimROptions rules;  // thinking_tokens (M_max, the cap), m, r_thres, n_thres, repetition
   std::vector<std::string> markers = default_reflection_markers();
@@ -38,9 +43,11 @@ struct TrimRPolicy {
   std::string forceful_prompt = kTrimRForcefulPrompt;  // underthinking
   std::string repetition_prompt;                       // repetition ("" = none)
   std::string close = kTrimRClose;                     // after the prompt; alone at the cap
+  TrimRCutAt cut_at = TrimRCutAt::kBoundary;           // converged cuts only
   std::optional<int> answer_tokens;  // the answer segment's limit; unset: the request's max_tokens (512 if unset)
 
   const char* verifier_name() const;  // "extract" | "model"
+  const char* cut_at_name() const;    // "boundary" | "decision"
   nlohmann::json fingerprint_json() const;
 };
 

@@ -150,6 +150,11 @@ std::shared_ptr<const TrimRPolicy> read_trimr_policy(MapReader& r) {
   if (auto s = opt_text(r, "forceful_prompt", true)) p->forceful_prompt = *s;
   if (auto s = opt_text(r, "repetition_prompt", true)) p->repetition_prompt = *s;
   if (auto s = opt_text(r, "close", false)) p->close = *s;
+  if (auto s = r.opt<std::string>("cut_at")) {
+    if (*s == "boundary") p->cut_at = TrimRCutAt::kBoundary;
+    else if (*s == "decision") p->cut_at = TrimRCutAt::kDecision;
+    else r.fail(r.node()["cut_at"], r.path("cut_at"), fmt::format("unknown cut_at '{}' (valid: boundary, decision)", *s));
+  }
   if (auto v = opt_at_least(r, "answer_tokens", 1)) p->answer_tokens = *v;
   return p;
 }

@@ -49,7 +49,8 @@ struct ChatRequest {
                                        // generation prompt); the model continues it; not in the answer
   nlohmann::json chat_template_kwargs;  // null, or keys merged over the model's chat_template_kwargs
   // Set by the `parallel` policy: each choice's budget record gets "self_certainty" (the mean over
-  // its generated tokens, budgets/self_certainty.h) from providers that compute it (the engine).
+  // its generated tokens, budgets/self_certainty.h) from providers that compute it: the engine
+  // exactly, the openai provider approximately from top logprobs (self_certainty_approximate).
   bool self_certainty = false;
   // Set by a runner (never serialized, never in a cache key) when its task can judge an answer
   // without the reference (e.g. a code task's tests); the `parallel` policy's `verifier` selection

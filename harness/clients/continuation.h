@@ -6,6 +6,7 @@
 // The turn so far is kept between segments: the engine holds the sequence and its KV cache (the
 // appended text is prefilled onto it, nothing before it again); an HTTP provider sends a
 // continuation request carrying everything so far. Calls block; one segment at a time per turn.
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -53,11 +54,22 @@ struct SegmentResult {
   bool ok() const { return error.empty(); }
 };
 
+struct Rewound {
+  int tokens = 0;          // generated tokens dropped from the turn
+  std::size_t bytes = 0;   // bytes of text dropped
+};
+
 class Continuation {
  public:
   virtual ~Continuation() = default;  // releases what the turn holds (the engine's KV blocks)
   virtual SegmentResult segment(const std::string& append, const SegmentLimits& limits,
                                 const SegmentObserver& observer = {}) = 0;
+  // Drops the end of the last segment's generated text from the turn: keeps its first `keep_bytes`
+  // bytes, rounded down to a whole token (a whole streamed piece over HTTP), and the next segment
+  // continues from there as if the rest had never been generated (the engine rolls its KV cache
+  // back; HTTP re-sends the shorter text). Allowed once after a segment that ended without error.
+  // Throws std::logic_error otherwise.
+  virtual Rewound rewind(std::size_t keep_bytes) = 0;
   // Everything generated and appended since open(), in order (not the prompt or assistant_prefix).
   virtual const std::string& turn_text() const = 0;
   // How later segments are sent: "kv" (the engine), "completions" or "continue_final_message" (HTTP).

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <stdexcept>
 
 #include "engine/request_error.h"
 #include "engine/serve/scheduler.h"
@@ -37,6 +38,7 @@ SegmentResult EngineContinuation::segment(const std::string& append, const Segme
     out.latency_s = std::chrono::duration<double>(Clock::now() - start).count();
     return out;
   };
+  rewindable_ = false;
   if (broken_) return fail("an earlier segment of this turn failed", Failure::kRejected);
   if (limits.max_tokens < 1) return fail("a segment's max_tokens must be positive", Failure::kRejected);
   const engine::Engine& engine = *client_.engine_;
@@ -130,6 +132,34 @@ SegmentResult EngineContinuation::segment(const std::string& append, const Segme
   if (handle_ == 0 && out.ok()) return fail("the scheduler did not hold the turn (shutting down)", Failure::kRejected);
   turn_text_ += append;
   turn_text_ += r.text;
+  last_ids_ = r.token_ids();
+  last_bytes_ = r.text.size();
+  rewindable_ = true;
+  return out;
+}
+
+Rewound EngineContinuation::rewind(std::size_t keep_bytes) {
+  if (!rewindable_) throw std::logic_error("rewind: no segment to rewind (none ran, it failed, or it was rewound)");
+  rewindable_ = false;
+  const engine::Tokenizer& tokenizer = client_.engine_->tokenizer();
+  std::size_t total = 0;
+  for (int id : last_ids_) total += tokenizer.token_bytes(id).size();
+  if (total != last_bytes_)  // a stop string cut the text, or ids without text: no byte-exact token ends
+    throw std::logic_error("rewind: the segment's text is not its tokens' bytes (" + std::to_string(last_bytes_) +
+                           " vs " + std::to_string(total) + ")");
+  std::size_t kept_bytes = 0;
+  std::size_t kept = 0;
+  for (; kept < last_ids_.size(); ++kept) {
+    const std::size_t next = kept_bytes + tokenizer.token_bytes(last_ids_[kept]).size();
+    if (next > keep_bytes) break;
+    kept_bytes = next;
+  }
+  Rewound out;
+  out.tokens = static_cast<int>(last_ids_.size() - kept);
+  out.bytes = total - kept_bytes;
+  if (out.tokens == 0) return out;
+  client_.scheduler_->rewind(handle_, out.tokens);
+  turn_text_.resize(turn_text_.size() - out.bytes);
   return out;
 }
 

@@ -3,7 +3,8 @@
 // clients/continuation.h). The first segment submits the rendered prompt plus the appended ids with
 // hold; later ones resume the held sequence with only the appended ids. Each segment waits for its
 // outcome; the observer sees each token's final text on the scheduler's thread, and a false from it
-// cancels the segment (finish "aborted"; the turn stays held). The destructor releases the sequence.
+// cancels the segment (finish "aborted"; the turn stays held); rewind() drops the end of the last
+// segment from the held sequence (Scheduler::rewind). The destructor releases the sequence.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@ class EngineContinuation : public Continuation {
 
   SegmentResult segment(const std::string& append, const SegmentLimits& limits,
                         const SegmentObserver& observer = {}) override;
+  Rewound rewind(std::size_t keep_bytes) override;
   const std::string& turn_text() const override { return turn_text_; }
   std::string method() const override { return "kv"; }
 
@@ -32,6 +34,9 @@ class EngineContinuation : public Continuation {
   std::uint64_t handle_ = 0;        // the held sequence, once the first segment held it
   bool broken_ = false;             // a segment failed: the turn is unusable
   std::string turn_text_;
+  std::vector<int> last_ids_;       // the last segment's generated ids, while it can be rewound
+  std::size_t last_bytes_ = 0;      // and its text's size
+  bool rewindable_ = false;
 };
 
 }  // namespace gauntlet::harness

@@ -28,11 +28,6 @@ void read_policy_blocks(MapReader& r, const std::string& provider, bool sends_me
     if (budget.kind != BudgetKind::kNone && provider == "toy")
       r.fail(r.node()[budget_key], r.path(budget_key),
              fmt::format("budget policy '{}' needs the engine or openai provider", budget.name()));
-    if (provider == "openai" && budget.kind != BudgetKind::kNone && budget.kind != BudgetKind::kNoThinking &&
-        budget.kind != BudgetKind::kEmptyThink)
-      r.fail(r.node()[budget_key], r.path(budget_key),
-             fmt::format("budget policy '{}' needs the engine provider (over HTTP: nothinking, empty_think)",
-                         budget.name()));
     if (provider == "openai" && budget.kind == BudgetKind::kEmptyThink && !sends_messages)
       r.fail(r.node()[budget_key], r.path(budget_key),
              "budget policy 'empty_think' switches the chat template: it needs endpoint: chat or chat_template:");

@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <map>
 #include <random>
+#include <stdexcept>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -633,7 +635,42 @@ OpenAIClient::OpenAIClient(const ModelSpec& config, double shrink_debounce_s)
 
 OpenAIClient::~OpenAIClient() = default;
 
+namespace {
+
+// Top logprobs asked for when a request wants self-certainty and asked for none (OpenAI's maximum).
+constexpr int kSelfCertaintyTopLogprobs = 20;
+
+// Self-certainty needs top logprobs: asks for them when the request has none; true when the
+// request's own logprobs were off (then the caller drops them from the answer again).
+bool ask_self_certainty_logprobs(ChatRequest& request) {
+  if (!request.self_certainty || request.params.top_logprobs.value_or(0) > 0) return false;
+  const bool added = !request.params.logprobs;
+  request.params.logprobs = true;
+  request.params.top_logprobs = kSelfCertaintyTopLogprobs;
+  return added;
+}
+
+}  // namespace
+
 void OpenAIClient::submit_async(ChatRequest request, Callback done) {
+  if (request.self_certainty) {
+    // Each choice's budget record gets the mean approximate self-certainty of its tokens.
+    const bool added = ask_self_certainty_logprobs(request);
+    done = [done = std::move(done), added, vocab = impl_->config.openai().vocab_size](ChatResult r) {
+      for (auto& c : r.choices) {
+        double sum = 0.0;
+        for (const auto& token : c.logprobs) sum += approximate_self_certainty(token, vocab);
+        const std::size_t n = c.logprobs.size();
+        nlohmann::json record = c.budget.is_object() ? c.budget : nlohmann::json::object();
+        record["self_certainty"] = n > 0 && !std::isnan(sum) ? nlohmann::json(sum / static_cast<double>(n)) : nlohmann::json(nullptr);
+        record["self_certainty_tokens"] = n;
+        record["self_certainty_approximate"] = true;
+        c.budget = std::move(record);
+        if (added) c.logprobs.clear();
+      }
+      done(std::move(r));
+    };
+  }
   auto job = std::make_unique<Impl::Job>();
   const ModelSpec& config = impl_->config;
   job->endpoint = config.endpoint;
@@ -677,6 +714,7 @@ class OpenAIContinuation : public Continuation {
       : client_(client), base_(std::move(base)), request_(std::move(request)) {}
 
   SegmentResult segment(const std::string& append, const SegmentLimits& limits, const SegmentObserver& observer) override;
+  Rewound rewind(std::size_t keep_bytes) override;
   const std::string& turn_text() const override { return turn_; }
   std::string method() const override { return continuation_method_name(base_.method); }
 
@@ -685,18 +723,41 @@ class OpenAIContinuation : public Continuation {
   ContinuationBase base_;
   ChatRequest request_;
   std::string turn_;
+  // The last segment's streamed pieces as (text bytes, tokens) so far, while it can be rewound.
+  std::vector<std::pair<std::size_t, int>> pieces_;
+  bool rewindable_ = false;
 };
+
+Rewound OpenAIContinuation::rewind(std::size_t keep_bytes) {
+  if (!rewindable_) throw std::logic_error("rewind: no segment to rewind (none ran, it failed, or it was rewound)");
+  rewindable_ = false;
+  std::pair<std::size_t, int> kept{0, 0};
+  for (const auto& piece : pieces_) {
+    if (piece.first > keep_bytes) break;
+    kept = piece;
+  }
+  const std::pair<std::size_t, int> total = pieces_.empty() ? kept : pieces_.back();
+  Rewound out;
+  out.bytes = total.first - kept.first;
+  out.tokens = total.second - kept.second;
+  turn_.resize(turn_.size() - out.bytes);
+  return out;
+}
 
 }  // namespace
 
 std::unique_ptr<Continuation> OpenAIClient::open(const ChatRequest& request) {
   if (request.n != 1) throw std::runtime_error("a continued turn is one sample (n = 1)");
-  return std::make_unique<OpenAIContinuation>(*impl_, continuation_base(impl_->config, request), request);
+  ChatRequest turn = request;
+  ask_self_certainty_logprobs(turn);  // segments then sum the approximation
+  return std::make_unique<OpenAIContinuation>(*impl_, continuation_base(impl_->config, turn), std::move(turn));
 }
 
 SegmentResult OpenAIContinuation::segment(const std::string& append, const SegmentLimits& limits,
                                           const SegmentObserver& observer) {
   SegmentResult out;
+  rewindable_ = false;
+  pieces_.clear();
   if (std::this_thread::get_id() == client_.thread.get_id()) {
     out.error = "segment() was called on the client's I/O thread (from a completion callback): it would wait forever";
     out.failure = Failure::kRejected;
@@ -746,6 +807,7 @@ SegmentResult OpenAIContinuation::segment(const std::string& append, const Segme
     lock.unlock();
     out.text += d.text;
     out.tokens += d.tokens;
+    pieces_.emplace_back(out.text.size(), out.tokens);
     out.token_ids.insert(out.token_ids.end(), d.token_ids.begin(), d.token_ids.end());
     for (const auto& token : d.logprobs) {
       sc_sum += approximate_self_certainty(token, vocab);
@@ -786,6 +848,9 @@ SegmentResult OpenAIContinuation::segment(const std::string& append, const Segme
     out.self_certainty_sum = sc_tokens == out.tokens ? sc_sum : std::numeric_limits<double>::quiet_NaN();
   }
   turn_ += append + out.text;
+  // Rewinding needs the streamed pieces to be the text (a retried attempt's usage may recount tokens).
+  rewindable_ = pieces_.empty() ? out.text.empty() : pieces_.back().first == out.text.size();
+  if (rewindable_ && !pieces_.empty()) pieces_.back().second = out.tokens;
   return out;
 }
 

@@ -45,7 +45,9 @@ class OpenAIClient : public ModelClient, public ContinuableClient {
   // no text is generated or handed over twice (stop strings are the server's: one split across a
   // retry boundary goes unseen unless the server holds partial matches back, as vLLM does).
   // Self-certainty is approximated from top logprobs (clients/openai_self_certainty.h) when the
-  // request asks for top_logprobs (NaN without vocab_size:). The client must outlive its
+  // request asks for top_logprobs or for self_certainty (then top_logprobs 20 are asked for; NaN
+  // without vocab_size:). A plain request with self_certainty gets the same approximation in each
+  // choice's budget record (self_certainty_approximate: true). The client must outlive its
   // continuations; never call segment() from a completion callback (it runs on the client's I/O
   // thread: segment() refuses).
   std::unique_ptr<Continuation> open(const ChatRequest& request) override;

@@ -1,7 +1,8 @@
 // `gauntlet eval` against `gauntlet serve` through the openai provider gives, sample for sample, the
 // token ids and answers the in-process engine provider gives (same checkpoint, same seeds, routing
 // controls passed in extra_body), and the server exits 0 on SIGTERM; a nothinking prefill through
-// either continuation method gives the engine provider's tokens.
+// either continuation method gives the engine provider's tokens; so do an s1 cap and TrimR on the
+// reflecting testbed (turns continued over HTTP, the TrimR cut rewound to its thought boundary).
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -111,6 +112,66 @@ TEST(ServeEval, NothinkingOverBothContinuationMethodsEqualsTheEngineProvider) {
       EXPECT_EQ(remote["finish_reason"], local["finish_reason"]) << key;
     }
   }
+  const auto exit = server.stop();
+  EXPECT_TRUE(exit.exited) << server.stderr_text();
+}
+
+// The policies that continue turns, on the testbed (which re-checks its answer after "Wait"):
+// greedy, the openai provider against `gauntlet serve` gives the engine provider's token ids,
+// answers and budget records (cut reason, position, thinking tokens), through both continuation
+// methods. Over HTTP the continuation re-sends text, which the server tokenizes again; the testbed's
+// generated text tokenizes back into the same ids, so the turns match token for token.
+TEST(ServeEval, BudgetCapAndTrimROverHttpEqualTheEngineProvider) {
+  TempDir dir;
+  const std::string testbed = std::string(GAUNTLET_SOURCE_DIR) + "/benchmarks/testbed";
+  std::string data;
+  for (const char* q : {"38+47", "6724+1955", "4406*7", "96+5"})
+    data += std::string("{\"q\": \"") + q + "\", \"answer\": \"0\"}\n";
+  dir.write("d.jsonl", data);
+  gauntlet::testing::ServedModel server(kBinary, testbed + "/model", dir.path(), {"--threads", "1", "--name", "testbed"});
+  const std::string port = server.port();
+  ASSERT_FALSE(port.empty());
+  const std::map<std::string, std::string> policies = {
+      {"cap", "\"budget:40\""},
+      {"trimr", "{policy: trimr, thinking_tokens: 600, verifier: {kind: extract, pattern: \"answer is (\\\\d+)\"}}"}};
+  std::string models;
+  for (const auto& [name, budget] : policies) {
+    const std::string common = "    params: {max_tokens: 60, temperature: 0}\n    budget: " + budget + "\n";
+    const std::string served = "    base_url: http://127.0.0.1:" + port + "/v1\n    model: testbed\n" + common +
+                               "    extra_body: {return_token_ids: true}\n";
+    models += "  - name: " + name + "-local\n    provider: engine\n    path: " + testbed + "/model\n" + common;
+    models += "  - name: " + name + "-chat\n" + served;
+    models += "  - name: " + name + "-completions\n    endpoint: completions\n    chat_template: " + testbed +
+              "/model\n" + served;
+  }
+  dir.write("s.yaml", "name: budgets\nmodels:\n" + models +
+                          "tasks:\n  - name: t\n    dataset: d.jsonl\n    prompt: \"{q}\"\n    scorer: math\n");
+  auto by_model = eval_samples(dir);
+  int converged = 0;
+  for (const auto& [name, budget] : policies) {
+    const auto& local = by_model[name + "-local"];
+    ASSERT_EQ(local.size(), 4u) << name;
+    for (const char* method : {"-chat", "-completions"}) {
+      SCOPED_TRACE(name + method);
+      const auto& remote_samples = by_model[name + method];
+      ASSERT_EQ(remote_samples.size(), 4u);
+      for (const auto& [key, l] : local) {
+        const auto& remote = remote_samples.at(key);
+        EXPECT_TRUE(remote["error"].is_null() || remote["error"] == "") << remote.dump();
+        EXPECT_FALSE(l["token_ids"].empty()) << l.dump();
+        EXPECT_EQ(remote["token_ids"], l["token_ids"]) << key;
+        EXPECT_EQ(remote["completion"], l["completion"]) << key;
+        EXPECT_EQ(remote["reasoning"], l["reasoning"]) << key;
+        for (const char* field : {"cut_reason", "cut_position", "thinking_tokens", "answer_tokens"})
+          EXPECT_EQ(remote["budget"][field], l["budget"][field]) << key << " " << field << " " << remote["budget"].dump();
+        if (name == "trimr" && l["budget"]["cut_reason"] == "converged") {
+          ++converged;
+          EXPECT_EQ(remote["budget"]["rewound_tokens"], l["budget"]["rewound_tokens"]) << key;
+        }
+      }
+    }
+  }
+  EXPECT_GT(converged, 0) << "some testbed traces re-check twice and converge";
   const auto exit = server.stop();
   EXPECT_TRUE(exit.exited) << server.stderr_text();
 }

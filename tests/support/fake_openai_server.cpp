@@ -375,7 +375,7 @@ std::optional<ScriptedReply> book_reply(const std::vector<FakeServerOptions::Boo
     bool all = true;
     for (const auto& needle : rule.contains) all = all && prompt.text.find(needle) != std::string::npos;
     if (!all || rule.answers.empty()) continue;
-    return ScriptedReply{"", rule.answers[salted_hash(prompt.key, "book") % rule.answers.size()]};
+    return ScriptedReply{rule.thinking, rule.answers[salted_hash(prompt.key, "book") % rule.answers.size()]};
   }
   return std::nullopt;
 }
@@ -1191,6 +1191,10 @@ std::vector<FakeServerOptions::BookRule> load_answer_book(const std::string& pat
     for (const auto& a : r["answers"]) {
       if (!a.is_string()) fail(at + "answers holds a non-string");
       rule.answers.push_back(a.get<std::string>());
+    }
+    if (r.contains("thinking")) {
+      if (!r["thinking"].is_string()) fail(at + "thinking must be a string");
+      rule.thinking = r["thinking"].get<std::string>();
     }
     book.push_back(std::move(rule));
   }

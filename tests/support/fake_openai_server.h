@@ -59,6 +59,7 @@ struct FakeServerOptions {
   struct BookRule {
     std::vector<std::string> contains = {};
     std::vector<std::string> answers = {};  // non-empty
+    std::string thinking = "";              // the reply's thinking (reasoning_style decides where it goes)
   };
   std::vector<BookRule> book = {};
 
@@ -118,7 +119,8 @@ class FakeOpenAIServer {
   std::unique_ptr<Impl> impl_;
 };
 
-// Reads an answer book: a JSON array of {"contains": [strings], "answers": [strings, at least one]}.
+// Reads an answer book: a JSON array of {"contains": [strings], "answers": [strings, at least one],
+// "thinking": string (optional)}.
 // Throws std::invalid_argument naming the file and the rule.
 std::vector<FakeServerOptions::BookRule> load_answer_book(const std::string& path);
 

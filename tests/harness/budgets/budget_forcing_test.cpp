@@ -9,10 +9,14 @@
 #include <yaml-cpp/yaml.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <stdexcept>
 
 #include "engine/engine.h"
 #include "harness/budgets/budget_client.h"
 #include "harness/clients/client_factory.h"
+#include "harness/clients/continuation.h"
 #include "harness/clients/engine_client.h"
 #include "harness/clients/model_spec_reader.h"
 #include "testbed_spec.h"
@@ -121,6 +125,10 @@ TEST_F(BudgetForcingTest, TheCapClosesThinkingAppendsTheCueAndLimitsTheAnswer) {
     EXPECT_EQ(c.budget["thinking_tokens"], N);
     EXPECT_EQ(c.budget["extensions"], 0);
     EXPECT_EQ(c.budget["method"], "kv");
+    // The engine's exact self-certainty, averaged over the turn's tokens (a KL divergence: > 0).
+    ASSERT_TRUE(c.budget["self_certainty"].is_number()) << c.budget.dump();
+    EXPECT_GT(c.budget["self_certainty"].get<double>(), 0.0);
+    EXPECT_FALSE(c.budget.contains("self_certainty_approximate"));
     EXPECT_EQ(c.budget["params"]["thinking_tokens"], N);
     EXPECT_EQ(c.budget["params"]["cue"], "Final Answer:");
     EXPECT_EQ(got.usage.reasoning_tokens, N);
@@ -269,6 +277,72 @@ TEST_F(BudgetForcingTest, ManyConcurrentRequestsAnswerThroughTheCallbackAndDrain
   for (auto& f : more) cancelled += f.get().cancelled() ? 1 : 0;
   EXPECT_GT(cancelled, 0);
   client->drain();
+}
+
+// cancel_pending() while a turn's first segment runs: the segment ends as it would (the provider
+// is told through its own cancel_pending) and no further segment starts: the request ends kCancelled.
+TEST(BudgetForcingClient, CancelPendingStopsATurnBeforeItsNextSegment) {
+  struct Gate {
+    std::mutex m;
+    std::condition_variable cv;
+    bool started = false, released = false;
+    int segments = 0, provider_cancels = 0;
+  };
+  struct Turn : Continuation {
+    Gate* g;
+    std::string text;
+    explicit Turn(Gate* gate) : g(gate) {}
+    SegmentResult segment(const std::string& append, const SegmentLimits& limits, const SegmentObserver&) override {
+      std::unique_lock lock(g->m);
+      ++g->segments;
+      g->started = true;
+      g->cv.notify_all();
+      g->cv.wait(lock, [&] { return g->released; });
+      SegmentResult r;
+      r.text = "<think>\nthinking on";
+      r.tokens = limits.max_tokens;
+      r.finish = "length";  // the cap: an answer segment would follow
+      r.thinking_open = true;
+      text += append + r.text;
+      return r;
+    }
+    Rewound rewind(std::size_t) override { throw std::logic_error("not here"); }
+    const std::string& turn_text() const override { return text; }
+    std::string method() const override { return "gated"; }
+  };
+  struct Gated : ModelClient, ContinuableClient {
+    Gate g;
+    void submit_async(ChatRequest, Callback done) override { done(ChatResult{}); }
+    ClientStats stats() const override { return {0, 2, 0, 0}; }
+    void drain() override {}
+    void cancel_pending() override {
+      std::lock_guard lock(g.m);
+      ++g.provider_cancels;
+    }
+    std::unique_ptr<Continuation> open(const ChatRequest&) override { return std::make_unique<Turn>(&g); }
+  };
+  BudgetPolicy p;
+  p.kind = BudgetKind::kBudget;
+  p.thinking_tokens = 5;
+  auto inner = std::make_unique<Gated>();
+  Gate& g = inner->g;
+  BudgetClient client(std::move(inner), p);
+  auto future = client.submit(ChatRequest{});
+  {
+    std::unique_lock lock(g.m);
+    g.cv.wait(lock, [&] { return g.started; });
+  }
+  client.cancel_pending();
+  {
+    std::lock_guard lock(g.m);
+    g.released = true;
+  }
+  g.cv.notify_all();
+  const ChatResult r = future.get();
+  EXPECT_EQ(r.failure, Failure::kCancelled) << r.error;
+  std::lock_guard lock(g.m);
+  EXPECT_EQ(g.segments, 1) << "the answer segment never started";
+  EXPECT_EQ(g.provider_cancels, 1);
 }
 
 TEST(BudgetForcingClient, AProviderThatCannotContinueIsRefused) {

@@ -2,11 +2,13 @@
 // testbed never reflects, so the tests make thoughts of its trace lines (markers that begin them)
 // and answers by a pattern; each cut (converged, underthinking, cap, the model's own close) must
 // leave exactly the tokens of a plain greedy generation from the concatenated ids: prompt + the
-// thinking segment's ids + the appended text's ids (KV reuse must not change tokens).
+// thinking segment's ids + the appended text's ids (KV reuse must not change tokens). A converged
+// cut rewinds to the thought boundary: the kept ids are what the answer continues from.
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
 #include "engine/engine.h"
+#include "harness/budgets/trimr_policy.h"
 #include "harness/clients/client_factory.h"
 #include "harness/clients/model_spec_reader.h"
 #include "testbed_spec.h"
@@ -82,6 +84,10 @@ TEST_F(TrimREngineTest, ConvergedInjectionGivesThePlainTokens) {
   for (const std::string q : {"95992+909377", "4821+379"}) {
     const auto b = run_and_check("budget:\n  policy: trimr\n  thinking_tokens: 200\n  " + kDigitThoughts, q, 40);
     EXPECT_EQ(b["cut_reason"], "converged") << q << " " << b.dump();
+    // The cut lands at the thought boundary: the tokens decoded past it (the next thought's first
+    // line start) were rolled back out of the KV, and the answer still equals the plain tokens.
+    EXPECT_EQ(b["cut_at"], "boundary");
+    EXPECT_GT(b["rewound_tokens"].get<int>(), 0) << b.dump();
     EXPECT_GE(b["verifier_calls"].size(), 3u);  // p1 per thought, p2 for the agreeing one
     EXPECT_EQ(b["method"], "kv");
   }
@@ -103,6 +109,13 @@ TEST_F(TrimREngineTest, UnderthinkingCapAndTheModelsOwnClose) {
   EXPECT_EQ(b["injected"], "</think>");
   b = run_and_check("budget: {policy: trimr, thinking_tokens: 300}\n", "38+47", 30);
   EXPECT_EQ(b["cut_reason"], "converged");
+  // Back to the end of the answer line: "\n", "Wait" and "," (which showed "Wait" to be a whole
+  // word) leave the turn; the conclude prompt's own newlines take their place.
+  EXPECT_EQ(b["rewound_tokens"], 3);
+  EXPECT_EQ(b["injected"], std::string(kTrimRConcludePrompt) + kTrimRClose);
+  b = run_and_check("budget: {policy: trimr, thinking_tokens: 300, cut_at: decision}\n", "38+47", 30);
+  EXPECT_EQ(b["cut_reason"], "converged");
+  EXPECT_EQ(b["rewound_tokens"], 0);
 }
 
 }  // namespace

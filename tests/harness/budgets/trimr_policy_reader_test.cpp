@@ -31,6 +31,7 @@ TEST(TrimRPolicyReader, Defaults) {
   EXPECT_EQ(t.verifier, TrimRVerifierKind::kExtract);
   EXPECT_FALSE(t.async);
   EXPECT_EQ(t.close, "\n</think>\n\n");
+  EXPECT_EQ(t.cut_at, TrimRCutAt::kBoundary);
   EXPECT_FALSE(t.answer_tokens);
   EXPECT_EQ(b.fingerprint_json()["policy"], "trimr");
   EXPECT_EQ(b.fingerprint_json()["verifier"]["kind"], "extract");
@@ -58,6 +59,7 @@ TEST(TrimRPolicyReader, EveryKey) {
                       "  forceful_prompt: \" Stop.\"\n"
                       "  repetition_prompt: \" Loop.\"\n"
                       "  close: \"</think>\"\n"
+                      "  cut_at: decision\n"
                       "  answer_tokens: 40\n")
                      .budget;
   const TrimRPolicy& t = *b.trimr;
@@ -79,6 +81,8 @@ TEST(TrimRPolicyReader, EveryKey) {
   EXPECT_EQ(t.conclude_prompt, " Done.");
   EXPECT_EQ(t.repetition_prompt, " Loop.");
   EXPECT_EQ(t.close, "</think>");
+  EXPECT_EQ(t.cut_at, TrimRCutAt::kDecision);
+  EXPECT_EQ(b.fingerprint_json()["cut_at"], "decision");
   EXPECT_EQ(t.answer_tokens, 40);
   EXPECT_EQ(b.fingerprint_json()["verifier"]["model"]["provider"], "toy");
 
@@ -125,6 +129,7 @@ TEST(TrimRPolicyReader, BadInputNamesTheKey) {
   expect(entry_error(t + ", repetition: {min_repeats: 1}}\n"), "repetition.min_repeats", "at least 2");
   expect(entry_error(t + ", repetition: sometimes}\n"), "budget.repetition", "expected true, false");
   expect(entry_error(t + ", close: \"\"}\n"), "budget.close", "empty");
+  expect(entry_error(t + ", cut_at: later}\n"), "budget.cut_at", "unknown cut_at 'later' (valid: boundary, decision)");
   expect(entry_error(t + ", prefill: x}\n"), "budget.prefill", "unknown key");
 }
 

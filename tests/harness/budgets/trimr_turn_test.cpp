@@ -3,7 +3,9 @@
 // budget record, and errors.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
+#include <stdexcept>
 
 #include "harness/budgets/extract_verifier.h"
 #include "harness/budgets/trimr_turn.h"
@@ -16,12 +18,14 @@ using namespace gauntlet::harness;
 // after anything is appended, of an answer script ending the turn.
 class ScriptedTurn : public Continuation {
  public:
-  ScriptedTurn(std::string thinking, std::string answer, std::vector<std::string>* appends)
-      : thinking_(std::move(thinking)), answer_(std::move(answer)), appends_(appends) {}
+  ScriptedTurn(std::string thinking, std::string answer, std::vector<std::string>* appends, int* rewinds)
+      : thinking_(std::move(thinking)), answer_(std::move(answer)), appends_(appends), rewinds_(rewinds) {}
 
   SegmentResult segment(const std::string& append, const SegmentLimits& limits,
                         const SegmentObserver& observer) override {
     SegmentResult r;
+    pieces_.clear();
+    rewindable_ = true;
     if (!append.empty()) {
       appends_->push_back(append);
       turn_ += append;
@@ -52,6 +56,7 @@ class ScriptedTurn : public Continuation {
       at_ += piece.size();
       r.text += piece;
       turn_ += piece;
+      pieces_.push_back(r.text.size());
       ++r.tokens;
       r.token_ids.push_back(static_cast<std::int32_t>(turn_.size()));
       r.self_certainty_sum = (std::isnan(r.self_certainty_sum) ? 0.0 : r.self_certainty_sum) + 0.5;
@@ -62,12 +67,28 @@ class ScriptedTurn : public Continuation {
     }
     return r;
   }
+  // Drops whole pieces past keep_bytes; the script goes on after the kept ones.
+  Rewound rewind(std::size_t keep_bytes) override {
+    if (!rewindable_) throw std::logic_error("rewind: nothing to rewind");
+    rewindable_ = false;
+    ++*rewinds_;
+    std::size_t kept = 0, kept_bytes = 0;
+    while (kept < pieces_.size() && pieces_[kept] <= keep_bytes) kept_bytes = pieces_[kept++];
+    Rewound out;
+    out.tokens = static_cast<int>(pieces_.size() - kept);
+    out.bytes = (pieces_.empty() ? 0 : pieces_.back()) - kept_bytes;
+    turn_.resize(turn_.size() - out.bytes);
+    return out;
+  }
   const std::string& turn_text() const override { return turn_; }
   std::string method() const override { return "scripted"; }
 
  private:
+  std::vector<std::size_t> pieces_;  // the last segment's text size after each piece
+  bool rewindable_ = false;
   std::string thinking_, answer_;
   std::vector<std::string>* appends_;
+  int* rewinds_;
   std::string turn_;
   bool in_answer_ = false;
   std::size_t at_ = 0;
@@ -77,10 +98,11 @@ class ScriptedContinuable : public ContinuableClient {
  public:
   std::string thinking, answer = "The answer is \\boxed{15}";
   std::vector<std::string> appends;
+  int rewinds = 0;
   bool refuse = false;
   std::unique_ptr<Continuation> open(const ChatRequest&) override {
     if (refuse) throw std::runtime_error("context full");
-    return std::make_unique<ScriptedTurn>(thinking, answer, &appends);
+    return std::make_unique<ScriptedTurn>(thinking, answer, &appends, &rewinds);
   }
 };
 
@@ -125,6 +147,75 @@ TEST(TrimRTurn, ConvergedInjectsTheConcludePromptAndClose) {
   EXPECT_EQ(r.usage.reasoning_tokens, b["thinking_tokens"].get<int>());
   EXPECT_EQ(r.usage.completion_tokens, b["thinking_tokens"].get<int>() + b["answer_tokens"].get<int>());
   EXPECT_EQ(c.token_ids.size(), static_cast<std::size_t>(r.usage.completion_tokens));
+}
+
+// The converged cut lands at the end of the thought that completed the run: what was decoded
+// after it (the next thought's marker "Hmm" and the pieces up to the decision) leaves the turn and
+// is counted as rewound; cut_at: decision keeps it.
+TEST(TrimRTurn, AConvergedCutRewindsToTheThoughtBoundary) {
+  const std::string thinking = "<think>\n12+3=15. So 15.\nWait, 3+12=15 too.\nHmm, again: 15.\nWait, more.\n</think>";
+  const std::string kept = "12+3=15. So 15.\nWait, 3+12=15 too.\n";
+  for (TrimRCutAt at : {TrimRCutAt::kBoundary, TrimRCutAt::kDecision}) {
+    ScriptedContinuable client;
+    client.thinking = thinking;
+    ExtractVerifier v;
+    auto p = policy(1000);
+    p.cut_at = at;
+    p.conclude_prompt = "";
+    const ChatResult r = run_trimr_turn(client, v, p, question());
+    ASSERT_TRUE(r.ok()) << r.error;
+    const Choice& c = r.choices.at(0);
+    const auto& b = c.budget;
+    EXPECT_EQ(b["cut_reason"], "converged");
+    EXPECT_EQ(b["params"]["cut_at"], p.cut_at_name());
+    EXPECT_EQ(b["cut_at"], p.cut_at_name());
+    // 3-byte pieces: the second thought ends at byte 42 ("too.", its "\n" excluded), the end of
+    // piece 14; the decision comes at piece 16 ("m, ", where "Hmm" is seen to be a whole word).
+    // The boundary cut keeps the 14 pieces.
+    if (at == TrimRCutAt::kBoundary) {
+      EXPECT_EQ(c.reasoning, kept.substr(0, kept.size() - 1));
+      EXPECT_EQ(b["rewound_tokens"], 2);
+      EXPECT_EQ(b["cut_position"], 14);
+      EXPECT_EQ(client.rewinds, 1);
+    } else {
+      EXPECT_EQ(c.reasoning.find("Hmm,"), kept.size());
+      EXPECT_EQ(b["rewound_tokens"], 0);
+      EXPECT_EQ(b["cut_position"], 16);
+    }
+    EXPECT_EQ(b["cut_position"], b["thinking_tokens"]);
+    EXPECT_EQ(r.usage.reasoning_tokens, b["thinking_tokens"].get<int>());
+    EXPECT_EQ(c.token_ids.size(), static_cast<std::size_t>(r.usage.completion_tokens));
+    EXPECT_EQ(c.text, "The answer is \\boxed{15}");
+  }
+}
+
+// A boundary inside a piece: the turn keeps the whole pieces before it and the bytes between them
+// and the boundary are appended again ahead of the close.
+TEST(TrimRTurn, ABoundaryInsideATokenAppendsItsKeptBytesAgain) {
+  ScriptedContinuable client;
+  // The second thought ends at byte 41 ("to."), inside piece 14 ("to.\n" is split "5 t" "o.\n").
+  client.thinking = "<think>\n12+3=15. So 15.\nWait, 3+12=15 to.\nHmm, again: 15.\nWait, more.\n</think>";
+  ExtractVerifier v;
+  auto p = policy(1000);
+  p.conclude_prompt = "";
+  const ChatResult r = run_trimr_turn(client, v, p, question());
+  ASSERT_TRUE(r.ok()) << r.error;
+  ASSERT_EQ(client.appends.size(), 1u);
+  EXPECT_EQ(client.appends[0], std::string("o.") + kTrimRClose);
+  const Choice& c = r.choices.at(0);
+  EXPECT_EQ(c.reasoning, "12+3=15. So 15.\nWait, 3+12=15 to.");
+  EXPECT_EQ(c.budget["cut_position"], 13);
+  EXPECT_EQ(c.budget["injected"], client.appends[0]);
+}
+
+TEST(TrimRTurn, ACancelBeforeTheAnswerSegmentEndsTheRequestCancelled) {
+  ScriptedContinuable client;
+  client.thinking = "<think>\n12+3=15. So 15.\nWait, 3+12=15 too.\nHmm, again: 15.\n</think>";
+  ExtractVerifier v;
+  std::atomic<bool> cancelled{true};
+  const ChatResult r = run_trimr_turn(client, v, policy(1000), question(), &cancelled);
+  EXPECT_EQ(r.failure, Failure::kCancelled) << r.error;
+  EXPECT_TRUE(client.appends.empty()) << "no answer segment";
 }
 
 TEST(TrimRTurn, TheModelsOwnCloseIsAppendedBackAndNothingIsCut) {

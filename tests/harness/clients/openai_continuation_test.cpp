@@ -3,16 +3,20 @@
 // template renders, and /v1/chat/completions with continue_final_message. Streams aborted by the
 // observer keep exactly what it was handed; the next request carries prompt + prefix + turn +
 // appended text; faults mid-stream are retried as continuations without duplicating text; the
-// prefill policies send the right bodies; config errors; approximate self-certainty.
+// prefill policies send the right bodies; config errors; approximate self-certainty; rewind()
+// drops whole streamed pieces from what the next request carries.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
 
 #include "harness/budgets/budget_client.h"
+#include "harness/budgets/trimr_policy.h"
+#include "harness/clients/client_factory.h"
 #include "harness/clients/model_spec_reader.h"
 #include "harness/clients/openai_client.h"
 #include "harness/clients/openai_continuation.h"
@@ -151,6 +155,39 @@ TEST_P(Continuations, AbortKeepsWhatTheObserverSawAndTheNextRequestCarriesEveryt
   EXPECT_EQ(second.text, "\nworking out 2 + 3\n</think>\n\n" + kAnswer);
   EXPECT_EQ(second.finish, "stop");
   EXPECT_EQ(turn->turn_text(), first.text + " 7 + 1, no:" + second.text);
+}
+
+// rewind() keeps whole streamed pieces up to the byte asked for; the next request carries only
+// what was kept (plus the appended text). Once per segment, never before the first.
+TEST_P(Continuations, RewindDropsWholePiecesAndTheNextRequestCarriesTheRest) {
+  const std::string method = GetParam();
+  Fixture f;
+  FakeServerOptions o = continuing_options();
+  o.stream_event_delay_ms = 20;
+  FakeOpenAIServer server(o);
+  server.start();
+  OpenAIClient client(f.model(server.base_url(), method));
+  ChatRequest request = question();
+  request.assistant_prefix = "<think>\n";
+  auto turn = client.open(request);
+  EXPECT_THROW(turn->rewind(0), std::logic_error) << "nothing generated yet";
+  SegmentLimits limits;
+  limits.max_tokens = 100;
+  SegmentResult first = turn->segment("", limits, [&](std::string_view, int tokens) { return tokens < 4; });
+  ASSERT_TRUE(first.ok()) << first.error;
+  ASSERT_EQ(first.text, "working out 2 +");
+  // Byte 12 falls inside " 2" (bytes 11-12): it goes with " +".
+  const Rewound r = turn->rewind(12);
+  EXPECT_EQ(r.tokens, 2);
+  EXPECT_EQ(r.bytes, 4u);
+  EXPECT_EQ(turn->turn_text(), "working out");
+  EXPECT_THROW(turn->rewind(0), std::logic_error) << "once per segment";
+  SegmentResult second = turn->segment(" 7 + 1, no:", limits);
+  ASSERT_TRUE(second.ok()) << second.error;
+  const json bodies = server.request_bodies();
+  ASSERT_EQ(bodies.size(), 2u) << bodies.dump();
+  EXPECT_EQ(assistant_text_of(bodies[1], method), "<think>\nworking out 7 + 1, no:");
+  EXPECT_EQ(turn->turn_text(), "working out 7 + 1, no:" + second.text);
 }
 
 TEST_P(Continuations, ThinkCloseThenCueThenAnswer) {
@@ -310,6 +347,76 @@ TEST_P(Continuations, NothinkingAndEmptyThinkSendTheRightBodies) {
   EXPECT_EQ(assistant_text_of(body, method), prefill);
 }
 
+// The policies that continue turns, over HTTP through make_client: an s1 cap closes thinking and
+// the next request carries the capped turn and the close; TrimR cuts a reflecting model at the end
+// of the thought that completed the run (rewound: the next request carries the thinking up to
+// there, the conclude prompt and the close); parallel samples carry approximate self-certainty
+// (plain requests and capped turns) and the chosen one.
+TEST_P(Continuations, BudgetTrimRAndParallelRunOverHttp) {
+  const std::string method = GetParam();
+  Fixture f;
+  FakeServerOptions o = continuing_options();
+  const std::string thinking = "2 plus 3, so the answer is 5\nWait, again: the answer is 5\nWait, once more: 5";
+  o.book = {{{"2+3"}, {kAnswer}, thinking}};
+  FakeOpenAIServer server(o);
+  server.start();
+  auto last_assistant_text = [&] { return assistant_text_of(server.request_bodies().back(), method); };
+  {
+    SCOPED_TRACE("budget cap");
+    const ModelSpec spec = f.model(server.base_url(), method, "budget: \"budget:3\"\n");
+    auto client = make_client(spec);
+    const ChatResult got = client->submit(question()).get();
+    ASSERT_TRUE(got.ok()) << got.error;
+    const Choice& c = got.choices.at(0);
+    EXPECT_EQ(c.budget["cut_reason"], "cap");
+    EXPECT_EQ(c.budget["thinking_tokens"], 3);
+    EXPECT_EQ(c.budget["method"], method);
+    EXPECT_EQ(c.text, kAnswer);
+    EXPECT_EQ(last_assistant_text(), "<think>\n2 plus\n</think>\n\n");
+  }
+  {
+    SCOPED_TRACE("trimr");
+    server.reset_stats();
+    const ModelSpec spec = f.model(server.base_url(), method,
+                                   "budget: {policy: trimr, thinking_tokens: 100, verifier: {kind: extract, pattern: "
+                                   "\"answer is (\\\\d+)\"}}\n");
+    auto client = make_client(spec);
+    const ChatResult got = client->submit(question()).get();
+    ASSERT_TRUE(got.ok()) << got.error;
+    const Choice& c = got.choices.at(0);
+    EXPECT_EQ(c.budget["cut_reason"], "converged") << c.budget.dump();
+    EXPECT_EQ(c.budget["rewound_tokens"], 1) << "the piece \"\\nWait,\" (a whole word: the decision came with it)";
+    EXPECT_EQ(c.text, kAnswer);
+    EXPECT_EQ(last_assistant_text(), "<think>\n2 plus 3, so the answer is 5\nWait, again: the answer is 5" +
+                                         std::string(kTrimRConcludePrompt) + kTrimRClose);
+    EXPECT_EQ(c.budget["thinking_tokens"], 15);  // "<think>", "\\n2", " plus", ... " 5": words
+  }
+  {
+    SCOPED_TRACE("parallel");
+    server.reset_stats();
+    for (const std::string of : {"none", "\"budget:3\""}) {
+      SCOPED_TRACE(of);
+      const ModelSpec spec = f.model(server.base_url(), method,
+                                     "vocab_size: 1000\nbudget: {policy: parallel, n: 3, of: " + of +
+                                         ", select: self_certainty}\n");
+      auto client = make_client(spec);
+      const ChatResult got = client->submit(question()).get();
+      ASSERT_TRUE(got.ok()) << got.error;
+      const Choice& c = got.choices.at(0);
+      ASSERT_EQ(c.budget["samples"].size(), 3u) << c.budget.dump();
+      for (const auto& sample : c.budget["samples"]) {
+        EXPECT_TRUE(sample["self_certainty"].is_number()) << sample.dump();
+      }
+      EXPECT_TRUE(c.budget["chosen"].is_number()) << c.budget.dump();
+      EXPECT_EQ(c.budget["self_certainty_approximate"], true);
+      EXPECT_EQ(c.text, kAnswer);
+      EXPECT_TRUE(c.logprobs.empty()) << "logprobs asked for self-certainty only are not returned";
+      for (const auto& body : server.request_bodies())  // the legacy completions field holds the count
+        EXPECT_EQ(method == "completions" ? body.at("logprobs") : body.at("top_logprobs"), 20) << body.dump();
+    }
+  }
+}
+
 TEST_P(Continuations, SelfCertaintyFromTopLogprobs) {
   const std::string method = GetParam();
   Fixture f;
@@ -424,6 +531,11 @@ TEST(OpenAIContinuationConfig, KeysDefaultsErrorsAndFingerprints) {
   has(f.error_of(completions + "budget: empty_think\n"), "needs endpoint: chat or chat_template:");
   EXPECT_EQ(f.read(completions + "budget: nothinking\n").budget.kind, BudgetKind::kNoThinking);
   EXPECT_EQ(f.read(chat + "budget: empty_think\n").budget.kind, BudgetKind::kEmptyThink);
+  // The policies that continue turns run over HTTP too (either method).
+  EXPECT_EQ(f.read(chat + "budget: \"budget:8\"\n").budget.kind, BudgetKind::kBudget);
+  EXPECT_EQ(f.read(completions + "chat_template: t\nbudget: {policy: trimr, thinking_tokens: 50}\n").budget.kind,
+            BudgetKind::kTrimR);
+  EXPECT_EQ(f.read(chat + "budget: {policy: parallel, n: 2, of: \"budget:8\"}\n").budget.kind, BudgetKind::kParallel);
 
   // Fingerprints: a model without a policy keeps its old one, whatever continuation: says; with a
   // policy the method is part of it.
