@@ -17,6 +17,7 @@
 #include <span>
 #include <vector>
 
+#include "engine/cpu/aligned_vector.h"
 #include "engine/kv_cache.h"
 #include "engine/model/weights.h"
 #include "engine/routing.h"
@@ -98,18 +99,18 @@ class Forward {
   RouterScratch router_scratch_;
   std::vector<Route> routes_;
   // Scratch, sized per call.
-  std::vector<float> x_;       // [T, H] residual stream
-  std::vector<float> xn_;      // [T, H] normed
-  std::vector<float> branch_;  // [T, H] attention / MLP output
-  std::vector<float> q_;       // [T, nh*hd]
-  std::vector<float> k_;       // [T, nkv*hd]
-  std::vector<float> v_;       // [T, nkv*hd]
-  std::vector<float> attn_;    // [T, nh*hd]
-  std::vector<float> router_;  // [T, E]
-  std::vector<float> gate_;    // [n, width]
-  std::vector<float> up_;      // [n, width]
-  std::vector<float> rows_in_;   // [n, H] tokens routed to one expert
-  std::vector<float> rows_out_;  // [n, H]
+  AlignedVector<float> x_;       // [T, H] residual stream
+  AlignedVector<float> xn_;      // [T, H] normed
+  AlignedVector<float> branch_;  // [T, H] attention / MLP output
+  AlignedVector<float> q_;       // [T, nh*hd]
+  AlignedVector<float> k_;       // [T, nkv*hd]
+  AlignedVector<float> v_;       // [T, nkv*hd]
+  AlignedVector<float> attn_;    // [T, nh*hd]
+  AlignedVector<float> router_;  // [T, E]
+  AlignedVector<float> gate_;    // [n, width]
+  AlignedVector<float> up_;      // [n, width]
+  AlignedVector<float> rows_in_;   // [n, H] tokens routed to one expert
+  AlignedVector<float> rows_out_;  // [n, H]
 };
 
 }  // namespace gauntlet::engine

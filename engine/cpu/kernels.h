@@ -58,7 +58,7 @@ void load_row(const TensorView& t, std::int64_t row, float* out);
 //                2× the AVX2 loop's throughput). One token (decode) stays on the AVX2 loop, which
 //                already streams weights at memory speed.
 //                matmul_invariant with two or more tokens runs the one-token loop's arithmetic in
-//                AVX-512F registers (kernels_avx512.h), 2 rows × 4 tokens at a time.
+//                AVX-512F registers (kernels_avx512.h): a row × 12 tokens, then 3 rows × 4 tokens.
 // (A plain AVX-512 f32 variant measured no faster on the build machine's EPYC: decode is
 // memory-bound and 512-bit FMAs run as two 256-bit halves there.)
 enum class KernelIsa { kPortable, kAvx2, kAvx512Bf16 };
