@@ -51,10 +51,11 @@ std::vector<float> Forward::run(std::span<const int> tokens, KvSequence& cache, 
   invariant_ = false;
   check_tokens();
   cache.resize(start + T);
-  return forward_rows(all_logits ? 0 : T - 1);
+  const std::span<const float> logits = forward_rows(all_logits ? 0 : T - 1);
+  return std::vector<float>(logits.begin(), logits.end());
 }
 
-std::vector<float> Forward::decode_batch(std::span<const DecodeSlot> slots) {
+std::span<const float> Forward::decode_batch(std::span<const DecodeSlot> slots) {
   const int B = static_cast<int>(slots.size());
   if (B == 0) throw std::invalid_argument("Forward::decode_batch: no sequences");
   tokens_.resize(sz(B));
@@ -94,7 +95,7 @@ void Forward::mm(const float* x, std::int64_t tokens, const TensorView& w, float
     matmul(x, tokens, w, out, pool_, bias);
 }
 
-std::vector<float> Forward::forward_rows(int first) {
+std::span<const float> Forward::forward_rows(int first) {
   const ModelConfig& c = w_.config;
   const int T = static_cast<int>(tokens_.size());
   const int H = c.hidden_size;
@@ -121,9 +122,9 @@ std::vector<float> Forward::forward_rows(int first) {
 
   const int rows = T - first;
   rms_norm(&x_[sz(std::int64_t{first} * H)], rows, w_.final_norm, c.rms_norm_eps, xn_.data());
-  std::vector<float> logits(sz(std::int64_t{rows} * V));  // [rows, V]
-  mm(xn_.data(), rows, w_.lm_head, logits.data());
-  return logits;
+  logits_.resize(sz(std::int64_t{rows} * V));  // [rows, V]
+  mm(xn_.data(), rows, w_.lm_head, logits_.data());
+  return logits_;
 }
 
 void Forward::attention(int layer, int T) {

@@ -57,9 +57,10 @@ class Forward {
     const RoutingPlan* plan = nullptr;
     PositionRoutes* trace = nullptr;
   };
-  // Logits [B, V], row b for slots[b]. The caches must be distinct. Throws std::invalid_argument
-  // as run() does.
-  std::vector<float> decode_batch(std::span<const DecodeSlot> slots);
+  // Logits [B, V], row b for slots[b], in a buffer of the Forward's own: valid until its next call
+  // (not reallocated every step: [32, 151k] floats is 19 MB). The caches must be distinct. Throws
+  // std::invalid_argument as run() does.
+  std::span<const float> decode_batch(std::span<const DecodeSlot> slots);
 
   const ModelConfig& config() const { return w_.config; }
   KvCache new_cache() const { return KvCache(w_.config); }
@@ -75,7 +76,7 @@ class Forward {
  private:
   // The rows of one call: row t is token tokens_[t] of caches_[t] at positions_[t], routed by
   // plans_[t], traced into traces_[t] (nullptr: none). `invariant_` picks matmul_invariant.
-  std::vector<float> forward_rows(int first_logit_row);
+  std::span<const float> forward_rows(int first_logit_row);  // into logits_
   void check_cache(const KvSequence& cache) const;
   void check_tokens() const;  // every id of tokens_ in the vocabulary
   void attention(int layer, int tokens);  // xn_ → branch_
@@ -111,6 +112,7 @@ class Forward {
   AlignedVector<float> up_;      // [n, width]
   AlignedVector<float> rows_in_;   // [n, H] tokens routed to one expert
   AlignedVector<float> rows_out_;  // [n, H]
+  AlignedVector<float> logits_;    // [rows, V] of the last call
 };
 
 }  // namespace gauntlet::engine

@@ -1,6 +1,7 @@
 #include "engine/cpu/thread_pool.h"
 
 #include <algorithm>
+#include <chrono>
 
 namespace gauntlet::engine {
 
@@ -8,6 +9,21 @@ namespace {
 
 // Chunk c of `chunks` equal parts of [0, n).
 std::int64_t chunk_begin(std::int64_t n, int chunks, int c) { return n * c / chunks; }
+
+// Polls `ready` for up to kPoll before the caller goes to sleep; true when it became ready.
+constexpr auto kPoll = std::chrono::microseconds(30);
+
+template <typename Ready>
+bool poll_for(const Ready& ready) {
+  const auto until = std::chrono::steady_clock::now() + kPoll;
+  for (int i = 1;; ++i) {
+    if (ready()) return true;
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+    if (i % 64 == 0 && std::chrono::steady_clock::now() >= until) return ready();
+  }
+}
 
 }  // namespace
 
@@ -39,13 +55,16 @@ void ThreadPool::parallel_for(std::int64_t n, const std::function<void(std::int6
     job_ = &fn;
     job_n_ = n;
     job_chunks_ = chunks;
-    pending_ = chunks - 1;
-    ++generation_;
+    pending_.store(chunks - 1, std::memory_order_relaxed);
+    generation_.fetch_add(1, std::memory_order_release);
   }
   wake_.notify_all();
   fn(0, chunk_begin(n, chunks, 1));
-  std::unique_lock<std::mutex> lock(mutex_);
-  done_.wait(lock, [this] { return pending_ == 0; });
+  if (!poll_for([this] { return pending_.load(std::memory_order_acquire) == 0; })) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_.wait(lock, [this] { return pending_.load(std::memory_order_acquire) == 0; });
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
   job_ = nullptr;
 }
 
@@ -55,20 +74,23 @@ void ThreadPool::worker_loop(int index) {
     const std::function<void(std::int64_t, std::int64_t)>* job;
     std::int64_t n;
     int chunks;
+    // A new job is polled for briefly (the next one usually follows within microseconds), then
+    // waited for asleep. Either way its fields are read under the mutex they were written under.
+    poll_for([&] { return generation_.load(std::memory_order_acquire) != seen; });
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
+      wake_.wait(lock, [&] { return stop_ || generation_.load(std::memory_order_relaxed) != seen; });
       if (stop_) return;
-      seen = generation_;
+      seen = generation_.load(std::memory_order_relaxed);
       job = job_;
       n = job_n_;
       chunks = job_chunks_;
     }
     if (index >= chunks) continue;  // this job has fewer chunks than threads
     (*job)(chunk_begin(n, chunks, index), chunk_begin(n, chunks, index + 1));
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (--pending_ == 0) done_.notify_one();
+    if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      std::lock_guard<std::mutex> lock(mutex_);  // the caller is polling, or waiting on done_
+      done_.notify_one();
     }
   }
 }

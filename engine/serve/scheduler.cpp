@@ -593,7 +593,7 @@ void Scheduler::decode() {
     }
   }
   if (rows.empty()) return;
-  std::vector<float> logits;
+  std::span<const float> logits;  // the Forward's buffer, valid until its next call
   try {
     logits = engine_.forward().decode_batch(slots);
   } catch (const std::exception& e) {
@@ -607,7 +607,7 @@ void Scheduler::decode() {
   std::vector<SampledToken> tokens(rows.size());
   engine_.pool().parallel_for(static_cast<std::int64_t>(rows.size()), [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t i = begin; i < end; ++i)
-      tokens[sz(i)] = rows[sz(i)].s->sampler->sample(std::span<const float>(logits).subspan(sz(i) * V, V), choose_from_);
+      tokens[sz(i)] = rows[sz(i)].s->sampler->sample(logits.subspan(sz(i) * V, V), choose_from_);
   });
   for (std::size_t i = 0; i < rows.size(); ++i) {
     Row& r = rows[i];

@@ -109,7 +109,8 @@ void expect_batch_matches_alone(const RandomCheckpointSpec& s, int threads) {
       Seq& sq = seqs[static_cast<std::size_t>(step[i])];
       slots.push_back({sq.next, sq.paged.get(), sq.plan, &batch_traces[i]});
     }
-    const auto batched = f.decode_batch(slots);
+    const auto view = f.decode_batch(slots);  // the Forward's buffer: copied before the next call
+    const std::vector<float> batched(view.begin(), view.end());
     ASSERT_EQ(batched.size(), step.size() * static_cast<std::size_t>(V));
     for (std::size_t i = 0; i < step.size(); ++i) {
       Seq& sq = seqs[static_cast<std::size_t>(step[i])];
