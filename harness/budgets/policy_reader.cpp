@@ -8,7 +8,7 @@
 namespace gauntlet::harness {
 namespace {
 
-constexpr const char* kValid = "none, nothinking, empty_think, budget, budget:N, trimr, parallel";
+constexpr const char* kValid = "none, nothinking, empty_think, budget, budget:N, trimr, parallel, parallel:N";
 
 std::optional<BudgetKind> kind_named(const std::string& name) {
   if (name == "none") return BudgetKind::kNone;
@@ -20,9 +20,9 @@ std::optional<BudgetKind> kind_named(const std::string& name) {
   return std::nullopt;
 }
 
-// "budget:N" (N > 0): the thinking cap; nullopt when `name` is not of that form.
-std::optional<int> budget_shorthand(const std::string& name) {
-  constexpr std::string_view prefix = "budget:";
+// "<prefix>N" (N > 0, e.g. budget:N, the thinking cap, or parallel:N, the samples); nullopt when
+// `name` is not of that form.
+std::optional<int> count_shorthand(const std::string& name, std::string_view prefix) {
   if (name.rfind(prefix, 0) != 0) return std::nullopt;
   const std::string digits = name.substr(prefix.size());
   if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
@@ -72,9 +72,17 @@ BudgetPolicy read_budget_block(MapReader& parent, const std::string& key) {
   }
   const YAML::Node node = parent.get(key);
   if (node.IsScalar()) {
-    if (auto n = budget_shorthand(node.Scalar())) {
+    if (auto n = count_shorthand(node.Scalar(), "budget:")) {
       policy.kind = BudgetKind::kBudget;
       policy.thinking_tokens = *n;
+      return policy;
+    }
+    if (auto n = count_shorthand(node.Scalar(), "parallel:")) {  // N samples, otherwise the defaults
+      YAML::Node empty(YAML::NodeType::Map);
+      empty["n"] = *n;
+      MapReader shorthand(empty, parent.file(), parent.path(key));
+      policy.kind = BudgetKind::kParallel;
+      policy.parallel = read_parallel_policy(shorthand);
       return policy;
     }
     if (node.Scalar() == "budget")

@@ -141,6 +141,14 @@ TEST(ParallelPolicyReader, DefaultsKeysAndErrors) {
   EXPECT_EQ(b.parallel->select, SelectMethod::kVerifier);
   EXPECT_EQ(b.parallel->fallback, SelectMethod::kBorda);
   EXPECT_EQ(b.fingerprint_json()["of"]["policy"], "none");
+  // parallel:N is the defaults with N samples, the same policy as the mapping.
+  const auto shorthand = read_entry(kEngine + "budget: \"parallel:6\"\n").budget;
+  ASSERT_EQ(shorthand.kind, BudgetKind::kParallel);
+  EXPECT_EQ(shorthand.parallel->n, 6);
+  EXPECT_EQ(shorthand.fingerprint_json(), read_entry(kEngine + "budget: {policy: parallel, n: 6}\n").budget.fingerprint_json());
+  const std::string zero = entry_error(kEngine + "budget: \"parallel:0\"\n");
+  EXPECT_NE(zero.find("unknown policy 'parallel:0'"), std::string::npos) << zero;
+  EXPECT_NE(zero.find("parallel:N"), std::string::npos) << zero;
 
   b = read_entry(kEngine + "budget: {policy: parallel, n: 8, of: {policy: trimr, thinking_tokens: 50}, select: majority, "
                      "fallback: self_certainty, borda_p: 2, answer_pattern: \"= ([0-9]+)\", last_number: false}\n")
