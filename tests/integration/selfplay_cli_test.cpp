@@ -401,6 +401,39 @@ TEST(SelfPlayCli, Kill9AndSigintThenResumeEqualsAnUninterruptedRun) {
   EXPECT_EQ(a.stats, b.stats);
 }
 
+// A model's budget policy applies to self-play too: every rollout's record names it, and the
+// export carries it. An s1 cap over HTTP (the turn continued through /v1/chat/completions with
+// continue_final_message): the fake model's self-play replies think briefly, so some turns are capped.
+TEST(SelfPlayCli, ABudgetPolicyIsAppliedAndRecordedOnEveryRollout) {
+  FakeServerOptions options;
+  options.script = "selfplay";
+  options.assistant_marker = "<|assistant|>";
+  FakeOpenAIServer server(options);
+  server.start();
+  TempDir dir;
+  dir.write("sp.yaml", config_yaml(server.base_url(), 1, 16, "  budget: \"budget:3\"\n"));
+  const std::string db = dir.file("sp.db");
+  auto run = run_command(kBinary + " selfplay " + dir.file("sp.yaml") + " --db " + db + " --no-progress");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto exported = run_command(kBinary + " export --db " + db + " --rollouts " + dir.file("r.jsonl"));
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  std::istringstream lines(read_file(dir.file("r.jsonl")));
+  std::string line;
+  std::size_t n = 0, capped = 0;
+  while (std::getline(lines, line)) {
+    const auto j = json::parse(line);
+    ++n;
+    ASSERT_TRUE(j.contains("budget")) << line;
+    EXPECT_EQ(j["budget"]["policy"], "budget") << line;
+    EXPECT_EQ(j["budget"]["params"]["thinking_tokens"], 3) << line;
+    EXPECT_EQ(j["budget"]["method"], "continue_final_message") << line;
+    EXPECT_LE(j["budget"]["thinking_tokens"].get<int>(), 3) << line;
+    capped += j["budget"]["cut_reason"] == "cap";
+  }
+  EXPECT_GT(n, 0u);
+  EXPECT_GT(capped, 0u) << "the fake model thinks longer than 3 words on some prompts";
+}
+
 TEST(SelfPlayCli, FailedRequestsStopTheRunKeepingWhatArrivedAndARerunAsksOnlyForTheRest) {
   FakeServerOptions failing;
   failing.script = "selfplay";

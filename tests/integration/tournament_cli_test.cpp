@@ -2,6 +2,8 @@
 // and the leaderboard in report.
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include <nlohmann/json.hpp>
 
 #include "tests/support/command.h"
@@ -69,6 +71,41 @@ TEST(TournamentCli, ShardsMergeIntoTheFullTournament) {
   auto b = run_command(kBinary + " ratings --json --db " + dir.file("all.db"));
   ASSERT_EQ(a.exit_code, 0) << a.err;
   EXPECT_EQ(a.out, b.out);  // same seeds, same matches, same ratings
+}
+
+// A player's budget policy applies to its game turns and is recorded on each of them (the export's
+// turns carry it): the reflecting testbed under an s1 cap of 8 thinking tokens plays liar's dice.
+TEST(TournamentCli, APlayersBudgetPolicyIsRecordedOnItsTurns) {
+  TempDir dir;
+  const std::string model = std::string(GAUNTLET_SOURCE_DIR) + "/benchmarks/testbed/model";
+  dir.write("t.yaml", "name: budgets\nconcurrency: 2\nplayers:\n  - {name: random, bot: random}\n"
+                      "  - name: capped\n    model: {provider: engine, path: " + model +
+                      ", params: {max_tokens: 40, temperature: 0}, budget: \"budget:8\"}\n"
+                      "games:\n  - game: liars_dice\n    rounds: 1\n");
+  const auto r = run_command(kBinary + " tournament " + dir.file("t.yaml") + " --db " + dir.file("t.db") + " --no-progress");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto exported = run_command(kBinary + " export --db " + dir.file("t.db") + " --matches -");
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  std::istringstream lines(exported.out);
+  std::string line;
+  int model_turns = 0;
+  while (std::getline(lines, line)) {
+    const auto m = nlohmann::json::parse(line);
+    for (const auto& t : m["turns"]) {
+      if (t["player"] != "capped") {
+        EXPECT_FALSE(t.contains("budget") && !t["budget"].is_null()) << t.dump();
+        continue;
+      }
+      if (!t["error"].is_null()) continue;  // the testbed's 1024-token context overflows on long games
+      ++model_turns;
+      ASSERT_TRUE(t.contains("budget")) << t.dump();
+      EXPECT_EQ(t["budget"]["policy"], "budget") << t.dump();
+      EXPECT_EQ(t["budget"]["params"]["thinking_tokens"], 8);
+      EXPECT_LE(t["budget"]["thinking_tokens"].get<int>(), 8);
+      EXPECT_EQ(t["budget"]["method"], "kv");
+    }
+  }
+  EXPECT_GT(model_turns, 0);
 }
 
 TEST(TournamentCli, ConfigErrorsExitTwo) {
