@@ -45,9 +45,7 @@ class BudgetForcingTest : public ::testing::Test {
   static void TearDownTestSuite() { delete engine_; }
 
   static std::vector<int> prompt_ids(const std::string& question) {
-    engine::ChatInput chat;
-    chat.messages = engine::chat_messages({{"user", question, std::nullopt}});
-    return engine_->tokenizer().encode(engine_->render_chat(chat));
+    return gauntlet::testing::question_ids(*engine_, question);
   }
   static std::vector<int> encode(const std::string& text) { return engine_->tokenizer().encode(text); }
   // Plain generation from ids, as the client's requests sample.

@@ -22,9 +22,7 @@ ModelSpec spec(const std::string& budget) { return gauntlet::testing::testbed_sp
 
 TEST(ParallelEngine, SamplesEqualPlainGenerationsAndTheChoiceFollowsTheMethod) {
   engine::Engine eng(kModel);
-  engine::ChatInput chat;
-  chat.messages = engine::chat_messages({{"user", "38+47", std::nullopt}});
-  const std::string prompt = eng.render_chat(chat);
+  const std::string prompt = gauntlet::testing::rendered_question(eng, "38+47");
   for (const std::string select : {"self_certainty", "borda", "majority"}) {
     SCOPED_TRACE(select);
     auto client = make_client(spec("budget: {policy: parallel, n: 4, select: " + select + "}\n"));

@@ -27,9 +27,7 @@ class TrimREngineTest : public ::testing::Test {
   static void TearDownTestSuite() { delete engine_; }
 
   static std::vector<int> prompt_ids(const std::string& question) {
-    engine::ChatInput chat;
-    chat.messages = engine::chat_messages({{"user", question, std::nullopt}});
-    return engine_->tokenizer().encode(engine_->render_chat(chat));
+    return gauntlet::testing::question_ids(*engine_, question);
   }
 
   // Runs `question` under the policy; checks the answer segment against a plain generation from
